@@ -1,0 +1,168 @@
+// The normalized chat transcript shared by the session host and every view of a session
+// (VS Code webviews now, browser clients over SSE later). The host owns the truth and sends
+// small patches; a view applies them with `applyPatch` — never a whole transcript per update.
+
+export type SessionStatus = "starting" | "ready" | "working" | "stopped" | "crashed" | "error";
+
+export interface UserItem {
+  kind: "user";
+  id: string;
+  text: string;
+  imageCount?: number;
+}
+
+export type AssistantBlock =
+  | { type: "text"; text: string }
+  | { type: "thinking"; text: string }
+  | { type: "toolCall"; toolCallId: string; name: string; args: string };
+
+export interface AssistantItem {
+  kind: "assistant";
+  id: string;
+  blocks: AssistantBlock[];
+  /** True while pi is still streaming this message. */
+  streaming: boolean;
+  errorMessage?: string;
+}
+
+export interface ToolItem {
+  kind: "tool";
+  /** pi's toolCallId. */
+  id: string;
+  name: string;
+  /** Arguments as pretty JSON (display only). */
+  args: string;
+  status: "running" | "done" | "error";
+  output: string;
+}
+
+export interface NoticeItem {
+  kind: "notice";
+  id: string;
+  level: "info" | "warning" | "error";
+  text: string;
+  /** Extra detail, e.g. pi's stderr tail after a crash. */
+  detail?: string;
+}
+
+export type ChatItem = UserItem | AssistantItem | ToolItem | NoticeItem;
+
+export interface SessionInfo {
+  sessionId: string;
+  /** Workspace folder pi runs in. */
+  cwd: string;
+  title: string;
+  model?: string;
+}
+
+export type ChatPatch =
+  | { op: "add"; item: ChatItem }
+  /** Replaces an item wholesale; used only for small, finished items. */
+  | { op: "replace"; item: ChatItem }
+  /** Appends streamed text to one block of an assistant item (creating the block if needed). */
+  | { op: "append"; itemId: string; block: number; blockType: "text" | "thinking"; delta: string }
+  /** Appends tool output; `reset` first clears it (when pi's cumulative output was not a prefix extension). */
+  | { op: "toolOutput"; itemId: string; delta: string; reset?: boolean }
+  | { op: "status"; status: SessionStatus; detail?: string }
+  | { op: "info"; info: SessionInfo };
+
+/** A run of patches; `seq` is the sequence number of the last patch in it. */
+export interface PatchBatch {
+  sessionId: string;
+  seq: number;
+  patches: ChatPatch[];
+}
+
+/** The whole state of a session, sent once when a view (re)connects. */
+export interface ChatSnapshot {
+  info: SessionInfo;
+  status: SessionStatus;
+  statusDetail?: string;
+  items: ChatItem[];
+  /** Sequence number of the last patch folded into this snapshot. */
+  seq: number;
+}
+
+export interface ChatState {
+  info?: SessionInfo;
+  status: SessionStatus;
+  statusDetail?: string;
+  items: ChatItem[];
+  /** Item id → index in `items`, so patches stay O(1) on long chats. */
+  index: Map<string, number>;
+  seq: number;
+}
+
+export function emptyState(): ChatState {
+  return { status: "starting", items: [], index: new Map(), seq: 0 };
+}
+
+export function stateFromSnapshot(snapshot: ChatSnapshot): ChatState {
+  const index = new Map<string, number>();
+  snapshot.items.forEach((item, i) => index.set(item.id, i));
+  return {
+    info: snapshot.info,
+    status: snapshot.status,
+    statusDetail: snapshot.statusDetail,
+    items: snapshot.items.slice(),
+    index,
+    seq: snapshot.seq,
+  };
+}
+
+export function snapshotFromState(state: ChatState, info: SessionInfo): ChatSnapshot {
+  return { info, status: state.status, statusDetail: state.statusDetail, items: state.items.slice(), seq: state.seq };
+}
+
+function appendToBlock(item: AssistantItem, block: number, blockType: "text" | "thinking", delta: string): AssistantItem {
+  const blocks = item.blocks.slice();
+  const existing = blocks[block];
+  if (existing && existing.type === blockType) blocks[block] = { type: blockType, text: existing.text + delta };
+  else blocks[block] = { type: blockType, text: delta };
+  return { ...item, blocks };
+}
+
+/**
+ * Applies one patch in place (items are replaced immutably so views can memoize by identity).
+ * Returns false when the patch refers to an unknown item — the caller should resync from a snapshot.
+ */
+export function applyPatch(state: ChatState, patch: ChatPatch): boolean {
+  switch (patch.op) {
+    case "add": {
+      const at = state.index.get(patch.item.id);
+      if (at !== undefined) state.items[at] = patch.item;
+      else {
+        state.index.set(patch.item.id, state.items.length);
+        state.items.push(patch.item);
+      }
+      return true;
+    }
+    case "replace": {
+      const at = state.index.get(patch.item.id);
+      if (at === undefined) return false;
+      state.items[at] = patch.item;
+      return true;
+    }
+    case "append": {
+      const at = state.index.get(patch.itemId);
+      const item = at === undefined ? undefined : state.items[at];
+      if (at === undefined || !item || item.kind !== "assistant") return false;
+      state.items[at] = appendToBlock(item, patch.block, patch.blockType, patch.delta);
+      return true;
+    }
+    case "toolOutput": {
+      const at = state.index.get(patch.itemId);
+      const item = at === undefined ? undefined : state.items[at];
+      if (at === undefined || !item || item.kind !== "tool") return false;
+      state.items[at] = { ...item, output: (patch.reset ? "" : item.output) + patch.delta };
+      return true;
+    }
+    case "status":
+      state.status = patch.status;
+      state.statusDetail = patch.detail;
+      return true;
+    case "info":
+      state.info = patch.info;
+      return true;
+  }
+}
