@@ -63,6 +63,8 @@ export type ChatPatch =
   | { op: "append"; itemId: string; block: number; blockType: "text" | "thinking"; delta: string }
   /** Appends tool output; `reset` first clears it (when pi's cumulative output was not a prefix extension). */
   | { op: "toolOutput"; itemId: string; delta: string; reset?: boolean }
+  /** Marks an item finished: an assistant message stops streaming, a tool gets its final status. */
+  | { op: "finish"; itemId: string; toolStatus?: "done" | "error"; errorMessage?: string }
   | { op: "status"; status: SessionStatus; detail?: string }
   | { op: "info"; info: SessionInfo };
 
@@ -155,6 +157,14 @@ export function applyPatch(state: ChatState, patch: ChatPatch): boolean {
       const item = at === undefined ? undefined : state.items[at];
       if (at === undefined || !item || item.kind !== "tool") return false;
       state.items[at] = { ...item, output: (patch.reset ? "" : item.output) + patch.delta };
+      return true;
+    }
+    case "finish": {
+      const at = state.index.get(patch.itemId);
+      const item = at === undefined ? undefined : state.items[at];
+      if (at === undefined || !item) return false;
+      if (item.kind === "assistant") state.items[at] = { ...item, streaming: false, errorMessage: patch.errorMessage };
+      else if (item.kind === "tool") state.items[at] = { ...item, status: patch.toolStatus ?? "done" };
       return true;
     }
     case "status":

@@ -1,0 +1,42 @@
+// Builds the extension (Node, CJS, `vscode` external), the standalone server entry and the
+// chat webview (browser, IIFE). `--production` minifies; `--watch` rebuilds on change.
+import * as esbuild from "esbuild";
+
+const production = process.argv.includes("--production");
+const watch = process.argv.includes("--watch");
+
+/** @type {esbuild.BuildOptions[]} */
+const builds = [
+  {
+    entryPoints: { extension: "src/vscode/extension.ts" },
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node18",
+    outdir: "dist",
+    external: ["vscode"],
+    sourcemap: !production,
+    minify: production,
+    logLevel: "warning",
+  },
+  {
+    entryPoints: { webview: "webview/main.tsx" },
+    bundle: true,
+    platform: "browser",
+    format: "iife",
+    target: "es2020",
+    outdir: "dist",
+    jsx: "automatic",
+    jsxImportSource: "preact",
+    sourcemap: !production,
+    minify: true,
+    logLevel: "warning",
+  },
+];
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+  const results = await Promise.all(builds.map((options) => esbuild.build({ ...options, metafile: true })));
+  for (const r of results) for (const [file, out] of Object.entries(r.metafile.outputs)) if (file.endsWith(".js")) console.log(`${file}  ${(out.bytes / 1024).toFixed(1)} KB`);
+}

@@ -1,0 +1,227 @@
+// One chat: one pi process, its transcript, and the views watching it.
+// Knows nothing about VS Code: the extension and the HTTP server drive it the same way.
+import { randomUUID } from "node:crypto";
+import * as path from "node:path";
+import type { RpcExtensionUIRequest, RpcExtensionUIResponse } from "../pi/rpcTypes";
+import type { ChatSnapshot, PatchBatch, SessionInfo, SessionStatus } from "../protocol/transcript";
+import { snapshotFromState } from "../protocol/transcript";
+import type { NodeRuntime } from "./nodeRuntime";
+import { PatchBatcher } from "./patchBatcher";
+import { describeExit, PiProcess, type Logger, type PiExit } from "./piProcess";
+import { TranscriptBuilder } from "./transcriptBuilder";
+
+export interface ChatSessionLaunch {
+  cwd: string;
+  piCliPath: string;
+  resolveNode: () => Promise<NodeRuntime>;
+  env: NodeJS.ProcessEnv;
+  args: string[];
+  /** Resume this session file instead of starting a new one. */
+  sessionFile?: string;
+  log: Logger;
+}
+
+export type UiRequestHandler = (session: ChatSession, request: RpcExtensionUIRequest) => Promise<RpcExtensionUIResponse | undefined>;
+
+type Listener<T> = (value: T) => void;
+
+const DIALOG_METHODS = new Set(["select", "confirm", "input", "editor"]);
+
+export class ChatSession {
+  readonly id = randomUUID();
+  private process: PiProcess | undefined;
+  private readonly builder: TranscriptBuilder;
+  private readonly batcher: PatchBatcher;
+  private readonly batchListeners = new Set<Listener<PatchBatch>>();
+  private readonly snapshotListeners = new Set<Listener<ChatSnapshot>>();
+  private readonly statusListeners = new Set<Listener<SessionStatus>>();
+  private readonly openDialogs = new Set<string>();
+  private sessionFile: string | undefined;
+  private model: string | undefined;
+  private title: string;
+  private starting: Promise<void> | undefined;
+  uiHandler: UiRequestHandler | undefined;
+  /** When the last prompt was sent; the host's idle reclaim reads it. */
+  lastActivity = Date.now();
+
+  constructor(private readonly launch: ChatSessionLaunch) {
+    this.sessionFile = launch.sessionFile;
+    this.title = path.basename(launch.cwd);
+    this.batcher = new PatchBatcher(this.id, () => this.builder.state.seq, (batch) => this.batchListeners.forEach((l) => l(batch)));
+    this.builder = new TranscriptBuilder((patch) => {
+      this.batcher.push(patch);
+      if (patch.op === "status") this.statusListeners.forEach((l) => l(patch.status));
+    });
+  }
+
+  get cwd(): string {
+    return this.launch.cwd;
+  }
+
+  get status(): SessionStatus {
+    return this.builder.state.status;
+  }
+
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
+  get info(): SessionInfo {
+    return { sessionId: this.id, cwd: this.launch.cwd, title: this.title, model: this.model };
+  }
+
+  get piSessionFile(): string | undefined {
+    return this.sessionFile;
+  }
+
+  onBatch(listener: Listener<PatchBatch>): () => void {
+    this.batchListeners.add(listener);
+    return () => this.batchListeners.delete(listener);
+  }
+
+  onSnapshot(listener: Listener<ChatSnapshot>): () => void {
+    this.snapshotListeners.add(listener);
+    return () => this.snapshotListeners.delete(listener);
+  }
+
+  onStatus(listener: Listener<SessionStatus>): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  /** Everything a view needs; pending patches are flushed first so none is applied twice. */
+  snapshot(): ChatSnapshot {
+    this.batcher.flush();
+    return snapshotFromState(this.builder.state, this.info);
+  }
+
+  /** Starts pi (or restarts it on the same session file). Resolves when pi answers, rejects with the reason. */
+  start(): Promise<void> {
+    this.starting ??= this.doStart().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async doStart(): Promise<void> {
+    this.setStatus("starting");
+    const log = this.launch.log;
+    let node: NodeRuntime;
+    try {
+      node = await this.launch.resolveNode();
+    } catch (err) {
+      this.fail("Pi could not start.", err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+    const args = [...this.launch.args];
+    if (this.sessionFile) args.push("--session", this.sessionFile);
+    const proc = PiProcess.start({ node, cliPath: this.launch.piCliPath, cwd: this.launch.cwd, args, env: this.launch.env }, log);
+    this.process = proc;
+    proc.rpc.onEvent((event) => this.builder.handleEvent(event));
+    proc.rpc.onUiRequest((request) => void this.handleUiRequest(request));
+    proc.onExit((exit) => this.onExit(proc, exit));
+    try {
+      const state = await proc.waitReady();
+      this.sessionFile = state.sessionFile ?? this.sessionFile;
+      this.model = state.model ? `${state.model.provider}/${state.model.id}` : undefined;
+      if (state.sessionName) this.title = state.sessionName;
+      if (this.launch.sessionFile || this.builder.state.items.length) await this.reloadHistory(proc);
+      this.builder.apply({ op: "info", info: this.info });
+      this.setStatus(state.isStreaming ? "working" : "ready");
+    } catch (err) {
+      const detail = proc.exit ? describeExit(proc.exit) : err instanceof Error ? err.message : String(err);
+      await proc.stop();
+      this.fail("Pi exited while starting.", detail);
+      throw new Error(detail);
+    }
+  }
+
+  private async reloadHistory(proc: PiProcess): Promise<void> {
+    const data = await proc.rpc.send({ type: "get_messages" });
+    this.batcher.discard();
+    this.builder.loadHistory(data.messages);
+    const snapshot = snapshotFromState(this.builder.state, this.info);
+    this.snapshotListeners.forEach((l) => l(snapshot));
+  }
+
+  async prompt(text: string): Promise<void> {
+    const message = text.trim();
+    if (!message) throw new Error("The message is empty.");
+    if (this.status === "stopped" || this.status === "crashed") await this.start();
+    if (this.starting) await this.starting;
+    const proc = this.requireProcess();
+    this.lastActivity = Date.now();
+    // While pi works, a new message is queued as a follow-up instead of failing.
+    const busy = this.status === "working";
+    try {
+      await proc.rpc.send(busy ? { type: "prompt", message, streamingBehavior: "followUp" } : { type: "prompt", message });
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      this.builder.notice("error", `pi rejected the message: ${reason}`);
+      throw err;
+    }
+  }
+
+  async abort(): Promise<void> {
+    const proc = this.process;
+    if (!proc || proc.rpc.isClosed) return;
+    // pi's abort waits for open dialogs to time out: cancel them first.
+    for (const id of this.openDialogs) proc.rpc.respondToUi({ type: "extension_ui_response", id, cancelled: true });
+    this.openDialogs.clear();
+    await proc.rpc.send({ type: "abort" }, 10_000);
+  }
+
+  /** Stops pi for good (the chat closed, or the extension is deactivating). */
+  async stop(): Promise<void> {
+    const proc = this.process;
+    if (!proc) return;
+    for (const id of this.openDialogs) proc.rpc.respondToUi({ type: "extension_ui_response", id, cancelled: true });
+    this.openDialogs.clear();
+    await proc.stop();
+    this.batcher.flush();
+    if (this.status !== "crashed") this.setStatus("stopped");
+    this.batcher.flush();
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  private requireProcess(): PiProcess {
+    const proc = this.process;
+    if (!proc || proc.rpc.isClosed) throw new Error("pi is not running.");
+    return proc;
+  }
+
+  private setStatus(status: SessionStatus, detail?: string): void {
+    if (this.status !== status || detail) this.builder.apply({ op: "status", status, detail });
+  }
+
+  private fail(text: string, detail: string): void {
+    this.builder.notice("error", text, detail);
+    this.setStatus("error", detail);
+  }
+
+  private onExit(proc: PiProcess, exit: PiExit): void {
+    if (proc !== this.process || exit.expected) return;
+    this.launch.log("error", describeExit(exit));
+    if (this.status === "starting") return; // start() reports it
+    this.builder.notice("error", "pi stopped unexpectedly. Restart to continue this session; the transcript is kept.", describeExit(exit));
+    this.setStatus("crashed", describeExit(exit));
+    this.batcher.flush();
+  }
+
+  private async handleUiRequest(request: RpcExtensionUIRequest): Promise<void> {
+    const proc = this.process;
+    if (!proc) return;
+    const isDialog = DIALOG_METHODS.has(request.method);
+    if (isDialog) this.openDialogs.add(request.id);
+    let response: RpcExtensionUIResponse | undefined;
+    try {
+      response = await this.uiHandler?.(this, request);
+    } catch (err) {
+      this.launch.log("warn", `extension UI request ${request.method} failed: ${String(err)}`);
+    }
+    if (!isDialog || !this.openDialogs.delete(request.id)) return;
+    proc.rpc.respondToUi(response ?? { type: "extension_ui_response", id: request.id, cancelled: true });
+  }
+}

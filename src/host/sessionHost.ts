@@ -1,0 +1,112 @@
+// Owns every pi process of this extension host (or of the standalone server): creates chats,
+// finds them, and stops them all at shutdown. No `vscode` import: both faces share it.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ChatSession, type UiRequestHandler } from "./chatSession";
+import { findNodeRuntime, type NodeRuntime } from "./nodeRuntime";
+import type { Logger } from "./piProcess";
+
+export interface SessionHostOptions {
+  /** pi's CLI entry (dist/bundle/cli.js of @earendil-works/pi-coding-agent). */
+  piCliPath: string;
+  /** The `pi.nodePath` setting (read each time a session starts). */
+  configuredNodePath?: () => string | undefined;
+  /** Environment for pi (agent dir, API keys); read each time a session starts. */
+  env?: () => NodeJS.ProcessEnv;
+  /** Extra CLI arguments for pi. */
+  extraArgs?: () => string[];
+  log: Logger;
+}
+
+export interface CreateSessionOptions {
+  cwd: string;
+  /** Overrides on top of the host's environment (e.g. the demo agent dir). */
+  env?: NodeJS.ProcessEnv;
+  args?: string[];
+  sessionFile?: string;
+}
+
+type Listener = () => void;
+
+// The .vsix ships pi and its production dependencies under node_modules.
+const PI_CLI_CANDIDATES = [path.join("node_modules", "@earendil-works", "pi-coding-agent", "dist", "bundle", "cli.js")];
+
+/** Finds pi's CLI next to this code: walks up from `fromDir` to the extension root. */
+export function defaultPiCliPath(fromDir: string = __dirname): string {
+  for (let dir = fromDir; ; dir = path.dirname(dir)) {
+    for (const candidate of PI_CLI_CANDIDATES) {
+      const full = path.join(dir, candidate);
+      if (fs.existsSync(full)) return full;
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  throw new Error(`pi's CLI was not found near ${fromDir}; reinstall the extension.`);
+}
+
+export class SessionHost {
+  private readonly live = new Map<string, ChatSession>();
+  private readonly listeners = new Set<Listener>();
+  uiHandler: UiRequestHandler | undefined;
+
+  constructor(private readonly options: SessionHostOptions) {}
+
+  /** Creates a chat and starts its pi; the returned session reports start failures in its transcript. */
+  createSession(request: CreateSessionOptions): ChatSession {
+    const session = new ChatSession({
+      cwd: request.cwd,
+      piCliPath: this.options.piCliPath,
+      resolveNode: () => this.resolveNode(),
+      env: { ...process.env, ...this.options.env?.(), ...request.env },
+      args: [...(this.options.extraArgs?.() ?? []), ...(request.args ?? [])],
+      sessionFile: request.sessionFile,
+      log: this.options.log,
+    });
+    session.uiHandler = (s, r) => this.uiHandler?.(s, r) ?? Promise.resolve(undefined);
+    this.live.set(session.id, session);
+    session.onStatus(() => this.changed());
+    this.changed();
+    session.start().catch((err: unknown) => this.options.log("error", `session ${session.id} failed to start: ${String(err)}`));
+    return session;
+  }
+
+  get(id: string): ChatSession | undefined {
+    return this.live.get(id);
+  }
+
+  sessions(): ChatSession[] {
+    return [...this.live.values()];
+  }
+
+  onDidChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops a chat's pi and forgets the chat. */
+  async dispose(id: string): Promise<void> {
+    const session = this.live.get(id);
+    if (!session) return;
+    this.live.delete(id);
+    await session.stop();
+    this.changed();
+  }
+
+  async stopAll(): Promise<void> {
+    const all = [...this.live.values()];
+    this.live.clear();
+    await Promise.allSettled(all.map((s) => s.stop()));
+    this.changed();
+  }
+
+  resolveNode(): Promise<NodeRuntime> {
+    return findNodeRuntime({
+      configuredPath: this.options.configuredNodePath?.(),
+      hostExecPath: process.execPath,
+      hostVersions: { node: process.versions.node, electron: process.versions.electron },
+    });
+  }
+
+  private changed(): void {
+    this.listeners.forEach((l) => l());
+  }
+}

@@ -1,0 +1,59 @@
+// The sidebar chat (webview view `pi.chat`). It shows one session at a time; New Session
+// replaces it. retainContextWhenHidden stays off on purpose: a hidden view costs no memory,
+// and on show the page reconnects and gets a snapshot (the draft lives in webview state).
+import * as vscode from "vscode";
+import type { ChatSession } from "../host/chatSession";
+import { ChatBridge, type SessionSource } from "./chatBridge";
+import type { ChatRouter } from "./chatRouter";
+import { chatHtml, chatWebviewOptions } from "./webviewHtml";
+
+export const CHAT_VIEW_ID = "pi.chat";
+
+export class ChatViewProvider implements vscode.WebviewViewProvider {
+  private bridge: ChatBridge | undefined;
+  /** The session the sidebar shows, kept across view disposal (e.g. moving the view). */
+  private session: ChatSession | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly router: ChatRouter,
+    private readonly source: SessionSource,
+    private readonly idleHint: () => string,
+  ) {}
+
+  get current(): ChatSession | undefined {
+    return this.session;
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    view.webview.options = chatWebviewOptions(this.extensionUri);
+    const participant = this.router.messenger.registerWebviewView(view);
+    const source: SessionSource = {
+      create: async () => this.track(await this.source.create()),
+      createNew: async () => this.track(await this.source.createNew()),
+    };
+    const bridge = new ChatBridge(this.router.messenger, participant, source, this.idleHint);
+    this.router.add(bridge);
+    this.bridge = bridge;
+    bridge.attach(this.session);
+    view.webview.html = chatHtml(view.webview, this.extensionUri, "Pi Chat");
+    view.onDidDispose(() => {
+      this.router.remove(bridge);
+      bridge.dispose();
+      if (this.bridge === bridge) this.bridge = undefined;
+    });
+  }
+
+  /** Shows `session` in the sidebar (the previous sidebar session is returned for disposal). */
+  show(session: ChatSession): ChatSession | undefined {
+    const previous = this.session;
+    this.session = session;
+    this.bridge?.attach(session);
+    return previous === session ? undefined : previous;
+  }
+
+  private track(session: ChatSession): ChatSession {
+    this.session = session;
+    return session;
+  }
+}

@@ -1,0 +1,95 @@
+// Entry point: wires the session host (no vscode inside) to VS Code's UI.
+import * as vscode from "vscode";
+import type { ChatSession } from "../host/chatSession";
+import { defaultPiCliPath, SessionHost } from "../host/sessionHost";
+import type { SessionSource } from "./chatBridge";
+import { ChatPanels } from "./chatPanels";
+import { ChatRouter } from "./chatRouter";
+import { CHAT_VIEW_ID, ChatViewProvider } from "./chatViewProvider";
+import { DemoModel } from "./demoSession";
+import { createLog } from "./log";
+import { vscodeUiHandler } from "./uiRequests";
+import { noFolderMessage, pickWorkspaceFolder } from "./workspaceFolders";
+
+/** What activate() returns: used by the extension tests, and by other extensions. */
+export interface PiExtensionApi {
+  host: SessionHost;
+}
+
+let host: SessionHost | undefined;
+let demo: DemoModel | undefined;
+
+function settings() {
+  return vscode.workspace.getConfiguration("pi");
+}
+
+export function activate(context: vscode.ExtensionContext): PiExtensionApi {
+  const { channel, log } = createLog();
+  context.subscriptions.push(channel);
+  const sessionHost = new SessionHost({
+    piCliPath: defaultPiCliPath(context.extensionUri.fsPath),
+    configuredNodePath: () => settings().get<string>("nodePath"),
+    env: () => {
+      const agentDir = settings().get<string>("agentDir")?.trim();
+      return agentDir ? { PI_CODING_AGENT_DIR: agentDir } : {};
+    },
+    extraArgs: () => settings().get<string[]>("extraArgs") ?? [],
+    log,
+  });
+  sessionHost.uiHandler = vscodeUiHandler;
+  host = sessionHost;
+  const demoModel = new DemoModel(context.globalStorageUri);
+  demo = demoModel;
+
+  const router = new ChatRouter(log);
+  const idleHint = () =>
+    vscode.workspace.workspaceFolders?.length
+      ? "Type a message to start pi in this workspace, or run “Pi: New Session”. No API key? Try “Pi: Try Demo Session”."
+      : noFolderMessage();
+
+  const createIn = async (env?: NodeJS.ProcessEnv): Promise<ChatSession> => {
+    const folder = await pickWorkspaceFolder();
+    if (!folder) throw new Error(noFolderMessage());
+    return sessionHost.createSession({ cwd: folder.uri.fsPath, env });
+  };
+  const source: SessionSource = { create: () => createIn(), createNew: () => createIn() };
+  const view = new ChatViewProvider(context.extensionUri, router, source, idleHint);
+  const panels = new ChatPanels(context.extensionUri, router, source, (s) => sessionHost.dispose(s.id), idleHint);
+
+  const showInSidebar = async (session: ChatSession) => {
+    const previous = view.show(session);
+    if (previous && !panels.sessions.includes(previous)) void sessionHost.dispose(previous.id);
+    await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+  };
+  const reportError = (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    log("error", message);
+    void vscode.window.showErrorMessage(message, "Show Log").then((c) => c && channel.show());
+  };
+
+  context.subscriptions.push(
+    vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view),
+    vscode.commands.registerCommand("pi.newSession", () => createIn().then(showInSidebar, reportError)),
+    vscode.commands.registerCommand("pi.openChatInEditor", () => createIn().then((s) => panels.openNew(s), reportError)),
+    vscode.commands.registerCommand("pi.tryDemoSession", async () => {
+      try {
+        const session = await createIn(await demoModel.env());
+        await showInSidebar(session);
+        await session.start();
+        await session.prompt("demo");
+      } catch (err) {
+        reportError(err);
+      }
+    }),
+    vscode.commands.registerCommand("pi.stopSession", () => view.current?.stop()),
+    vscode.commands.registerCommand("pi.showLog", () => channel.show()),
+  );
+  log("info", `Pi activated (extension host node ${process.versions.node})`);
+  return { host: sessionHost };
+}
+
+export async function deactivate(): Promise<void> {
+  await Promise.allSettled([host?.stopAll(), demo?.dispose()]);
+  host = undefined;
+  demo = undefined;
+}

@@ -1,0 +1,76 @@
+// A real pi with only the model scripted: a scripted OpenAI-compatible server on 127.0.0.1,
+// a private agent dir, a temp workspace, and a SessionHost that runs pi from node_modules.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { offlinePiEnv, writeDemoAgentDir } from "../../src/demo/demoAgentDir";
+import { startScriptedModel, type ScriptedModelOptions, type ScriptedModelServer } from "../../src/demo/scriptedModel";
+import type { ChatSession } from "../../src/host/chatSession";
+import { defaultPiCliPath, SessionHost } from "../../src/host/sessionHost";
+import type { ChatItem, SessionStatus } from "../../src/protocol/transcript";
+
+export interface PiFixture {
+  model: ScriptedModelServer;
+  agentDir: string;
+  workspace: string;
+  host: SessionHost;
+  logs: string[];
+  cleanup(): Promise<void>;
+}
+
+export async function startPiFixture(options: ScriptedModelOptions = {}): Promise<PiFixture> {
+  const model = await startScriptedModel(options);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "pi-vscode-it-"));
+  const agentDir = path.join(root, "agent");
+  const workspace = path.join(root, "workspace");
+  fs.mkdirSync(workspace, { recursive: true });
+  writeDemoAgentDir(agentDir, model.baseUrl, { withReasoningModel: true });
+  const logs: string[] = [];
+  const host = new SessionHost({
+    piCliPath: defaultPiCliPath(path.join(__dirname, "..", "..")),
+    env: () => offlinePiEnv(agentDir),
+    log: (level, message) => logs.push(`${level}: ${message}`),
+  });
+  return {
+    model,
+    agentDir,
+    workspace,
+    host,
+    logs,
+    async cleanup() {
+      await host.stopAll();
+      await model.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const started = Date.now();
+  return new Promise<T>((resolve, reject) => {
+    const poll = () => {
+      let value: T | undefined | false;
+      try {
+        value = check();
+      } catch (err) {
+        reject(err);
+        return;
+      }
+      if (value) resolve(value);
+      else if (Date.now() - started > timeoutMs) reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      else setTimeout(poll, 20);
+    };
+    poll();
+  });
+}
+
+export function waitForStatus(session: ChatSession, status: SessionStatus, timeoutMs?: number): Promise<true> {
+  return waitFor(`status ${status} (now ${session.status})`, () => session.status === status, timeoutMs);
+}
+
+export function assistantText(items: ChatItem[]): string {
+  return items
+    .filter((i) => i.kind === "assistant")
+    .map((i) => (i.kind === "assistant" ? i.blocks.map((b) => (b.type === "text" ? b.text : "")).join("") : ""))
+    .join("\n");
+}
