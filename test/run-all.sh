@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# README command 2 (`npm test`): every suite, in order from fastest to slowest.
+# Installs what the suites need (Node 24, Debian chromium, code-server) through the
+# project's own script; fails loudly if anything is missing. Prints one summary line.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p test-output
+
+bash test/env/ensure-tools.sh || { echo "FATAL: installing the test tools failed" >&2; exit 1; }
+# shellcheck source=env/tools-env.sh
+source test/env/tools-env.sh
+export PATH="$(dirname "$NODE24"):$PWD/node_modules/.bin:$PATH"
+echo "node for tests: $(node --version)"
+
+passed=0
+failed=0
+status=0
+run_suite() { # name, then the command
+  local name=$1; shift
+  echo "=== $name"
+  local log="test-output/$name.log"
+  "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  local p f
+  p=$(grep -Eo '^ *[0-9]+ passing' "$log" | tail -1 | grep -Eo '[0-9]+' || true)
+  f=$(grep -Eo '^ *[0-9]+ failing' "$log" | tail -1 | grep -Eo '[0-9]+' || true)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+  if [ "$rc" -ne 0 ]; then
+    status=1
+    # A suite that died before mocha counted anything still counts as a failure.
+    [ -z "$f" ] && failed=$((failed + 1))
+    echo "--- $name FAILED (exit $rc)"
+  fi
+}
+
+run_suite typecheck tsc -p . --noEmit
+run_suite build node esbuild.mjs
+run_suite unit mocha --import=tsx 'test/unit/**/*.test.ts'
+run_suite integration mocha --import=tsx --timeout 60000 'test/integration/**/*.test.ts'
+run_suite webview mocha --import=tsx --timeout 60000 'test/webview/**/*.test.ts'
+run_suite package npm run package
+run_suite extension-host mocha --import=tsx --timeout 300000 test/extension/runExtensionTests.ts
+run_suite e2e mocha --import=tsx --timeout 300000 'test/e2e/**/*.e2e.test.ts'
+
+echo
+echo "tests: $passed passed, $failed failed"
+exit $status
