@@ -1,0 +1,47 @@
+import * as assert from "node:assert/strict";
+import { PatchBatcher } from "../../src/host/patchBatcher";
+import type { PatchBatch } from "../../src/protocol/transcript";
+
+describe("patch batcher", () => {
+  it("merges consecutive appends to one block and posts once per interval", async () => {
+    const batches: PatchBatch[] = [];
+    let seq = 0;
+    const b = new PatchBatcher("s", () => seq, (x) => batches.push(x), 10);
+    for (let i = 0; i < 1000; i++) {
+      seq++;
+      b.push({ op: "append", itemId: "a", block: 0, blockType: "text", delta: "x" });
+    }
+    seq++;
+    b.push({ op: "status", status: "ready" });
+    assert.equal(batches.length, 0, "nothing is posted synchronously");
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(batches.length, 1);
+    assert.equal(batches[0].seq, 1001);
+    assert.deepEqual(batches[0].patches, [
+      { op: "append", itemId: "a", block: 0, blockType: "text", delta: "x".repeat(1000) },
+      { op: "status", status: "ready" },
+    ]);
+  });
+
+  it("does not merge appends to different blocks or items", () => {
+    const batches: PatchBatch[] = [];
+    const b = new PatchBatcher("s", () => 3, (x) => batches.push(x));
+    b.push({ op: "append", itemId: "a", block: 0, blockType: "thinking", delta: "1" });
+    b.push({ op: "append", itemId: "a", block: 1, blockType: "text", delta: "2" });
+    b.push({ op: "append", itemId: "b", block: 1, blockType: "text", delta: "3" });
+    b.flush();
+    assert.equal(batches[0].patches.length, 3);
+  });
+
+  it("flush posts immediately and discard drops the queue", () => {
+    const batches: PatchBatch[] = [];
+    const b = new PatchBatcher("s", () => 1, (x) => batches.push(x));
+    b.push({ op: "status", status: "working" });
+    b.discard();
+    b.flush();
+    assert.equal(batches.length, 0);
+    b.push({ op: "status", status: "working" });
+    b.flush();
+    assert.equal(batches.length, 1);
+  });
+});
