@@ -19,6 +19,8 @@ export interface ChatSessionLaunch {
   /** Resume this session file instead of starting a new one. */
   sessionFile?: string;
   log: Logger;
+  /** Admission control before each (re)start: may free a slot, or throw to refuse. */
+  beforeStart?: (session: ChatSession) => Promise<void>;
 }
 
 export type UiRequestHandler = (session: ChatSession, request: RpcExtensionUIRequest) => Promise<RpcExtensionUIResponse | undefined>;
@@ -40,6 +42,8 @@ export class ChatSession {
   private model: string | undefined;
   private title: string;
   private starting: Promise<void> | undefined;
+  /** Set by stop(): a start still resolving Node or waiting for a slot must not spawn pi. */
+  private stopRequested = false;
   uiHandler: UiRequestHandler | undefined;
   /** When the last prompt was sent; the host's idle reclaim reads it. */
   lastActivity = Date.now();
@@ -97,12 +101,19 @@ export class ChatSession {
 
   /** Starts pi (or restarts it on the same session file). Resolves when pi answers, rejects with the reason. */
   start(): Promise<void> {
+    this.stopRequested = false;
     this.starting ??= this.doStart().finally(() => (this.starting = undefined));
     return this.starting;
   }
 
   private async doStart(): Promise<void> {
     this.setStatus("starting");
+    try {
+      await this.launch.beforeStart?.(this);
+    } catch (err) {
+      this.fail("Pi could not start.", err instanceof Error ? err.message : String(err));
+      throw err;
+    }
     const log = this.launch.log;
     let node: NodeRuntime;
     try {
@@ -110,6 +121,10 @@ export class ChatSession {
     } catch (err) {
       this.fail("Pi could not start.", err instanceof Error ? err.message : String(err));
       throw err;
+    }
+    if (this.stopRequested) {
+      this.setStatus("stopped");
+      throw new Error("The chat was stopped before pi started.");
     }
     const args = [...this.launch.args];
     if (this.sessionFile) args.push("--session", this.sessionFile);
@@ -128,8 +143,10 @@ export class ChatSession {
       this.setStatus(state.isStreaming ? "working" : "ready");
     } catch (err) {
       const detail = proc.exit ? describeExit(proc.exit) : err instanceof Error ? err.message : String(err);
+      const stoppedOnPurpose = this.stopRequested;
       await proc.stop();
-      this.fail("Pi exited while starting.", detail);
+      if (stoppedOnPurpose) this.setStatus("stopped");
+      else this.fail("Pi exited while starting.", detail);
       throw new Error(detail);
     }
   }
@@ -145,7 +162,8 @@ export class ChatSession {
   async prompt(text: string): Promise<void> {
     const message = text.trim();
     if (!message) throw new Error("The message is empty.");
-    if (this.status === "stopped" || this.status === "crashed") await this.start();
+    // A reclaimed, crashed or refused chat restarts transparently on the next message.
+    if (this.status === "stopped" || this.status === "crashed" || this.status === "error") await this.start();
     if (this.starting) await this.starting;
     const proc = this.requireProcess();
     this.lastActivity = Date.now();
@@ -171,14 +189,33 @@ export class ChatSession {
 
   /** Stops pi for good (the chat closed, or the extension is deactivating). */
   async stop(): Promise<void> {
+    this.stopRequested = true;
+    // A start that has not spawned pi yet will see the flag and give up; wait for that.
+    if (!this.process && this.starting) await this.starting.catch(() => undefined);
     const proc = this.process;
-    if (!proc) return;
+    if (!proc) {
+      if (this.status === "starting") this.setStatus("stopped");
+      return;
+    }
     for (const id of this.openDialogs) proc.rpc.respondToUi({ type: "extension_ui_response", id, cancelled: true });
     this.openDialogs.clear();
     await proc.stop();
     this.batcher.flush();
     if (this.status !== "crashed") this.setStatus("stopped");
     this.batcher.flush();
+  }
+
+  /** Stops an idle pi to free memory; the next message restarts it on the same session file. */
+  async reclaim(reason: string): Promise<void> {
+    if (this.status !== "ready" || !this.process) return;
+    await this.stop();
+    this.builder.notice("info", reason);
+    this.batcher.flush();
+  }
+
+  /** True while a pi process is alive for this chat. */
+  get isRunning(): boolean {
+    return !!this.process && !this.process.exit;
   }
 
   async restart(): Promise<void> {

@@ -16,6 +16,10 @@ export interface SessionHostOptions {
   /** Extra CLI arguments for pi. */
   extraArgs?: () => string[];
   log: Logger;
+  /** Most pi processes alive at once (0 = no cap). Read at every start. */
+  maxProcesses?: () => number;
+  /** Minutes a ready chat may sit unused before its pi is stopped (0 = never). */
+  idleMinutes?: () => number;
 }
 
 export interface CreateSessionOptions {
@@ -60,6 +64,7 @@ export class SessionHost {
       args: [...(this.options.extraArgs?.() ?? []), ...(request.args ?? [])],
       sessionFile: request.sessionFile,
       log: this.options.log,
+      beforeStart: (s) => this.admit(s),
     });
     session.uiHandler = (s, r) => this.uiHandler?.(s, r) ?? Promise.resolve(undefined);
     this.live.set(session.id, session);
@@ -96,6 +101,41 @@ export class SessionHost {
     this.live.clear();
     await Promise.allSettled(all.map((s) => s.stop()));
     this.changed();
+  }
+
+  /** Enforces the process cap: reclaims the least recently used idle chat, or refuses. */
+  private async admit(starting: ChatSession): Promise<void> {
+    const cap = this.options.maxProcesses?.() ?? 0;
+    if (cap <= 0) return;
+    const running = this.sessions().filter((s) => s !== starting && s.isRunning);
+    if (running.length < cap) return;
+    const idle = running.filter((s) => s.status === "ready").sort((a, b) => a.lastActivity - b.lastActivity)[0];
+    if (!idle) {
+      throw new Error(
+        `${running.length} pi processes are already running and all are busy (limit ${cap}). ` +
+          `Stop or close a chat, or raise the "pi.maxProcesses" setting.`,
+      );
+    }
+    this.options.log("info", `process cap ${cap} reached: stopping idle chat ${idle.id}`);
+    await idle.reclaim("pi was stopped to stay within the process limit; your next message restarts it on this session.");
+  }
+
+  /** Stops pi in chats unused for longer than the idle setting. Called by a timer. */
+  async reclaimIdle(now = Date.now()): Promise<number> {
+    const minutes = this.options.idleMinutes?.() ?? 0;
+    if (minutes <= 0) return 0;
+    const stale = this.sessions().filter((s) => s.isRunning && s.status === "ready" && now - s.lastActivity >= minutes * 60_000);
+    await Promise.all(
+      stale.map((s) => s.reclaim(`pi was stopped after ${minutes} idle minute${minutes === 1 ? "" : "s"} to free memory; your next message restarts it on this session.`)),
+    );
+    return stale.length;
+  }
+
+  /** Starts the periodic idle check; returns a function that stops it. */
+  startIdleTimer(intervalMs = 30_000): () => void {
+    const timer = setInterval(() => void this.reclaimIdle(), intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   resolveNode(): Promise<NodeRuntime> {

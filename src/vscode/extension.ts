@@ -37,8 +37,11 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
       return agentDir ? { PI_CODING_AGENT_DIR: agentDir } : {};
     },
     extraArgs: () => settings().get<string[]>("extraArgs") ?? [],
+    maxProcesses: () => settings().get<number>("maxProcesses") ?? 8,
+    idleMinutes: () => settings().get<number>("idleMinutes") ?? 30,
     log,
   });
+  context.subscriptions.push({ dispose: sessionHost.startIdleTimer() });
   sessionHost.uiHandler = vscodeUiHandler;
   host = sessionHost;
   const demoModel = new DemoModel(context.globalStorageUri);

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { offlinePiEnv, writeDemoAgentDir } from "../../src/demo/demoAgentDir";
 import { startScriptedModel, type ScriptedModelOptions, type ScriptedModelServer } from "../../src/demo/scriptedModel";
 import type { ChatSession } from "../../src/host/chatSession";
-import { defaultPiCliPath, SessionHost } from "../../src/host/sessionHost";
+import { defaultPiCliPath, SessionHost, type SessionHostOptions } from "../../src/host/sessionHost";
 import type { ChatItem, SessionStatus } from "../../src/protocol/transcript";
 
 export interface PiFixture {
@@ -18,7 +18,10 @@ export interface PiFixture {
   cleanup(): Promise<void>;
 }
 
-export async function startPiFixture(options: ScriptedModelOptions = {}): Promise<PiFixture> {
+export async function startPiFixture(
+  options: ScriptedModelOptions = {},
+  hostOptions: Partial<Pick<SessionHostOptions, "maxProcesses" | "idleMinutes">> = {},
+): Promise<PiFixture> {
   const model = await startScriptedModel(options);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "pi-vscode-it-"));
   const agentDir = path.join(root, "agent");
@@ -30,6 +33,7 @@ export async function startPiFixture(options: ScriptedModelOptions = {}): Promis
     piCliPath: defaultPiCliPath(path.join(__dirname, "..", "..")),
     env: () => offlinePiEnv(agentDir),
     log: (level, message) => logs.push(`${level}: ${message}`),
+    ...hostOptions,
   });
   return {
     model,

@@ -29,3 +29,15 @@ export function processesMatching(needle: string): number[] {
     return cmdline(pid).includes(needle);
   });
 }
+
+/** Live processes whose working directory is `dir` (pi and everything it starts run there). */
+export function processesInCwd(dir: string): number[] {
+  return allPids().filter((pid) => {
+    if (pid === process.pid) return false;
+    try {
+      return fs.readlinkSync(`/proc/${pid}/cwd`) === dir;
+    } catch {
+      return false;
+    }
+  });
+}
