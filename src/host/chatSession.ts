@@ -3,7 +3,8 @@
 import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import type { RpcExtensionUIRequest, RpcExtensionUIResponse } from "../pi/rpcTypes";
-import type { ChatSnapshot, PatchBatch, SessionInfo, SessionStatus } from "../protocol/transcript";
+import type { DialogAnswerParams } from "../protocol/messages";
+import type { ChatSnapshot, DialogItem, PatchBatch, SessionInfo, SessionStatus } from "../protocol/transcript";
 import { snapshotFromState } from "../protocol/transcript";
 import type { NodeRuntime } from "./nodeRuntime";
 import { PatchBatcher } from "./patchBatcher";
@@ -27,7 +28,6 @@ export type UiRequestHandler = (session: ChatSession, request: RpcExtensionUIReq
 
 type Listener<T> = (value: T) => void;
 
-const DIALOG_METHODS = new Set(["select", "confirm", "input", "editor"]);
 
 export class ChatSession {
   readonly id = randomUUID();
@@ -37,7 +37,7 @@ export class ChatSession {
   private readonly batchListeners = new Set<Listener<PatchBatch>>();
   private readonly snapshotListeners = new Set<Listener<ChatSnapshot>>();
   private readonly statusListeners = new Set<Listener<SessionStatus>>();
-  private readonly openDialogs = new Set<string>();
+  private readonly openDialogs = new Map<string, { timer: NodeJS.Timeout | undefined }>();
   private sessionFile: string | undefined;
   private model: string | undefined;
   private title: string;
@@ -182,8 +182,7 @@ export class ChatSession {
     const proc = this.process;
     if (!proc || proc.rpc.isClosed) return;
     // pi's abort waits for open dialogs to time out: cancel them first.
-    for (const id of this.openDialogs) proc.rpc.respondToUi({ type: "extension_ui_response", id, cancelled: true });
-    this.openDialogs.clear();
+    this.cancelOpenDialogs();
     await proc.rpc.send({ type: "abort" }, 10_000);
   }
 
@@ -197,8 +196,7 @@ export class ChatSession {
       if (this.status === "starting") this.setStatus("stopped");
       return;
     }
-    for (const id of this.openDialogs) proc.rpc.respondToUi({ type: "extension_ui_response", id, cancelled: true });
-    this.openDialogs.clear();
+    this.cancelOpenDialogs();
     await proc.stop();
     this.batcher.flush();
     if (this.status !== "crashed") this.setStatus("stopped");
@@ -247,18 +245,77 @@ export class ChatSession {
     this.batcher.flush();
   }
 
+  /** A dialog from pi becomes a card in the chat; any view (or the UI handler) may answer it. */
   private async handleUiRequest(request: RpcExtensionUIRequest): Promise<void> {
-    const proc = this.process;
-    if (!proc) return;
-    const isDialog = DIALOG_METHODS.has(request.method);
-    if (isDialog) this.openDialogs.add(request.id);
-    let response: RpcExtensionUIResponse | undefined;
+    if (request.method !== "select" && request.method !== "confirm" && request.method !== "input" && request.method !== "editor") {
+      await this.uiHandler?.(this, request).catch((err: unknown) => this.launch.log("warn", `UI request ${request.method} failed: ${String(err)}`));
+      return;
+    }
+    const item: DialogItem = {
+      kind: "dialog",
+      id: request.id,
+      method: request.method,
+      title: request.title,
+      message: request.method === "confirm" ? request.message : undefined,
+      options: request.method === "select" ? request.options : undefined,
+      placeholder: request.method === "input" ? request.placeholder : undefined,
+      prefill: request.method === "editor" ? request.prefill : undefined,
+      state: "open",
+    };
+    this.builder.apply({ op: "add", item });
+    this.batcher.flush();
+    const timeout = "timeout" in request && typeof request.timeout === "number" ? request.timeout : undefined;
+    // pi gives up on its own after `timeout`; close the card then too.
+    const timer = timeout ? setTimeout(() => this.closeDialog(request.id, "cancelled", "timed out"), timeout) : undefined;
+    timer?.unref();
+    this.openDialogs.set(request.id, { timer });
     try {
-      response = await this.uiHandler?.(this, request);
+      const response = await this.uiHandler?.(this, request);
+      if (response) this.answerDialog(responseToAnswer(response));
     } catch (err) {
       this.launch.log("warn", `extension UI request ${request.method} failed: ${String(err)}`);
     }
-    if (!isDialog || !this.openDialogs.delete(request.id)) return;
-    proc.rpc.respondToUi(response ?? { type: "extension_ui_response", id: request.id, cancelled: true });
   }
+
+  /** Answers an open dialog card; false when it is not open (already answered, timed out, unknown). */
+  answerDialog(answer: DialogAnswerParams): boolean {
+    const open = this.openDialogs.get(answer.id);
+    const at = this.builder.state.index.get(answer.id);
+    const item = at === undefined ? undefined : this.builder.state.items[at];
+    if (!open || !item || item.kind !== "dialog") return false;
+    if (answer.value !== undefined && item.method === "select" && !(item.options ?? []).includes(answer.value)) return false;
+    const response: RpcExtensionUIResponse = answer.cancelled
+      ? { type: "extension_ui_response", id: answer.id, cancelled: true }
+      : answer.confirmed !== undefined
+        ? { type: "extension_ui_response", id: answer.id, confirmed: answer.confirmed }
+        : { type: "extension_ui_response", id: answer.id, value: answer.value ?? "" };
+    this.process?.rpc.respondToUi(response);
+    const shown = answer.cancelled ? undefined : answer.confirmed !== undefined ? (answer.confirmed ? "Yes" : "No") : answer.value;
+    this.closeDialog(answer.id, answer.cancelled ? "cancelled" : "answered", shown);
+    return true;
+  }
+
+  /** Cancels every open dialog (before abort/stop: pi's abort waits for open dialogs). */
+  private cancelOpenDialogs(): void {
+    for (const id of [...this.openDialogs.keys()]) {
+      this.process?.rpc.respondToUi({ type: "extension_ui_response", id, cancelled: true });
+      this.closeDialog(id, "cancelled");
+    }
+  }
+
+  private closeDialog(id: string, state: "answered" | "cancelled", answer?: string): void {
+    const open = this.openDialogs.get(id);
+    if (!open) return;
+    if (open.timer) clearTimeout(open.timer);
+    this.openDialogs.delete(id);
+    const at = this.builder.state.index.get(id);
+    const item = at === undefined ? undefined : this.builder.state.items[at];
+    if (item && item.kind === "dialog") this.builder.apply({ op: "replace", item: { ...item, state, answer } });
+  }
+}
+
+function responseToAnswer(response: RpcExtensionUIResponse): DialogAnswerParams {
+  if ("cancelled" in response) return { id: response.id, cancelled: true };
+  if ("confirmed" in response) return { id: response.id, confirmed: response.confirmed };
+  return { id: response.id, value: response.value };
 }

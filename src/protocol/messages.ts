@@ -25,6 +25,15 @@ export const NewSessionNotification: NotificationType<Record<string, never>> = {
 /** Webview → host: restart a crashed or stopped session on the same session file. */
 export const RestartNotification: NotificationType<Record<string, never>> = { method: "pi/restart" };
 
+/** Webview → host: the answer to an open dialog card. Exactly one of value / confirmed / cancelled. */
+export interface DialogAnswerParams {
+  id: string;
+  value?: string;
+  confirmed?: boolean;
+  cancelled?: boolean;
+}
+export const DialogAnswerRequest: RequestType<DialogAnswerParams, { accepted: boolean; error?: string }> = { method: "pi/dialogAnswer" };
+
 /** Host → webview: incremental changes, at most one batch per animation frame. */
 export const PatchesNotification: NotificationType<PatchBatch> = { method: "pi/patches" };
 

@@ -45,7 +45,23 @@ export interface NoticeItem {
   detail?: string;
 }
 
-export type ChatItem = UserItem | AssistantItem | ToolItem | NoticeItem;
+/** A question from pi (a pi extension's dialog, or bash approval), answered in the chat. */
+export interface DialogItem {
+  kind: "dialog";
+  /** pi's extension_ui_request id. */
+  id: string;
+  method: "select" | "confirm" | "input" | "editor";
+  title: string;
+  message?: string;
+  options?: string[];
+  placeholder?: string;
+  prefill?: string;
+  state: "open" | "answered" | "cancelled";
+  /** What was answered (shown once closed). */
+  answer?: string;
+}
+
+export type ChatItem = UserItem | AssistantItem | ToolItem | NoticeItem | DialogItem;
 
 export interface SessionInfo {
   sessionId: string;

@@ -1,6 +1,6 @@
 // Checks every message a webview (or a browser) sends before the host acts on it.
 // A webview is a web page: treat its messages as untrusted input.
-import type { ConnectParams, PromptParams } from "./messages";
+import type { ConnectParams, DialogAnswerParams, PromptParams } from "./messages";
 
 export class ProtocolError extends Error {
   constructor(message: string) {
@@ -39,4 +39,15 @@ export function parseEmptyParams(value: unknown, what: string): Record<string, n
   const v = record(value, what);
   if (Object.keys(v).length) throw new ProtocolError(`${what}: takes no parameters`);
   return {};
+}
+
+export function parseDialogAnswer(value: unknown): DialogAnswerParams {
+  const v = record(value, "dialogAnswer");
+  if (typeof v.id !== "string" || !v.id || v.id.length > 200) throw new ProtocolError("dialogAnswer: id must be a non-empty string");
+  const given = ["value", "confirmed", "cancelled"].filter((k) => v[k] !== undefined);
+  if (given.length !== 1) throw new ProtocolError("dialogAnswer: give exactly one of value, confirmed, cancelled");
+  if (v.value !== undefined && (typeof v.value !== "string" || v.value.length > MAX_PROMPT_CHARS)) throw new ProtocolError("dialogAnswer: value must be a string");
+  if (v.confirmed !== undefined && typeof v.confirmed !== "boolean") throw new ProtocolError("dialogAnswer: confirmed must be a boolean");
+  if (v.cancelled !== undefined && v.cancelled !== true) throw new ProtocolError("dialogAnswer: cancelled must be true");
+  return { id: v.id, value: v.value as string | undefined, confirmed: v.confirmed as boolean | undefined, cancelled: v.cancelled === true ? true : undefined };
 }

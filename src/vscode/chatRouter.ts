@@ -7,11 +7,12 @@ import type { Logger } from "../host/piProcess";
 import {
   AbortNotification,
   ConnectRequest,
+  DialogAnswerRequest,
   NewSessionNotification,
   PromptRequest,
   RestartNotification,
 } from "../protocol/messages";
-import { parseConnectParams, parseEmptyParams, parsePromptParams, ProtocolError } from "../protocol/validate";
+import { parseConnectParams, parseDialogAnswer, parseEmptyParams, parsePromptParams, ProtocolError } from "../protocol/validate";
 import type { ChatBridge } from "./chatBridge";
 
 /** vscode-messenger logs unknown methods and bad messages through `log`: route it to ours. */
@@ -56,6 +57,17 @@ export class ChatRouter {
         await session.prompt(text);
         return { accepted: true };
       } catch (err) {
+        return { accepted: false, error: err instanceof Error ? err.message : String(err) };
+      }
+    });
+    m.onRequest(DialogAnswerRequest, (params, sender) => {
+      try {
+        const bridge = this.bridgeFor(sender, "dialogAnswer");
+        const answer = parseDialogAnswer(params);
+        const accepted = bridge.current?.answerDialog(answer) ?? false;
+        return accepted ? { accepted } : { accepted, error: "That question is no longer open." };
+      } catch (err) {
+        this.reject(err);
         return { accepted: false, error: err instanceof Error ? err.message : String(err) };
       }
     });

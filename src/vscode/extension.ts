@@ -8,7 +8,7 @@ import { ChatRouter } from "./chatRouter";
 import { CHAT_VIEW_ID, ChatViewProvider } from "./chatViewProvider";
 import { DemoModel } from "./demoSession";
 import { createLog } from "./log";
-import { vscodeUiHandler } from "./uiRequests";
+import { createVscodeUiHandler } from "./uiRequests";
 import { noFolderMessage, pickWorkspaceFolder } from "./workspaceFolders";
 
 /** What activate() returns: used by the extension tests, and by other extensions. */
@@ -42,7 +42,10 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
     log,
   });
   context.subscriptions.push({ dispose: sessionHost.startIdleTimer() });
-  sessionHost.uiHandler = vscodeUiHandler;
+  const extensionStatus = vscode.window.createStatusBarItem("pi.extensionStatus", vscode.StatusBarAlignment.Left);
+  extensionStatus.name = "Pi extension status";
+  context.subscriptions.push(extensionStatus);
+  sessionHost.uiHandler = createVscodeUiHandler(extensionStatus);
   host = sessionHost;
   const demoModel = new DemoModel(context.globalStorageUri);
   demo = demoModel;

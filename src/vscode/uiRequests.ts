@@ -1,34 +1,13 @@
-// pi's extension UI requests (from pi extensions) answered with native VS Code UI.
+// pi's fire-and-forget extension UI requests, shown with native VS Code UI.
+// Dialogs (select/confirm/input/editor) are not handled here: they become cards in the
+// chat, answerable from any view of the session (VS Code or a browser).
 import * as vscode from "vscode";
 import type { UiRequestHandler } from "../host/chatSession";
-import type { RpcExtensionUIRequest, RpcExtensionUIResponse } from "../pi/rpcTypes";
 
-function cancelled(id: string): RpcExtensionUIResponse {
-  return { type: "extension_ui_response", id, cancelled: true };
-}
-
-async function answer(request: RpcExtensionUIRequest): Promise<RpcExtensionUIResponse | undefined> {
-  switch (request.method) {
-    case "select": {
-      const value = await vscode.window.showQuickPick(request.options, { title: request.title, ignoreFocusOut: true });
-      return value === undefined ? cancelled(request.id) : { type: "extension_ui_response", id: request.id, value };
-    }
-    case "confirm": {
-      const yes = "Yes";
-      const choice = await vscode.window.showWarningMessage(request.title, { modal: true, detail: request.message }, yes);
-      return { type: "extension_ui_response", id: request.id, confirmed: choice === yes };
-    }
-    case "input":
-    case "editor": {
-      const value = await vscode.window.showInputBox({
-        title: request.title,
-        placeHolder: request.method === "input" ? request.placeholder : undefined,
-        value: request.method === "editor" ? request.prefill : undefined,
-        ignoreFocusOut: true,
-      });
-      return value === undefined ? cancelled(request.id) : { type: "extension_ui_response", id: request.id, value };
-    }
-    case "notify": {
+export function createVscodeUiHandler(statusBar: vscode.StatusBarItem): UiRequestHandler {
+  const statuses = new Map<string, string>();
+  return async (_session, request) => {
+    if (request.method === "notify") {
       const show =
         request.notifyType === "error"
           ? vscode.window.showErrorMessage
@@ -36,11 +15,13 @@ async function answer(request: RpcExtensionUIRequest): Promise<RpcExtensionUIRes
             ? vscode.window.showWarningMessage
             : vscode.window.showInformationMessage;
       void show(request.message);
-      return undefined;
+    } else if (request.method === "setStatus") {
+      if (request.statusText) statuses.set(request.statusKey, request.statusText);
+      else statuses.delete(request.statusKey);
+      statusBar.text = [...statuses.values()].join("  ");
+      if (statuses.size) statusBar.show();
+      else statusBar.hide();
     }
-    default:
-      return undefined;
-  }
+    return undefined;
+  };
 }
-
-export const vscodeUiHandler: UiRequestHandler = (_session, request) => answer(request);
