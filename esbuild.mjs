@@ -20,6 +20,18 @@ const builds = [
     logLevel: "warning",
   },
   {
+    // The pi extension that confines pi to the workspace. pi loads it with jiti, which takes
+    // the default export of an ESM module (a CJS bundle is rejected as "no valid factory").
+    entryPoints: { piGuard: "src/piGuard/guard.ts" },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node22",
+    outdir: "dist",
+    minify: production,
+    logLevel: "warning",
+  },
+  {
     entryPoints: { webview: "webview/main.tsx" },
     bundle: true,
     platform: "browser",

@@ -2,7 +2,7 @@
 // Knows nothing about VS Code: the extension and the HTTP server drive it the same way.
 import { randomUUID } from "node:crypto";
 import * as path from "node:path";
-import type { RpcExtensionUIRequest, RpcExtensionUIResponse } from "../pi/rpcTypes";
+import type { PiResponseData, RpcExtensionUIRequest, RpcExtensionUIResponse } from "../pi/rpcTypes";
 import type { DialogAnswerParams } from "../protocol/messages";
 import type { ChatSnapshot, DialogItem, PatchBatch, SessionInfo, SessionStatus } from "../protocol/transcript";
 import { snapshotFromState } from "../protocol/transcript";
@@ -176,6 +176,13 @@ export class ChatSession {
       this.builder.notice("error", `pi rejected the message: ${reason}`);
       throw err;
     }
+  }
+
+  /** The user's own shell command (`!cmd`), subject to the same bash policy as pi's tool. */
+  async runUserBash(command: string): Promise<PiResponseData<"bash">> {
+    const proc = this.requireProcess();
+    this.lastActivity = Date.now();
+    return proc.rpc.send({ type: "bash", command }, 10 * 60_000);
   }
 
   async abort(): Promise<void> {

@@ -20,6 +20,17 @@ export interface SessionHostOptions {
   maxProcesses?: () => number;
   /** Minutes a ready chat may sit unused before its pi is stopped (0 = never). */
   idleMinutes?: () => number;
+  /** The workspace guard (a pi extension) and its bash policy; read at every session start. */
+  guard?: () => GuardConfig;
+}
+
+export interface GuardConfig {
+  /** dist/piGuard.js (or src/piGuard/guard.ts in development). */
+  path: string;
+  bashPolicy: "ask" | "allowList" | "never-ask";
+  bashAllow: string[];
+  /** Let pi discover the user's own extensions too (off: only the guard is loaded). */
+  loadUserExtensions: boolean;
 }
 
 export interface CreateSessionOptions {
@@ -34,6 +45,18 @@ type Listener = () => void;
 
 // The .vsix ships pi and its production dependencies under node_modules.
 const PI_CLI_CANDIDATES = [path.join("node_modules", "@earendil-works", "pi-coding-agent", "dist", "bundle", "cli.js")];
+
+/** The bundled guard next to this code, or its source in a development checkout. */
+export function defaultGuardPath(fromDir: string = __dirname): string {
+  for (let dir = fromDir; ; dir = path.dirname(dir)) {
+    for (const candidate of [path.join("dist", "piGuard.js"), path.join("src", "piGuard", "guard.ts")]) {
+      const full = path.join(dir, candidate);
+      if (fs.existsSync(full)) return full;
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  throw new Error(`the workspace guard was not found near ${fromDir}; reinstall the extension.`);
+}
 
 /** Finds pi's CLI next to this code: walks up from `fromDir` to the extension root. */
 export function defaultPiCliPath(fromDir: string = __dirname): string {
@@ -56,12 +79,17 @@ export class SessionHost {
 
   /** Creates a chat and starts its pi; the returned session reports start failures in its transcript. */
   createSession(request: CreateSessionOptions): ChatSession {
+    const guard = this.options.guard?.();
+    const guardArgs = guard ? [...(guard.loadUserExtensions ? [] : ["--no-extensions"]), "-e", guard.path] : [];
+    const guardEnv: NodeJS.ProcessEnv = guard
+      ? { PI_VSCODE_WORKSPACE: request.cwd, PI_VSCODE_BASH_POLICY: guard.bashPolicy, PI_VSCODE_BASH_ALLOW: JSON.stringify(guard.bashAllow) }
+      : {};
     const session = new ChatSession({
       cwd: request.cwd,
       piCliPath: this.options.piCliPath,
       resolveNode: () => this.resolveNode(),
-      env: { ...process.env, ...this.options.env?.(), ...request.env },
-      args: [...(this.options.extraArgs?.() ?? []), ...(request.args ?? [])],
+      env: { ...process.env, ...this.options.env?.(), ...request.env, ...guardEnv },
+      args: [...guardArgs, ...(this.options.extraArgs?.() ?? []), ...(request.args ?? [])],
       sessionFile: request.sessionFile,
       log: this.options.log,
       beforeStart: (s) => this.admit(s),

@@ -1,7 +1,7 @@
 // Entry point: wires the session host (no vscode inside) to VS Code's UI.
 import * as vscode from "vscode";
 import type { ChatSession } from "../host/chatSession";
-import { defaultPiCliPath, SessionHost } from "../host/sessionHost";
+import { defaultGuardPath, defaultPiCliPath, SessionHost, type GuardConfig } from "../host/sessionHost";
 import type { SessionSource } from "./chatBridge";
 import { ChatPanels } from "./chatPanels";
 import { ChatRouter } from "./chatRouter";
@@ -39,6 +39,12 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
     extraArgs: () => settings().get<string[]>("extraArgs") ?? [],
     maxProcesses: () => settings().get<number>("maxProcesses") ?? 8,
     idleMinutes: () => settings().get<number>("idleMinutes") ?? 30,
+    guard: () => ({
+      path: defaultGuardPath(context.extensionUri.fsPath),
+      bashPolicy: settings().get<GuardConfig["bashPolicy"]>("bash.approval") ?? "ask",
+      bashAllow: settings().get<string[]>("bash.allowList") ?? [],
+      loadUserExtensions: settings().get<boolean>("loadPiExtensions") ?? false,
+    }),
     log,
   });
   context.subscriptions.push({ dispose: sessionHost.startIdleTimer() });

@@ -1,6 +1,6 @@
 // The workspace guard (src/piGuard) inside a real pi 0.87.1: the scripted model makes the tool
 // calls a hostile or confused model would make, and the side effects are checked on disk.
-// The guard is bundled with esbuild exactly as the .vsix ships it (one CJS file, loaded with -e);
+// The guard is bundled with esbuild exactly as the .vsix ships it (one ESM file, loaded with -e);
 // one case loads the TypeScript source directly.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -86,16 +86,9 @@ function allOutputs(session: ChatSession): string {
   return items.map((i) => (i.kind === "tool" ? i.output : "")).join("\n") + "\n" + assistantText(items);
 }
 
-interface UserBashResult {
-  output: string;
-  exitCode?: number;
-  cancelled: boolean;
-}
-
-/** The user's own `!command` (pi's RPC `bash`); ChatSession has no public API for it yet. */
-function userBash(session: ChatSession, command: string): Promise<UserBashResult> {
-  const internal = session as unknown as { process: { rpc: { send(c: { type: "bash"; command: string }, timeoutMs?: number): Promise<unknown> } } };
-  return internal.process.rpc.send({ type: "bash", command }, 20_000) as Promise<UserBashResult>;
+/** The user's own `!command` (pi's RPC `bash`). */
+function userBash(session: ChatSession, command: string) {
+  return session.runUserBash(command);
 }
 
 type Answer = "Allow once" | "Always allow this command" | "Deny" | "cancel";
@@ -127,7 +120,9 @@ describe("workspace confinement (pi guard extension)", function () {
   });
 
   async function startGuarded(policy: string, extra: Record<string, string> = {}, guardPath = guardJs): Promise<ChatSession> {
-    const session = fx.host.createSession({ cwd: layout.ws, env: guardEnv(policy, extra), args: ["-e", guardPath] });
+    // pi enables only read/bash/edit/write by default: ls, grep and find are switched on too.
+    const args = ["-e", guardPath, "--tools", "read,bash,edit,write,ls,grep,find"];
+    const session = fx.host.createSession({ cwd: layout.ws, env: guardEnv(policy, extra), args });
     await waitForStatus(session, "ready");
     return session;
   }
@@ -136,13 +131,13 @@ describe("workspace confinement (pi guard extension)", function () {
     fx = await startPiFixture({ plan });
     layout = makeLayout(fx.workspace);
     guardJs = path.join(layout.root, "dist", "piGuard.js");
-    // The shipping build: one self-contained CommonJS file for Node (pi loads it through jiti).
+    // The shipping build: one self-contained ESM file for Node (pi loads it through jiti).
     await esbuild.build({
       entryPoints: [GUARD_SOURCE],
       outfile: guardJs,
       bundle: true,
       platform: "node",
-      format: "cjs",
+      format: "esm",
       target: "node22",
       logLevel: "warning",
     });
@@ -260,6 +255,17 @@ describe("workspace confinement (pi guard extension)", function () {
       editIntact();
       assert.deepEqual(fs.readdirSync(layout.outside).sort(), ["edit-me.txt", "secret.txt"]);
     });
+  });
+
+  it("control: without the guard, pi itself reads outside the workspace (so the battery is meaningful)", async () => {
+    const session = fx.host.createSession({ cwd: layout.ws, env: { HOME: layout.home } });
+    await waitForStatus(session, "ready");
+    for (const p of ["../outside/secret.txt", "link-dir/secret.txt", "it's/secret.txt", `file://${layout.outside}/secret.txt`]) {
+      const item = await runTool(session, "read", { path: p });
+      assert.equal(item.status, "done", `${p}: ${item.output}`);
+      assert.ok(item.output.includes(SECRET), `${p} leaks without the guard`);
+    }
+    await session.stop();
   });
 
   it("also works when pi loads the TypeScript source directly", async () => {

@@ -69,7 +69,9 @@ export function waitFor<T>(what: string, check: () => T | undefined | false, tim
 }
 
 export function waitForStatus(session: ChatSession, status: SessionStatus, timeoutMs?: number): Promise<true> {
-  return waitFor(`status ${status} (now ${session.status})`, () => session.status === status, timeoutMs);
+  return waitFor(`status ${status}`, () => session.status === status, timeoutMs).catch((err: Error) => {
+    throw new Error(`${err.message}; the status is ${session.status}`);
+  });
 }
 
 export function assistantText(items: ChatItem[]): string {
