@@ -52,6 +52,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     return previous === session ? undefined : previous;
   }
 
+  /** Re-sends the snapshot (e.g. the idle hint changed after the workspace became trusted). */
+  refresh(): void {
+    this.bridge?.attach(this.session);
+  }
+
   private track(session: ChatSession): ChatSession {
     this.session = session;
     return session;

@@ -7,6 +7,7 @@ import { ChatPanels } from "./chatPanels";
 import { ChatRouter } from "./chatRouter";
 import { CHAT_VIEW_ID, ChatViewProvider } from "./chatViewProvider";
 import { DemoModel } from "./demoSession";
+import { ApiKeys } from "./apiKeys";
 import { createLog } from "./log";
 import { createVscodeUiHandler } from "./uiRequests";
 import { noFolderMessage, pickWorkspaceFolder } from "./workspaceFolders";
@@ -17,6 +18,10 @@ export interface PiExtensionApi {
   /** How long activate() took, in ms (reported by the benchmarks). */
   activationMs: number;
 }
+
+const UNTRUSTED =
+  "Pi is off in this untrusted workspace: the agent runs commands and edits files. " +
+  "To use it, trust the folder (Command Palette → “Workspaces: Manage Workspace Trust”).";
 
 let host: SessionHost | undefined;
 let demo: DemoModel | undefined;
@@ -29,12 +34,14 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
   const started = performance.now();
   const { channel, log } = createLog();
   context.subscriptions.push(channel);
+  const apiKeys = new ApiKeys(context);
+  const keysLoaded = apiKeys.load().catch((err: unknown) => log("warn", `could not read stored API keys: ${String(err)}`));
   const sessionHost = new SessionHost({
     piCliPath: defaultPiCliPath(context.extensionUri.fsPath),
     configuredNodePath: () => settings().get<string>("nodePath"),
     env: () => {
       const agentDir = settings().get<string>("agentDir")?.trim();
-      return agentDir ? { PI_CODING_AGENT_DIR: agentDir } : {};
+      return { ...apiKeys.env(), ...(agentDir ? { PI_CODING_AGENT_DIR: agentDir } : {}) };
     },
     extraArgs: () => settings().get<string[]>("extraArgs") ?? [],
     maxProcesses: () => settings().get<number>("maxProcesses") ?? 8,
@@ -58,11 +65,15 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
 
   const router = new ChatRouter(log);
   const idleHint = () =>
-    vscode.workspace.workspaceFolders?.length
+    !vscode.workspace.isTrusted
+      ? UNTRUSTED
+      : vscode.workspace.workspaceFolders?.length
       ? "Type a message to start pi in this workspace, or run “Pi: New Session”. No API key? Try “Pi: Try Demo Session”."
       : noFolderMessage();
 
   const createIn = async (env?: NodeJS.ProcessEnv): Promise<ChatSession> => {
+    if (!vscode.workspace.isTrusted) throw new Error(UNTRUSTED);
+    await keysLoaded;
     const folder = await pickWorkspaceFolder();
     if (!folder) throw new Error(noFolderMessage());
     return sessionHost.createSession({ cwd: folder.uri.fsPath, env });
@@ -98,6 +109,8 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
     }),
     vscode.commands.registerCommand("pi.stopSession", () => view.current?.stop()),
     vscode.commands.registerCommand("pi.showLog", () => channel.show()),
+    vscode.commands.registerCommand("pi.setApiKey", () => apiKeys.prompt().catch(reportError)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => view.refresh()),
   );
   const activationMs = performance.now() - started;
   log("info", `Pi activated in ${activationMs.toFixed(1)} ms (extension host node ${process.versions.node})`);
