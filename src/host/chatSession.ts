@@ -2,12 +2,13 @@
 // Knows nothing about VS Code: the extension and the HTTP server drive it the same way.
 import { randomUUID } from "node:crypto";
 import * as path from "node:path";
-import type { PiResponseData, RpcExtensionUIRequest, RpcExtensionUIResponse } from "../pi/rpcTypes";
+import type { PiEvent, PiResponseData, RpcExtensionUIRequest, RpcExtensionUIResponse, RpcSessionState } from "../pi/rpcTypes";
 import type { DialogAnswerParams } from "../protocol/messages";
-import type { ChatSnapshot, DialogItem, PatchBatch, SessionInfo, SessionStatus } from "../protocol/transcript";
+import type { ChatSnapshot, PatchBatch, SessionInfo, SessionStatus, SessionUsage } from "../protocol/transcript";
 import { snapshotFromState } from "../protocol/transcript";
 import type { NodeRuntime } from "./nodeRuntime";
 import { PatchBatcher } from "./patchBatcher";
+import { DialogCards } from "./dialogCards";
 import { describeExit, PiProcess, type Logger, type PiExit } from "./piProcess";
 import { TranscriptBuilder } from "./transcriptBuilder";
 
@@ -28,6 +29,13 @@ export type UiRequestHandler = (session: ChatSession, request: RpcExtensionUIReq
 
 type Listener<T> = (value: T) => void;
 
+export interface ModelChoice {
+  provider: string;
+  id: string;
+  name: string;
+  reasoning: boolean;
+}
+
 
 export class ChatSession {
   readonly id = randomUUID();
@@ -37,9 +45,12 @@ export class ChatSession {
   private readonly batchListeners = new Set<Listener<PatchBatch>>();
   private readonly snapshotListeners = new Set<Listener<ChatSnapshot>>();
   private readonly statusListeners = new Set<Listener<SessionStatus>>();
-  private readonly openDialogs = new Map<string, { timer: NodeJS.Timeout | undefined }>();
+  private readonly dialogs: DialogCards;
   private sessionFile: string | undefined;
   private model: string | undefined;
+  private thinkingLevel: string | undefined;
+  private usage: SessionUsage | undefined;
+  private queue: SessionInfo["queue"];
   private title: string;
   private starting: Promise<void> | undefined;
   /** Set by stop(): a start still resolving Node or waiting for a slot must not spawn pi. */
@@ -56,6 +67,7 @@ export class ChatSession {
       this.batcher.push(patch);
       if (patch.op === "status") this.statusListeners.forEach((l) => l(patch.status));
     });
+    this.dialogs = new DialogCards(this.builder, (response) => this.process?.rpc.respondToUi(response));
   }
 
   get cwd(): string {
@@ -71,7 +83,15 @@ export class ChatSession {
   }
 
   get info(): SessionInfo {
-    return { sessionId: this.id, cwd: this.launch.cwd, title: this.title, model: this.model };
+    return {
+      sessionId: this.id,
+      cwd: this.launch.cwd,
+      title: this.title,
+      model: this.model,
+      thinkingLevel: this.thinkingLevel,
+      usage: this.usage,
+      queue: this.queue,
+    };
   }
 
   get piSessionFile(): string | undefined {
@@ -130,16 +150,18 @@ export class ChatSession {
     if (this.sessionFile) args.push("--session", this.sessionFile);
     const proc = PiProcess.start({ node, cliPath: this.launch.piCliPath, cwd: this.launch.cwd, args, env: this.launch.env }, log);
     this.process = proc;
-    proc.rpc.onEvent((event) => this.builder.handleEvent(event));
+    proc.rpc.onEvent((event) => {
+      this.builder.handleEvent(event);
+      this.onControlEvent(event);
+    });
     proc.rpc.onUiRequest((request) => void this.handleUiRequest(request));
     proc.onExit((exit) => this.onExit(proc, exit));
     try {
       const state = await proc.waitReady();
       this.sessionFile = state.sessionFile ?? this.sessionFile;
-      this.model = state.model ? `${state.model.provider}/${state.model.id}` : undefined;
-      if (state.sessionName) this.title = state.sessionName;
+      this.readState(state);
       if (this.launch.sessionFile || this.builder.state.items.length) await this.reloadHistory(proc);
-      this.builder.apply({ op: "info", info: this.info });
+      await this.refreshInfo();
       this.setStatus(state.isStreaming ? "working" : "ready");
     } catch (err) {
       const detail = proc.exit ? describeExit(proc.exit) : err instanceof Error ? err.message : String(err);
@@ -149,6 +171,82 @@ export class ChatSession {
       else this.fail("Pi exited while starting.", detail);
       throw new Error(detail);
     }
+  }
+
+  private readState(state: RpcSessionState): void {
+    this.model = state.model ? `${state.model.provider}/${state.model.id}` : undefined;
+    this.thinkingLevel = state.thinkingLevel;
+    if (state.sessionName) this.title = state.sessionName;
+  }
+
+  /** Re-reads model, thinking level and usage from pi and sends them to the views. */
+  async refreshInfo(): Promise<void> {
+    const proc = this.process;
+    if (!proc || proc.rpc.isClosed) return;
+    try {
+      const [state, stats] = await Promise.all([proc.rpc.send({ type: "get_state" }), proc.rpc.send({ type: "get_session_stats" })]);
+      this.readState(state);
+      this.usage = {
+        inputTokens: stats.tokens.input,
+        outputTokens: stats.tokens.output,
+        totalTokens: stats.tokens.total,
+        cost: stats.cost,
+        contextPercent: stats.contextUsage?.percent ?? undefined,
+        contextWindow: stats.contextUsage?.contextWindow,
+      };
+      this.builder.apply({ op: "info", info: this.info });
+    } catch (err) {
+      this.launch.log("debug", `could not refresh session info: ${String(err)}`);
+    }
+  }
+
+  private onControlEvent(event: PiEvent): void {
+    if (event.type === "agent_settled") void this.refreshInfo();
+    else if (event.type === "queue_update") {
+      this.queue = { steering: [...event.steering], followUp: [...event.followUp] };
+      this.builder.apply({ op: "info", info: this.info });
+    } else if (event.type === "thinking_level_changed") {
+      this.thinkingLevel = event.level;
+      this.builder.apply({ op: "info", info: this.info });
+    }
+  }
+
+  /** Models pi can use (from its model registry and the user's models.json). */
+  async models(): Promise<ModelChoice[]> {
+    const data = await this.requireProcess().rpc.send({ type: "get_available_models" });
+    return data.models.map((m) => ({ provider: m.provider, id: m.id, name: m.name ?? m.id, reasoning: !!m.reasoning }));
+  }
+
+  async setModel(provider: string, modelId: string): Promise<void> {
+    const known = await this.models();
+    if (!known.some((m) => m.provider === provider && m.id === modelId)) throw new Error(`Unknown model ${provider}/${modelId}.`);
+    await this.requireProcess().rpc.send({ type: "set_model", provider, modelId });
+    await this.refreshInfo();
+  }
+
+  /** Only the levels the current model supports. */
+  async thinkingLevels(): Promise<PiResponseData<"get_available_thinking_levels">["levels"]> {
+    return (await this.requireProcess().rpc.send({ type: "get_available_thinking_levels" })).levels;
+  }
+
+  /** pi accepts any string here without complaint, so we validate against its own list. */
+  async setThinkingLevel(level: string): Promise<void> {
+    const levels = await this.thinkingLevels();
+    const match = levels.find((l) => l === level);
+    if (!match) throw new Error(`The model does not support thinking level "${level}" (available: ${levels.join(", ")}).`);
+    await this.requireProcess().rpc.send({ type: "set_thinking_level", level: match });
+    await this.refreshInfo();
+  }
+
+  /** Delivers a message to pi now, between tool calls of the current run. */
+  async steer(text: string): Promise<void> {
+    const message = text.trim();
+    if (!message) throw new Error("The message is empty.");
+    await this.requireProcess().rpc.send({ type: "steer", message });
+  }
+
+  async clearQueue(): Promise<void> {
+    await this.requireProcess().rpc.send({ type: "clear_queue" });
   }
 
   private async reloadHistory(proc: PiProcess): Promise<void> {
@@ -189,7 +287,7 @@ export class ChatSession {
     const proc = this.process;
     if (!proc || proc.rpc.isClosed) return;
     // pi's abort waits for open dialogs to time out: cancel them first.
-    this.cancelOpenDialogs();
+    this.dialogs.cancelAll();
     await proc.rpc.send({ type: "abort" }, 10_000);
   }
 
@@ -203,7 +301,7 @@ export class ChatSession {
       if (this.status === "starting") this.setStatus("stopped");
       return;
     }
-    this.cancelOpenDialogs();
+    this.dialogs.cancelAll();
     await proc.stop();
     this.batcher.flush();
     if (this.status !== "crashed") this.setStatus("stopped");
@@ -254,31 +352,14 @@ export class ChatSession {
 
   /** A dialog from pi becomes a card in the chat; any view (or the UI handler) may answer it. */
   private async handleUiRequest(request: RpcExtensionUIRequest): Promise<void> {
-    if (request.method !== "select" && request.method !== "confirm" && request.method !== "input" && request.method !== "editor") {
+    if (!this.dialogs.open(request)) {
       await this.uiHandler?.(this, request).catch((err: unknown) => this.launch.log("warn", `UI request ${request.method} failed: ${String(err)}`));
       return;
     }
-    const item: DialogItem = {
-      kind: "dialog",
-      id: request.id,
-      method: request.method,
-      title: request.title,
-      message: request.method === "confirm" ? request.message : undefined,
-      options: request.method === "select" ? request.options : undefined,
-      placeholder: request.method === "input" ? request.placeholder : undefined,
-      prefill: request.method === "editor" ? request.prefill : undefined,
-      state: "open",
-    };
-    this.builder.apply({ op: "add", item });
     this.batcher.flush();
-    const timeout = "timeout" in request && typeof request.timeout === "number" ? request.timeout : undefined;
-    // pi gives up on its own after `timeout`; close the card then too.
-    const timer = timeout ? setTimeout(() => this.closeDialog(request.id, "cancelled", "timed out"), timeout) : undefined;
-    timer?.unref();
-    this.openDialogs.set(request.id, { timer });
     try {
       const response = await this.uiHandler?.(this, request);
-      if (response) this.answerDialog(responseToAnswer(response));
+      if (response) this.dialogs.answer(responseToAnswer(response));
     } catch (err) {
       this.launch.log("warn", `extension UI request ${request.method} failed: ${String(err)}`);
     }
@@ -286,38 +367,7 @@ export class ChatSession {
 
   /** Answers an open dialog card; false when it is not open (already answered, timed out, unknown). */
   answerDialog(answer: DialogAnswerParams): boolean {
-    const open = this.openDialogs.get(answer.id);
-    const at = this.builder.state.index.get(answer.id);
-    const item = at === undefined ? undefined : this.builder.state.items[at];
-    if (!open || !item || item.kind !== "dialog") return false;
-    if (answer.value !== undefined && item.method === "select" && !(item.options ?? []).includes(answer.value)) return false;
-    const response: RpcExtensionUIResponse = answer.cancelled
-      ? { type: "extension_ui_response", id: answer.id, cancelled: true }
-      : answer.confirmed !== undefined
-        ? { type: "extension_ui_response", id: answer.id, confirmed: answer.confirmed }
-        : { type: "extension_ui_response", id: answer.id, value: answer.value ?? "" };
-    this.process?.rpc.respondToUi(response);
-    const shown = answer.cancelled ? undefined : answer.confirmed !== undefined ? (answer.confirmed ? "Yes" : "No") : answer.value;
-    this.closeDialog(answer.id, answer.cancelled ? "cancelled" : "answered", shown);
-    return true;
-  }
-
-  /** Cancels every open dialog (before abort/stop: pi's abort waits for open dialogs). */
-  private cancelOpenDialogs(): void {
-    for (const id of [...this.openDialogs.keys()]) {
-      this.process?.rpc.respondToUi({ type: "extension_ui_response", id, cancelled: true });
-      this.closeDialog(id, "cancelled");
-    }
-  }
-
-  private closeDialog(id: string, state: "answered" | "cancelled", answer?: string): void {
-    const open = this.openDialogs.get(id);
-    if (!open) return;
-    if (open.timer) clearTimeout(open.timer);
-    this.openDialogs.delete(id);
-    const at = this.builder.state.index.get(id);
-    const item = at === undefined ? undefined : this.builder.state.items[at];
-    if (item && item.kind === "dialog") this.builder.apply({ op: "replace", item: { ...item, state, answer } });
+    return this.dialogs.answer(answer);
   }
 }
 

@@ -63,12 +63,28 @@ export interface DialogItem {
 
 export type ChatItem = UserItem | AssistantItem | ToolItem | NoticeItem | DialogItem;
 
+export interface SessionUsage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  /** In dollars, as pi computes it from the model's prices. */
+  cost: number;
+  /** Share of the context window in use, 0–100 (unknown until pi reports it). */
+  contextPercent?: number;
+  contextWindow?: number;
+}
+
 export interface SessionInfo {
   sessionId: string;
   /** Workspace folder pi runs in. */
   cwd: string;
   title: string;
+  /** "provider/id". */
   model?: string;
+  thinkingLevel?: string;
+  usage?: SessionUsage;
+  /** Messages waiting while pi works (steering first, then follow-ups). */
+  queue?: { steering: string[]; followUp: string[] };
 }
 
 export type ChatPatch =
