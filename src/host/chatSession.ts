@@ -249,6 +249,56 @@ export class ChatSession {
     await this.requireProcess().rpc.send({ type: "clear_queue" });
   }
 
+  /** Switches this chat to another session file (resume), then shows its transcript. */
+  async switchTo(sessionFile: string): Promise<void> {
+    const data = await this.requireProcess().rpc.send({ type: "switch_session", sessionPath: sessionFile });
+    if (data.cancelled) throw new Error("pi did not switch sessions (an extension cancelled it).");
+    await this.afterSessionChange();
+  }
+
+  /** Starts a fresh session in the same pi. */
+  async newSession(): Promise<void> {
+    await this.requireProcess().rpc.send({ type: "new_session" });
+    await this.afterSessionChange();
+  }
+
+  /** Earlier user messages a fork can start from. */
+  async forkPoints(): Promise<Array<{ entryId: string; text: string }>> {
+    return (await this.requireProcess().rpc.send({ type: "get_fork_messages" })).messages;
+  }
+
+  /** Forks at an earlier user message: a new session file with history up to it. Returns that message's text (for the input). */
+  async fork(entryId: string): Promise<string> {
+    const data = await this.requireProcess().rpc.send({ type: "fork", entryId });
+    if (data.cancelled) throw new Error("pi did not fork (an extension cancelled it).");
+    await this.afterSessionChange();
+    return data.text;
+  }
+
+  async rename(name: string): Promise<void> {
+    const trimmed = name.trim();
+    if (!trimmed) throw new Error("The name is empty.");
+    await this.requireProcess().rpc.send({ type: "set_session_name", name: trimmed.slice(0, 200) });
+    this.title = trimmed.slice(0, 200);
+    this.builder.apply({ op: "info", info: this.info });
+  }
+
+  /** Writes the session as HTML; returns the file's path. */
+  async exportHtml(outputPath?: string): Promise<string> {
+    return (await this.requireProcess().rpc.send({ type: "export_html", outputPath })).path;
+  }
+
+  /** new_session, switch_session and fork emit no events: re-read everything. */
+  private async afterSessionChange(): Promise<void> {
+    const proc = this.requireProcess();
+    const state = await proc.rpc.send({ type: "get_state" });
+    this.sessionFile = state.sessionFile;
+    this.title = state.sessionName ?? path.basename(this.launch.cwd);
+    this.readState(state);
+    await this.reloadHistory(proc);
+    await this.refreshInfo();
+  }
+
   private async reloadHistory(proc: PiProcess): Promise<void> {
     const data = await proc.rpc.send({ type: "get_messages" });
     this.batcher.discard();

@@ -1,0 +1,72 @@
+// Past sessions with a real pi: listing pi's files, resume, new, fork, rename, export.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import { listPastSessions } from "../../src/host/sessionFiles";
+import { assistantText, startPiFixture, waitFor, waitForStatus, type PiFixture } from "../support/piFixture";
+
+describe("past sessions with a real pi", function () {
+  this.timeout(60_000);
+  let fx: PiFixture;
+  beforeEach(async () => {
+    fx = await startPiFixture();
+  });
+  afterEach(async () => {
+    await fx.cleanup();
+  });
+
+  async function chat(text: string) {
+    const s = fx.host.createSession({ cwd: fx.workspace });
+    await waitForStatus(s, "ready");
+    await s.prompt(text);
+    await waitFor("the answer", () => assistantText(s.snapshot().items).includes(text));
+    await waitForStatus(s, "ready");
+    return s;
+  }
+
+  it("lists this folder's sessions newest first with their first message, and resumes one", async () => {
+    const first = await chat("first topic");
+    const firstFile = first.piSessionFile as string;
+    await new Promise((r) => setTimeout(r, 20));
+    const second = await chat("second topic");
+    const listed = listPastSessions(fx.agentDir, fx.workspace);
+    assert.deepEqual(
+      listed.map((s) => s.title),
+      ["second topic", "first topic"],
+    );
+    assert.equal(listed[1].file, firstFile);
+    assert.deepEqual(listPastSessions(fx.agentDir, "/some/other/folder"), [], "other folders' sessions are not listed");
+
+    await second.switchTo(firstFile);
+    assert.equal(second.piSessionFile, firstFile);
+    const text = assistantText(second.snapshot().items);
+    assert.ok(text.includes("first topic") && !text.includes("second topic"), "the view shows the resumed transcript");
+    await second.prompt("continuing");
+    await waitFor("the answer", () => assistantText(second.snapshot().items).includes("continuing"));
+  });
+
+  it("forks from an earlier user message, renames, starts new, and exports HTML", async () => {
+    const s = await chat("alpha");
+    await s.prompt("beta");
+    await waitFor("beta", () => assistantText(s.snapshot().items).includes("beta"));
+    await waitForStatus(s, "ready");
+    const points = await s.forkPoints();
+    assert.deepEqual(points.map((p) => p.text), ["alpha", "beta"]);
+    const original = s.piSessionFile;
+    const text = await s.fork(points[1].entryId);
+    assert.equal(text, "beta", "the forked message comes back for editing");
+    assert.notEqual(s.piSessionFile, original, "a fork is a new session file");
+    const shown = assistantText(s.snapshot().items);
+    assert.ok(shown.includes("alpha") && !shown.includes("beta"), "history up to the fork point");
+
+    await s.rename("My renamed chat");
+    assert.equal(s.info.title, "My renamed chat");
+    await waitFor("the name in the list", () => listPastSessions(fx.agentDir, fx.workspace).find((p) => p.title === "My renamed chat"));
+
+    const html = await s.exportHtml(`${fx.workspace}/export.html`);
+    assert.ok(fs.readFileSync(html, "utf8").includes("alpha"));
+
+    await s.newSession();
+    assert.deepEqual(s.snapshot().items, []);
+    assert.notEqual(s.piSessionFile, original);
+  });
+});
