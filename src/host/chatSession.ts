@@ -3,12 +3,13 @@
 import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import type { PiEvent, PiResponseData, RpcExtensionUIRequest, RpcExtensionUIResponse, RpcSessionState } from "../pi/rpcTypes";
-import type { DialogAnswerParams } from "../protocol/messages";
+import type { DialogAnswerParams, ModelChoice } from "../protocol/messages";
 import type { ChatSnapshot, PatchBatch, SessionInfo, SessionStatus, SessionUsage } from "../protocol/transcript";
 import { snapshotFromState } from "../protocol/transcript";
 import type { NodeRuntime } from "./nodeRuntime";
 import { PatchBatcher } from "./patchBatcher";
 import { DialogCards } from "./dialogCards";
+import { agentDirFrom, listPastSessions, type PastSession } from "./sessionFiles";
 import { describeExit, PiProcess, type Logger, type PiExit } from "./piProcess";
 import { TranscriptBuilder } from "./transcriptBuilder";
 
@@ -29,12 +30,7 @@ export type UiRequestHandler = (session: ChatSession, request: RpcExtensionUIReq
 
 type Listener<T> = (value: T) => void;
 
-export interface ModelChoice {
-  provider: string;
-  id: string;
-  name: string;
-  reasoning: boolean;
-}
+export type { ModelChoice };
 
 
 export class ChatSession {
@@ -247,6 +243,11 @@ export class ChatSession {
 
   async clearQueue(): Promise<void> {
     await this.requireProcess().rpc.send({ type: "clear_queue" });
+  }
+
+  /** This folder's past sessions (from pi's session files in this chat's agent dir). */
+  pastSessions(): PastSession[] {
+    return listPastSessions(agentDirFrom(this.launch.env), this.launch.cwd);
   }
 
   /** Switches this chat to another session file (resume), then shows its transcript. */

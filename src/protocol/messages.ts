@@ -34,6 +34,43 @@ export interface DialogAnswerParams {
 }
 export const DialogAnswerRequest: RequestType<DialogAnswerParams, { accepted: boolean; error?: string }> = { method: "pi/dialogAnswer" };
 
+/** The outcome of an action a view asked for. */
+export interface ActionResult {
+  accepted: boolean;
+  error?: string;
+}
+
+export interface ModelChoice {
+  provider: string;
+  id: string;
+  name: string;
+  reasoning: boolean;
+}
+
+/** Webview → host: models pi can use and the thinking levels of the current model. */
+export const GetModelsRequest: RequestType<Record<string, never>, { models: ModelChoice[]; thinkingLevels: string[] }> = { method: "pi/getModels" };
+export const SetModelRequest: RequestType<{ provider: string; modelId: string }, ActionResult> = { method: "pi/setModel" };
+export const SetThinkingRequest: RequestType<{ level: string }, ActionResult> = { method: "pi/setThinking" };
+
+/** Webview → host: deliver a message now, while pi works. */
+export const SteerRequest: RequestType<PromptParams, ActionResult> = { method: "pi/steer" };
+export const ClearQueueNotification: NotificationType<Record<string, never>> = { method: "pi/clearQueue" };
+
+export interface PastSessionSummary {
+  file: string;
+  title: string;
+  /** ms since epoch of the last write. */
+  modified: number;
+}
+/** Webview → host: this folder's past sessions, newest first. */
+export const ListSessionsRequest: RequestType<Record<string, never>, { sessions: PastSessionSummary[] }> = { method: "pi/listSessions" };
+/** Webview → host: resume one of the listed sessions in this view. */
+export const ResumeSessionRequest: RequestType<{ file: string }, ActionResult> = { method: "pi/resumeSession" };
+export const ForkPointsRequest: RequestType<Record<string, never>, { points: Array<{ entryId: string; text: string }> }> = { method: "pi/forkPoints" };
+/** Webview → host: fork at an earlier user message; answers that message's text for the input. */
+export const ForkRequest: RequestType<{ entryId: string }, ActionResult & { text?: string }> = { method: "pi/fork" };
+export const RenameRequest: RequestType<{ name: string }, ActionResult> = { method: "pi/rename" };
+
 /** Host → webview: incremental changes, at most one batch per animation frame. */
 export const PatchesNotification: NotificationType<PatchBatch> = { method: "pi/patches" };
 

@@ -51,3 +51,11 @@ export function parseDialogAnswer(value: unknown): DialogAnswerParams {
   if (v.cancelled !== undefined && v.cancelled !== true) throw new ProtocolError("dialogAnswer: cancelled must be true");
   return { id: v.id, value: v.value as string | undefined, confirmed: v.confirmed as boolean | undefined, cancelled: v.cancelled === true ? true : undefined };
 }
+
+/** A short identifier-like string field (ids, provider and model names, levels). */
+export function parseStringField(value: unknown, what: string, field: string, max = 500): string {
+  const v = record(value, what);
+  const f = v[field];
+  if (typeof f !== "string" || f.length === 0 || f.length > max) throw new ProtocolError(`${what}: ${field} must be a non-empty string of at most ${max} characters`);
+  return f;
+}

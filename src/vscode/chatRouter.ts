@@ -2,17 +2,36 @@
 // Malformed or unknown messages are rejected and logged; nothing a webview sends can throw
 // inside the extension host.
 import { Messenger } from "vscode-messenger";
-import { isWebviewIdMessageParticipant, type MessageParticipant } from "vscode-messenger-common";
+import { isWebviewIdMessageParticipant, type MessageParticipant, type RequestType } from "vscode-messenger-common";
+import type { ChatSession } from "../host/chatSession";
 import type { Logger } from "../host/piProcess";
 import {
   AbortNotification,
+  ClearQueueNotification,
   ConnectRequest,
   DialogAnswerRequest,
+  ForkPointsRequest,
+  ForkRequest,
+  GetModelsRequest,
+  ListSessionsRequest,
   NewSessionNotification,
   PromptRequest,
+  RenameRequest,
   RestartNotification,
+  ResumeSessionRequest,
+  SetModelRequest,
+  SetThinkingRequest,
+  SteerRequest,
+  type ActionResult,
 } from "../protocol/messages";
-import { parseConnectParams, parseDialogAnswer, parseEmptyParams, parsePromptParams, ProtocolError } from "../protocol/validate";
+import {
+  parseConnectParams,
+  parseDialogAnswer,
+  parseEmptyParams,
+  parsePromptParams,
+  parseStringField,
+  ProtocolError,
+} from "../protocol/validate";
 import type { ChatBridge } from "./chatBridge";
 
 /** vscode-messenger logs unknown methods and bad messages through `log`: route it to ours. */
@@ -24,6 +43,8 @@ class LoggingMessenger extends Messenger {
     this.logger(level === "debug" ? "debug" : level, `webview messenger: ${text}`);
   }
 }
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export class ChatRouter {
   readonly messenger: Messenger;
@@ -42,38 +63,41 @@ export class ChatRouter {
         throw err;
       }
     });
-    m.onRequest(PromptRequest, async (params, sender) => {
-      let bridge: ChatBridge;
-      let text: string;
+    // Typing before a session exists starts one in this view.
+    this.request(PromptRequest, parsePromptParams, async ({ text }, bridge) => (await bridge.ensureSession()).prompt(text));
+    this.sessionRequest(SteerRequest, parsePromptParams, (s, { text }) => s.steer(text));
+    this.sessionRequest(DialogAnswerRequest, parseDialogAnswer, async (s, answer) => {
+      if (!s.answerDialog(answer)) throw new Error("That question is no longer open.");
+    });
+    this.sessionRequest(
+      SetModelRequest,
+      (p) => ({ provider: parseStringField(p, "setModel", "provider"), modelId: parseStringField(p, "setModel", "modelId") }),
+      (s, { provider, modelId }) => s.setModel(provider, modelId),
+    );
+    this.sessionRequest(SetThinkingRequest, (p) => ({ level: parseStringField(p, "setThinking", "level", 50) }), (s, { level }) => s.setThinkingLevel(level));
+    this.sessionRequest(RenameRequest, (p) => ({ name: parseStringField(p, "rename", "name", 200) }), (s, { name }) => s.rename(name));
+    this.sessionRequest(ResumeSessionRequest, (p) => ({ file: parseStringField(p, "resumeSession", "file", 4096) }), async (s, { file }) => {
+      // Only files from this folder's own list: a view cannot make pi open an arbitrary path.
+      if (!s.pastSessions().some((p) => p.file === file)) throw new ProtocolError("resumeSession: not a session of this folder");
+      await s.switchTo(file);
+    });
+    m.onRequest(ForkRequest, async (params, sender) => {
       try {
-        bridge = this.bridgeFor(sender, "prompt");
-        text = parsePromptParams(params).text;
+        const entryId = parseStringField(params, "fork", "entryId", 200);
+        const session = this.sessionFor(sender, "fork");
+        return { accepted: true, text: await session.fork(entryId) };
       } catch (err) {
         this.reject(err);
-        return { accepted: false, error: (err as Error).message };
-      }
-      try {
-        const session = await bridge.ensureSession();
-        await session.prompt(text);
-        return { accepted: true };
-      } catch (err) {
-        return { accepted: false, error: err instanceof Error ? err.message : String(err) };
+        return { accepted: false, error: errorText(err) };
       }
     });
-    m.onRequest(DialogAnswerRequest, (params, sender) => {
-      try {
-        const bridge = this.bridgeFor(sender, "dialogAnswer");
-        const answer = parseDialogAnswer(params);
-        const accepted = bridge.current?.answerDialog(answer) ?? false;
-        return accepted ? { accepted } : { accepted, error: "That question is no longer open." };
-      } catch (err) {
-        this.reject(err);
-        return { accepted: false, error: err instanceof Error ? err.message : String(err) };
-      }
-    });
-    this.onNotification(AbortNotification, "abort", (bridge) => bridge.current?.abort());
-    this.onNotification(NewSessionNotification, "newSession", async (bridge) => bridge.attach(await bridge.source.createNew()));
-    this.onNotification(RestartNotification, "restart", (bridge) => bridge.current?.restart());
+    this.query(GetModelsRequest, async (s) => ({ models: await s.models(), thinkingLevels: await s.thinkingLevels() }), { models: [], thinkingLevels: [] });
+    this.query(ListSessionsRequest, async (s) => ({ sessions: s.pastSessions().map(({ file, title, modified }) => ({ file, title, modified })) }), { sessions: [] });
+    this.query(ForkPointsRequest, async (s) => ({ points: await s.forkPoints() }), { points: [] });
+    this.notification(AbortNotification, "abort", (bridge) => bridge.current?.abort());
+    this.notification(ClearQueueNotification, "clearQueue", (bridge) => bridge.current?.clearQueue());
+    this.notification(NewSessionNotification, "newSession", async (bridge) => bridge.attach(await bridge.source.createNew()));
+    this.notification(RestartNotification, "restart", (bridge) => bridge.current?.restart());
   }
 
   add(bridge: ChatBridge): void {
@@ -84,11 +108,39 @@ export class ChatRouter {
     this.bridges.delete(bridge.participant.webviewId);
   }
 
-  private onNotification(
-    type: { method: string },
-    what: string,
-    act: (bridge: ChatBridge) => Promise<unknown> | unknown,
-  ): void {
+  /** A validated request that answers an ActionResult. */
+  private request<P>(type: RequestType<P, ActionResult>, parse: (raw: unknown) => P, run: (params: P, bridge: ChatBridge) => Promise<unknown>): void {
+    this.messenger.onRequest(type, async (raw: unknown, sender: MessageParticipant) => {
+      try {
+        const bridge = this.bridgeFor(sender, type.method);
+        await run(parse(raw), bridge);
+        return { accepted: true };
+      } catch (err) {
+        this.reject(err);
+        return { accepted: false, error: errorText(err) };
+      }
+    });
+  }
+
+  private sessionRequest<P>(type: RequestType<P, ActionResult>, parse: (raw: unknown) => P, run: (session: ChatSession, params: P) => Promise<unknown>): void {
+    this.request(type, parse, (params, bridge) => run(this.requireSession(bridge, type.method), params));
+  }
+
+  /** A parameterless read; answers `empty` when there is no session or it fails. */
+  private query<R>(type: RequestType<Record<string, never>, R>, run: (session: ChatSession) => Promise<R>, empty: R): void {
+    this.messenger.onRequest(type, async (raw: unknown, sender: MessageParticipant) => {
+      try {
+        parseEmptyParams(raw, type.method);
+        const bridge = this.bridgeFor(sender, type.method);
+        return bridge.current ? await run(bridge.current) : empty;
+      } catch (err) {
+        this.reject(err);
+        return empty;
+      }
+    });
+  }
+
+  private notification(type: { method: string }, what: string, act: (bridge: ChatBridge) => Promise<unknown> | unknown): void {
     this.messenger.onNotification(type, async (params: unknown, sender: MessageParticipant) => {
       try {
         parseEmptyParams(params, what);
@@ -99,6 +151,15 @@ export class ChatRouter {
     });
   }
 
+  private sessionFor(sender: MessageParticipant, what: string): ChatSession {
+    return this.requireSession(this.bridgeFor(sender, what), what);
+  }
+
+  private requireSession(bridge: ChatBridge, what: string): ChatSession {
+    if (!bridge.current) throw new Error(`${what}: no session in this view yet.`);
+    return bridge.current;
+  }
+
   private bridgeFor(sender: MessageParticipant, what: string): ChatBridge {
     const bridge = isWebviewIdMessageParticipant(sender) ? this.bridges.get(sender.webviewId) : undefined;
     if (!bridge) throw new ProtocolError(`${what}: message from an unknown view`);
@@ -107,6 +168,6 @@ export class ChatRouter {
 
   private reject(err: unknown): void {
     if (err instanceof ProtocolError) this.log("warn", `rejected a webview message: ${err.message}`);
-    else this.log("error", `webview message failed: ${err instanceof Error ? err.message : String(err)}`);
+    else this.log("warn", `webview action failed: ${errorText(err)}`);
   }
 }
