@@ -30,8 +30,6 @@ export type Logger = (level: "debug" | "info" | "warn" | "error", message: strin
 const STDERR_TAIL_BYTES = 8 * 1024;
 const STEP_MS = { stdinClose: 1500, sigterm: 1000 } as const;
 
-const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 export class PiProcess {
   readonly rpc: PiRpcClient;
   private stderr = "";
@@ -117,7 +115,12 @@ export class PiProcess {
     const pid = this.child.pid;
     if (pid === undefined) return this.exited;
     const seen = new Set(listDescendants(pid));
-    const exitedWithin = async (ms: number) => (await Promise.race([this.exited.then(() => true), delay(ms).then(() => false)]));
+    const exitedWithin = async (ms: number) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)));
+      // Clear the step's timer once pi exits, so nothing keeps the host's event loop busy.
+      return Promise.race([this.exited.then(() => true), timeout]).finally(() => clearTimeout(timer));
+    };
 
     this.rpc.close("stopping");
     this.child.stdin.end();
