@@ -1,0 +1,65 @@
+// The view's copy of the transcript. Applies patch batches in order, ignores ones already
+// folded into its snapshot, resyncs from a fresh snapshot when a patch does not fit, and
+// notifies the UI at most once per animation frame.
+import type { ChatSnapshot, ChatState, PatchBatch } from "../src/protocol/transcript";
+import { applyPatch, emptyState, stateFromSnapshot } from "../src/protocol/transcript";
+import type { ChatTransport } from "./transport";
+
+type Listener = () => void;
+
+export class ChatStore {
+  state: ChatState = emptyState();
+  /** Bumped on every change, so components can memoize on it. */
+  version = 0;
+  private readonly listeners = new Set<Listener>();
+  private frame = 0;
+  private resyncing: Promise<void> | undefined;
+  private readonly clientId = Math.random().toString(36).slice(2);
+
+  constructor(private readonly transport: ChatTransport) {
+    transport.onPatches((batch) => this.applyBatch(batch));
+    transport.onSnapshot((snapshot) => this.setSnapshot(snapshot));
+  }
+
+  connect(): Promise<void> {
+    this.resyncing ??= this.transport
+      .connect(this.clientId)
+      .then((snapshot) => this.setSnapshot(snapshot))
+      .finally(() => (this.resyncing = undefined));
+    return this.resyncing;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  setSnapshot(snapshot: ChatSnapshot): void {
+    this.state = stateFromSnapshot(snapshot);
+    this.changed();
+  }
+
+  applyBatch(batch: PatchBatch): void {
+    // A batch for another session (the view switched) or already in our snapshot.
+    if (this.state.info && batch.sessionId !== this.state.info.sessionId) return;
+    if (batch.seq <= this.state.seq) return;
+    for (const patch of batch.patches) {
+      if (!applyPatch(this.state, patch)) {
+        void this.connect();
+        return;
+      }
+    }
+    this.state.seq = batch.seq;
+    this.changed();
+  }
+
+  private changed(): void {
+    this.version++;
+    if (this.frame) return;
+    const flush = () => {
+      this.frame = 0;
+      this.listeners.forEach((l) => l());
+    };
+    this.frame = typeof requestAnimationFrame === "function" ? requestAnimationFrame(flush) : (setTimeout(flush, 16) as unknown as number);
+  }
+}

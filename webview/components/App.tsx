@@ -1,0 +1,20 @@
+// The chat: header, transcript, composer — all fed by one store.
+import { useEffect, useState } from "preact/hooks";
+import type { ChatStore } from "../chatStore";
+import type { ChatTransport } from "../transport";
+import { Composer } from "./Composer";
+import { Header } from "./Header";
+import { Transcript } from "./Transcript";
+
+export function App({ store, transport }: { store: ChatStore; transport: ChatTransport }) {
+  const [version, setVersion] = useState(store.version);
+  useEffect(() => store.subscribe(() => setVersion(store.version)), [store]);
+  const { state } = store;
+  return (
+    <div class="app">
+      <Header info={state.info} status={state.status} transport={transport} />
+      <Transcript items={state.items} status={state.status} transport={transport} version={version} />
+      <Composer status={state.status} info={state.info} transport={transport} />
+    </div>
+  );
+}

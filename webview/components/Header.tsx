@@ -1,0 +1,77 @@
+// Session title, status, model and thinking pickers, usage, and the session menu.
+import { useEffect, useState } from "preact/hooks";
+import type { ModelChoice, PastSessionSummary } from "../../src/protocol/messages";
+import type { SessionInfo, SessionStatus } from "../../src/protocol/transcript";
+import type { ChatTransport } from "../transport";
+
+function usageText(info: SessionInfo | undefined): string {
+  const u = info?.usage;
+  if (!u) return "";
+  const tokens = u.totalTokens >= 1000 ? `${(u.totalTokens / 1000).toFixed(1)}k` : String(u.totalTokens);
+  const ctx = u.contextPercent !== undefined ? ` · ${u.contextPercent.toFixed(0)}% context` : "";
+  return `${tokens} tokens · $${u.cost.toFixed(3)}${ctx}`;
+}
+
+export function Header({ info, status, transport }: { info: SessionInfo | undefined; status: SessionStatus; transport: ChatTransport }) {
+  const [models, setModels] = useState<ModelChoice[]>([]);
+  const [levels, setLevels] = useState<string[]>([]);
+  const [sessions, setSessions] = useState<PastSessionSummary[] | undefined>();
+  const [error, setError] = useState("");
+  const live = !!info?.sessionId && (status === "ready" || status === "working");
+
+  useEffect(() => {
+    if (!live) return;
+    void transport.getModels().then((r) => {
+      setModels(r.models);
+      setLevels(r.thinkingLevels);
+    });
+  }, [live, info?.model, info?.sessionId, transport]);
+
+  const report = (r: { accepted: boolean; error?: string }) => setError(r.accepted ? "" : r.error ?? "Failed.");
+  const openSessions = async () => setSessions(sessions ? undefined : await transport.listSessions());
+
+  return (
+    <header class="header">
+      <div class="title-row">
+        <span class="title" title={info?.cwd}>{info?.title ?? "Pi"}</span>
+        <span class={`status ${status}`} data-testid="status" role="status">{status}</span>
+        <span class="spacer" />
+        <button type="button" class="icon" aria-label="Past sessions" title="Past sessions" onClick={() => void openSessions()} disabled={!info?.sessionId}>☰</button>
+        <button type="button" class="icon" aria-label="New session" title="New session" data-testid="new-session" onClick={() => transport.newSession()}>＋</button>
+      </div>
+      {info?.sessionId ? (
+        <div class="controls-row">
+          <select aria-label="Model" data-testid="model-picker" value={info.model} disabled={!live} onChange={(e) => {
+            const [provider, ...rest] = (e.target as HTMLSelectElement).value.split("/");
+            void transport.setModel(provider, rest.join("/")).then(report);
+          }}>
+            {models.length === 0 && info.model ? <option value={info.model}>{info.model}</option> : null}
+            {models.map((m) => (
+              <option key={`${m.provider}/${m.id}`} value={`${m.provider}/${m.id}`}>{m.name} ({m.provider})</option>
+            ))}
+          </select>
+          {levels.length > 1 ? (
+            <select aria-label="Thinking level" data-testid="thinking-picker" value={info.thinkingLevel} onChange={(e) => void transport.setThinking((e.target as HTMLSelectElement).value).then(report)}>
+              {levels.map((l) => <option key={l} value={l}>thinking: {l}</option>)}
+            </select>
+          ) : null}
+          <span class="usage" data-testid="usage">{usageText(info)}</span>
+        </div>
+      ) : null}
+      {error ? <div class="error-text" role="alert">{error}</div> : null}
+      {sessions ? (
+        <ul class="sessions" aria-label="Past sessions of this folder" data-testid="session-list">
+          {sessions.length === 0 ? <li class="meta">No past sessions in this folder.</li> : null}
+          {sessions.map((s) => (
+            <li key={s.file}>
+              <button type="button" class="link" onClick={() => void transport.resumeSession(s.file).then((r) => { report(r); setSessions(undefined); })}>
+                {s.title}
+              </button>
+              <span class="meta"> {new Date(s.modified).toLocaleString()}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </header>
+  );
+}

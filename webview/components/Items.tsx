@@ -1,0 +1,118 @@
+// One component per transcript item kind. Each is memoized on the item object: the store
+// replaces only the items a patch touched, so a streamed delta re-renders one message.
+import { memo } from "preact/compat";
+import { useMemo, useState } from "preact/hooks";
+import type { AssistantItem, DialogItem, NoticeItem, ToolItem, UserItem } from "../../src/protocol/transcript";
+import { renderMarkdown } from "../markdown";
+import type { ChatTransport } from "../transport";
+
+export const UserMessage = memo(({ item }: { item: UserItem }) => (
+  <div class="msg user" data-testid="user-message">
+    <div class="who">You</div>
+    <div class="text">{item.text}</div>
+    {item.imageCount ? <div class="meta">{item.imageCount} image(s)</div> : null}
+  </div>
+));
+
+function Markdown({ text }: { text: string }) {
+  const html = useMemo(() => renderMarkdown(text), [text]);
+  return <div class="markdown" dangerouslySetInnerHTML={{ __html: html }} />;
+}
+
+export const AssistantMessage = memo(({ item }: { item: AssistantItem }) => (
+  <div class={`msg assistant${item.streaming ? " streaming" : ""}`} data-testid="assistant-message" aria-busy={item.streaming}>
+    <div class="who">pi</div>
+    {item.blocks.map((block, i) =>
+      block.type === "thinking" ? (
+        <details class="thinking" key={i}>
+          <summary>Thinking</summary>
+          <div class="thinking-text">{block.text}</div>
+        </details>
+      ) : block.type === "text" ? (
+        <Markdown key={i} text={block.text} />
+      ) : null,
+    )}
+    {item.errorMessage ? <div class="error-text">{item.errorMessage}</div> : null}
+  </div>
+));
+
+const LONG_OUTPUT = 2000;
+
+export const ToolCard = memo(({ item }: { item: ToolItem }) => {
+  const [expanded, setExpanded] = useState(false);
+  const long = item.output.length > LONG_OUTPUT;
+  const output = long && !expanded ? item.output.slice(-LONG_OUTPUT) : item.output;
+  return (
+    <div class={`tool ${item.status}`} data-testid="tool-card" data-status={item.status}>
+      <div class="tool-head">
+        <span class="tool-name">{item.name}</span>
+        <span class="tool-status" aria-label={`status ${item.status}`}>
+          {item.status === "running" ? "running…" : item.status === "error" ? "failed" : "done"}
+        </span>
+      </div>
+      <details class="tool-args">
+        <summary>arguments</summary>
+        <pre>{item.args}</pre>
+      </details>
+      {item.output ? <pre class="tool-output">{output}</pre> : null}
+      {long ? (
+        <button type="button" class="link" onClick={() => setExpanded(!expanded)}>
+          {expanded ? "Show less" : `Show all ${item.output.length} characters`}
+        </button>
+      ) : null}
+    </div>
+  );
+});
+
+export const Notice = memo(({ item, canRestart, transport }: { item: NoticeItem; canRestart: boolean; transport: ChatTransport }) => (
+  <div class={`notice ${item.level}`} data-testid="notice" role={item.level === "error" ? "alert" : undefined}>
+    <div>{item.text}</div>
+    {item.detail ? <pre class="notice-detail">{item.detail}</pre> : null}
+    {item.level === "error" && canRestart ? (
+      <button type="button" data-testid="restart" onClick={() => transport.restart()}>
+        Restart
+      </button>
+    ) : null}
+  </div>
+));
+
+export const DialogCard = memo(({ item, transport }: { item: DialogItem; transport: ChatTransport }) => {
+  const [text, setText] = useState(item.prefill ?? "");
+  const [error, setError] = useState("");
+  const send = async (answer: { value?: string; confirmed?: boolean; cancelled?: boolean }) => {
+    const result = await transport.answerDialog({ id: item.id, ...answer });
+    setError(result.accepted ? "" : result.error ?? "Not accepted.");
+  };
+  const open = item.state === "open";
+  return (
+    <div class={`dialog ${item.state}`} data-testid="dialog-card" role="group" aria-label={item.title}>
+      <div class="dialog-title">{item.title}</div>
+      {item.message ? <div class="dialog-message">{item.message}</div> : null}
+      {open && item.method === "select"
+        ? (item.options ?? []).map((o) => (
+            <button type="button" key={o} onClick={() => void send({ value: o })}>
+              {o}
+            </button>
+          ))
+        : null}
+      {open && item.method === "confirm" ? (
+        <>
+          <button type="button" onClick={() => void send({ confirmed: true })}>Yes</button>
+          <button type="button" class="secondary" onClick={() => void send({ confirmed: false })}>No</button>
+        </>
+      ) : null}
+      {open && (item.method === "input" || item.method === "editor") ? (
+        <form onSubmit={(e) => { e.preventDefault(); void send({ value: text }); }}>
+          <textarea aria-label={item.title} placeholder={item.placeholder} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+          <button type="submit">Submit</button>
+        </form>
+      ) : null}
+      {open ? (
+        <button type="button" class="secondary" onClick={() => void send({ cancelled: true })}>Cancel</button>
+      ) : (
+        <div class="meta">{item.state === "answered" ? `Answered: ${item.answer ?? ""}` : `Cancelled${item.answer ? ` (${item.answer})` : ""}`}</div>
+      )}
+      {error ? <div class="error-text">{error}</div> : null}
+    </div>
+  );
+});
