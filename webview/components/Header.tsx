@@ -37,7 +37,7 @@ export function Header({ info, status, transport }: { info: SessionInfo | undefi
         <span class={`status ${status}`} data-testid="status" role="status">{status}</span>
         <span class="spacer" />
         <button type="button" class="icon" aria-label="Past sessions" title="Past sessions" onClick={() => void openSessions()} disabled={!info?.sessionId}>☰</button>
-        <button type="button" class="icon" aria-label="New session" title="New session" data-testid="new-session" onClick={() => transport.newSession()}>＋</button>
+        <button type="button" class="icon" aria-label="New session" title="New session" data-testid="new-session" onClick={() => transport.newSession()}>+</button>
       </div>
       {info?.sessionId ? (
         <div class="controls-row">
