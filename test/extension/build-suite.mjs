@@ -1,0 +1,14 @@
+// Bundles the in-host test suite to out/extension-suite/index.js (mocha and vscode stay external).
+import * as esbuild from "esbuild";
+
+await esbuild.build({
+  entryPoints: ["test/extension/suite/index.ts"],
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node18",
+  outfile: "out/extension-suite/index.js",
+  external: ["vscode", "mocha"],
+  sourcemap: "inline",
+  logLevel: "warning",
+});

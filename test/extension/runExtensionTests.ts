@@ -1,0 +1,79 @@
+// Runs test/extension/suite inside the real extension host of code-server: VS Code's
+// browser test path (smoke-test driver + extensionDevelopmentPath/extensionTestsPath payload).
+// The suite's output arrives through codeAutomationLog, its exit code through codeAutomationExit.
+import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { format } from "node:util";
+import type { Browser } from "playwright-core";
+import { offlinePiEnv, writeDemoAgentDir } from "../../src/demo/demoAgentDir";
+import { startScriptedModel, type ScriptedModelServer } from "../../src/demo/scriptedModel";
+import { startCodeServer, type CodeServer } from "../e2e/codeServer";
+import { launchBrowser } from "../e2e/workbench";
+import { processesInCwd } from "../support/processes";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+describe("extension tests in the real extension host (code-server)", function () {
+  this.timeout(300_000);
+  let model: ScriptedModelServer;
+  let server: CodeServer;
+  let browser: Browser;
+  let scratch: string;
+
+  before(async () => {
+    if (!fs.existsSync(path.join(ROOT, "dist", "extension.js"))) throw new Error("dist/extension.js is missing: run 'npm run build' first");
+    execFileSync(process.execPath, [path.join(__dirname, "build-suite.mjs")], { cwd: ROOT, stdio: "inherit" });
+    model = await startScriptedModel();
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "pi-vscode-ext-"));
+    fs.mkdirSync(path.join(scratch, "workspace"));
+    writeDemoAgentDir(path.join(scratch, "agent"), model.baseUrl);
+    server = await startCodeServer({
+      workspace: path.join(scratch, "workspace"),
+      env: offlinePiEnv(path.join(scratch, "agent")),
+      extraArgs: ["--vscode-option", "enable-smoke-test-driver"],
+    });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    await model?.close();
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it("the in-host suite passes", async () => {
+    const page = await browser.newPage();
+    const lines: string[] = [];
+    let resolveExit: (code: number) => void = () => undefined;
+    const exited = new Promise<number>((r) => (resolveExit = r));
+    await page.exposeFunction("codeAutomationLog", (_type: string, args: unknown[]) => {
+      // The runner sends console arguments: printf-style format first.
+      const line = format(...(args as [unknown, ...unknown[]]));
+      lines.push(line);
+      console.log(`    | ${line}`);
+    });
+    await page.exposeFunction("codeAutomationExit", (code: number) => resolveExit(code));
+    const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+    const payload = [
+      ["extensionDevelopmentPath", remote(ROOT)],
+      ["extensionTestsPath", remote(path.join(ROOT, "out", "extension-suite", "index.js"))],
+    ];
+    await page.goto(`${server.folderUrl}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    const code = await Promise.race([
+      exited,
+      new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`no exit code within 240 s; output:\n${lines.join("\n")}\n${server.output()}`)), 240_000)),
+    ]);
+    assert.equal(code, 0, `the in-host suite failed:\n${lines.join("\n")}`);
+    assert.ok(lines.some((l) => /passing/.test(l)), "the suite reported its tests");
+    // Closing the window deactivates the extension: nothing of pi may remain.
+    await page.close();
+    const ws = path.join(scratch, "workspace");
+    const deadline = Date.now() + 20_000;
+    while (processesInCwd(ws).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(processesInCwd(ws), [], "no pi process is left after the window closed");
+  });
+});

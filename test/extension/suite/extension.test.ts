@@ -1,0 +1,78 @@
+// Tests that run in the real extension host, against the real VS Code API.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as vscode from "vscode";
+import type { PiExtensionApi } from "../../../src/vscode/extension";
+
+const EXTENSION_ID = "pi-vscode.pi-vscode";
+
+async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function defineExtensionTests(): void {
+  describe("Pi extension in the real extension host", () => {
+    let api: PiExtensionApi;
+
+    it("activates and reports its activation time", async () => {
+      const ext = vscode.extensions.getExtension<PiExtensionApi>(EXTENSION_ID);
+      assert.ok(ext, `${EXTENSION_ID} is installed`);
+      api = await ext.activate();
+      assert.ok(ext.isActive);
+      assert.ok(typeof api.activationMs === "number" && api.activationMs > 0);
+      console.log(`      activate() took ${api.activationMs.toFixed(1)} ms`);
+    });
+
+    it("contributes its commands", async () => {
+      const all = new Set(await vscode.commands.getCommands(true));
+      for (const id of ["pi.newSession", "pi.openChatInEditor", "pi.tryDemoSession", "pi.setApiKey", "pi.showLog"]) {
+        assert.ok(all.has(id), `${id} is registered`);
+      }
+    });
+
+    it("Pi: New Session starts a working pi in the workspace folder", async () => {
+      const t0 = Date.now();
+      await vscode.commands.executeCommand("pi.newSession");
+      const session = await until("a ready session", () => api.host.sessions().find((s) => s.status === "ready"));
+      console.log(`      New Session → ready: ${Date.now() - t0} ms`);
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      assert.equal(session.cwd, folder);
+      await session.prompt("hello from the extension host");
+      await until("the streamed answer", () =>
+        session.snapshot().items.some((i) => i.kind === "assistant" && i.blocks.some((b) => b.type === "text" && b.text.includes("You said: **hello from the extension host**"))),
+      );
+    });
+
+    it("a second New Session replaces the sidebar chat and stops the first pi", async () => {
+      const first = api.host.sessions()[0];
+      const firstPid = first.pid as number;
+      await vscode.commands.executeCommand("pi.newSession");
+      await until("the new session", () => api.host.sessions().find((s) => s !== first && s.status === "ready"));
+      await until("the first pi to exit", () => !fs.existsSync(`/proc/${firstPid}`) || fs.readFileSync(`/proc/${firstPid}/stat`, "utf8").includes(") Z"));
+      assert.equal(api.host.sessions().includes(first), false);
+    });
+
+    it("Pi: Open Chat in Editor gives the tab its own session", async () => {
+      const before = api.host.sessions().length;
+      await vscode.commands.executeCommand("pi.openChatInEditor");
+      const tab = await until("the editor chat's session", () => api.host.sessions().length === before + 1 && api.host.sessions()[before]);
+      await until("ready", () => tab.status === "ready");
+      await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
+      await until("the tab's session to be disposed", () => !api.host.sessions().includes(tab));
+    });
+
+    it("Pi: Try Demo Session runs the built-in demo model end to end", async () => {
+      await vscode.commands.executeCommand("pi.tryDemoSession");
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath as string;
+      await until("pi-demo.txt", () => fs.existsSync(path.join(folder, "pi-demo.txt")), 60_000);
+      assert.match(fs.readFileSync(path.join(folder, "pi-demo.txt"), "utf8"), /Pi demo model/);
+    });
+  });
+}
