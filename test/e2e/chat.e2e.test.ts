@@ -80,6 +80,14 @@ describe("Pi in a real VS Code (code-server + Chromium)", function () {
     assert.ok(!fs.existsSync(outside));
   });
 
+  it("Pi: Try Demo Session runs the built-in demo model from the palette", async () => {
+    await runCommand(page, "Pi: Try Demo Session");
+    await chat.locator('[data-testid="tool-card"][data-status="done"]', { hasText: "pi-demo.txt" }).waitFor({ timeout: 60_000 });
+    await chat.locator('[data-testid="assistant-message"]', { hasText: "now exists in your workspace" }).waitFor({ timeout: 60_000 });
+    assert.match(fs.readFileSync(path.join(workspace, "pi-demo.txt"), "utf8"), /Pi demo model/);
+    await screenshot(page, "demo-e2e.png");
+  });
+
   it("stopping code-server leaves no pi process running in the workspace", async () => {
     assert.ok(processesInCwd(workspace).length > 0, "pi is running in the workspace while the chat is open");
     await browser.close();
