@@ -3,7 +3,13 @@
 import DOMPurify from "dompurify";
 import { Marked } from "marked";
 
-const marked = new Marked({ gfm: true, breaks: false, async: false });
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+// Raw HTML in an answer is shown as text, never parsed: a model that writes `<div>` in prose
+// means the characters, and an unparsed tag cannot even trip the CSP (Chromium reports inline
+// handlers found while DOMPurify parses, though nothing runs). DOMPurify stays as the backstop.
+const marked = new Marked({ gfm: true, breaks: false, async: false, renderer: { html: ({ text }) => escapeHtml(text) } });
 
 const ALLOWED_TAGS = [
   "p", "br", "hr", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li",

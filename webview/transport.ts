@@ -22,4 +22,13 @@ export interface ChatTransport {
   /** Survives a reload of the page (VS Code: webview state). */
   loadDraft(): string;
   saveDraft(text: string): void;
+  /** Where the transcript was scrolled to (undefined = follow the end); survives a reload too. */
+  loadScroll(): ScrollPosition | undefined;
+  saveScroll(position: ScrollPosition | undefined): void;
+}
+
+/** A scroll position that survives re-rendering: an item and the pixel offset into it. */
+export interface ScrollPosition {
+  itemId: string;
+  offset: number;
 }

@@ -18,10 +18,11 @@ import {
   SnapshotNotification,
   SteerRequest,
 } from "../src/protocol/messages";
-import type { ChatTransport } from "./transport";
+import type { ChatTransport, ScrollPosition } from "./transport";
 
 interface PersistedState {
   draft?: string;
+  scroll?: ScrollPosition;
 }
 
 export function createVscodeTransport(vscode: VsCodeApi): ChatTransport {
@@ -45,6 +46,8 @@ export function createVscodeTransport(vscode: VsCodeApi): ChatTransport {
     onSnapshot: (listener) => messenger.onNotification(SnapshotNotification, listener),
     loadDraft: () => state().draft ?? "",
     saveDraft: (draft) => vscode.setState({ ...state(), draft }),
+    loadScroll: () => state().scroll,
+    saveScroll: (scroll) => vscode.setState({ ...state(), scroll }),
   };
   messenger.start();
   return transport;

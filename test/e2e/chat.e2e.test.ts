@@ -23,6 +23,7 @@ describe("Pi in a real VS Code (code-server + Chromium)", function () {
   let chat: Frame;
   let workspace: string;
   let root: string;
+  let logFile: string;
 
   before(async () => {
     if (!fs.existsSync(VSIX)) throw new Error(`${VSIX} is missing: run 'npm run package' first`);
@@ -33,16 +34,27 @@ describe("Pi in a real VS Code (code-server + Chromium)", function () {
     fs.writeFileSync(path.join(workspace, "README.md"), "# e2e workspace\n");
     const agentDir = path.join(root, "agent");
     writeDemoAgentDir(agentDir, model.baseUrl);
-    server = await startCodeServer({ workspace, vsixPath: VSIX, env: offlinePiEnv(agentDir) });
+    logFile = path.join(root, "pi-extension.log");
+    server = await startCodeServer({ workspace, vsixPath: VSIX, env: { ...offlinePiEnv(agentDir), PI_VSCODE_LOG_FILE: logFile } });
     browser = await launchBrowser();
     page = await openWorkbench(browser, server.folderUrl);
+  });
+
+  // A failure in CI must say why: the extension's own log, what the chat showed, a screenshot.
+  afterEach(async function () {
+    if (this.currentTest?.state !== "failed") return;
+    const name = (this.currentTest.title.replace(/[^a-z0-9]+/gi, "-").slice(0, 60) || "failed") + ".png";
+    await screenshot(page, `failed-${name}`).catch(() => undefined);
+    const chatText = chat ? await chat.locator("#app").innerText().catch((e: unknown) => `(chat unreadable: ${String(e)})`) : "(no chat frame)";
+    console.log(`--- chat webview text:\n${chatText.slice(-3000)}`);
+    console.log(`--- extension log:\n${fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").slice(-6000) : "(none)"}`);
   });
 
   after(async () => {
     await browser?.close();
     await server?.stop();
     await model?.close();
-    if (root) fs.rmSync(root, { recursive: true, force: true });
+    if (root) fs.rmSync(root, { recursive: true, force: true, maxRetries: 3 });
   });
 
   it("Pi: New Session from the palette opens a ready chat in the sidebar", async () => {

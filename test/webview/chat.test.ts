@@ -1,0 +1,115 @@
+// The real webview bundle in real Chromium: rendering, streaming patches, input, stop,
+// resync, dialog cards, and no CSP violations.
+import * as assert from "node:assert/strict";
+import type { Browser } from "playwright-core";
+import { launchBrowser, openWebview, snapshotWith, type WebviewHarness } from "./harness";
+
+describe("chat webview in Chromium", function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let w: WebviewHarness;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    assert.deepEqual(await w.violations(), [], "no CSP violation (no inline styles or handlers)");
+    assert.deepEqual(w.errors(), [], "no page errors");
+    await w.close();
+  });
+
+  it("renders a snapshot and streams patches into the assistant message", async () => {
+    w = await openWebview(browser, snapshotWith([
+      { kind: "user", id: "u1", text: "hi" },
+      { kind: "assistant", id: "a1", blocks: [], streaming: true },
+    ], "working"));
+    await w.page.locator('[data-testid="user-message"]', { hasText: "hi" }).waitFor();
+    await w.patches({ sessionId: "s1", seq: 2, patches: [{ op: "append", itemId: "a1", block: 0, blockType: "text", delta: "Hello **wor" }] });
+    await w.patches({ sessionId: "s1", seq: 3, patches: [{ op: "append", itemId: "a1", block: 0, blockType: "text", delta: "ld**" }, { op: "finish", itemId: "a1" }, { op: "status", status: "ready" }] });
+    await w.page.locator('[data-testid="assistant-message"] strong', { hasText: "world" }).waitFor();
+    assert.equal(await w.page.locator('[data-testid="status"]').textContent(), "ready");
+    // An old batch (already in the snapshot) is ignored.
+    await w.patches({ sessionId: "s1", seq: 2, patches: [{ op: "append", itemId: "a1", block: 0, blockType: "text", delta: "DUPLICATE" }] });
+    await w.page.waitForTimeout(100);
+    assert.ok(!(await w.page.locator('[data-testid="assistant-message"]').textContent())?.includes("DUPLICATE"));
+  });
+
+  it("Enter sends, Shift+Enter adds a line, the input is cleared and keeps focus", async () => {
+    w = await openWebview(browser, snapshotWith([]));
+    const input = w.page.locator('textarea[data-testid="prompt-input"]');
+    await input.click();
+    await input.type("line one");
+    await input.press("Shift+Enter");
+    await input.type("line two");
+    await input.press("Enter");
+    const prompts = (await w.sent()).filter((m) => m.method === "pi/prompt");
+    assert.deepEqual(prompts.map((m) => m.params), [{ text: "line one\nline two" }]);
+    assert.equal(await input.inputValue(), "");
+    assert.ok(await input.evaluate((el) => el === document.activeElement), "focus stays in the input");
+    await input.press("ArrowUp");
+    assert.equal(await input.inputValue(), "line one\nline two", "Up recalls the last message");
+  });
+
+  it("Stop and Escape abort while pi works", async () => {
+    w = await openWebview(browser, snapshotWith([], "working"));
+    await w.page.locator('[data-testid="stop"]').click();
+    await w.page.locator('textarea[data-testid="prompt-input"]').press("Escape");
+    assert.equal((await w.sent()).filter((m) => m.method === "pi/abort").length, 2);
+  });
+
+  it("resyncs from a fresh snapshot when a patch refers to an unknown item", async () => {
+    w = await openWebview(browser, snapshotWith([]));
+    await w.setSnapshot(snapshotWith([{ kind: "assistant", id: "a9", blocks: [{ type: "text", text: "recovered" }], streaming: false }], "ready", 10));
+    await w.patches({ sessionId: "s1", seq: 5, patches: [{ op: "append", itemId: "missing", block: 0, blockType: "text", delta: "x" }] });
+    await w.page.locator('[data-testid="assistant-message"]', { hasText: "recovered" }).waitFor();
+    assert.equal((await w.sent()).filter((m) => m.method === "pi/connect").length, 2);
+  });
+
+  it("shows tool cards with status and output, and a crash notice with Restart", async () => {
+    w = await openWebview(browser, snapshotWith([
+      { kind: "tool", id: "t1", name: "bash", args: '{"command":"ls"}', status: "error", output: "boom" },
+      { kind: "notice", id: "n1", level: "error", text: "pi stopped unexpectedly.", detail: "pi exited on signal SIGKILL." },
+    ], "crashed"));
+    const card = w.page.locator('[data-testid="tool-card"][data-status="error"]');
+    assert.match((await card.textContent()) ?? "", /bash.*failed.*boom/s);
+    await w.page.locator('[data-testid="notice"] pre', { hasText: "SIGKILL" }).waitFor();
+    await w.page.locator('[data-testid="restart"]').click();
+    assert.equal((await w.sent()).filter((m) => m.method === "pi/restart").length, 1);
+  });
+
+  it("answers a dialog card (bash approval) with one of its options", async () => {
+    w = await openWebview(browser, snapshotWith([
+      { kind: "dialog", id: "d1", method: "select", title: "Pi wants to run a shell command:\n\nrm -rf build", options: ["Allow once", "Always allow this command", "Deny"], state: "open" },
+    ], "working"));
+    await w.page.locator('[data-testid="dialog-card"] button', { hasText: "Deny" }).click();
+    const answers = (await w.sent()).filter((m) => m.method === "pi/dialogAnswer");
+    assert.deepEqual(answers.map((m) => m.params), [{ id: "d1", value: "Deny" }]);
+  });
+
+  it("survives a malformed host reply without breaking the chat", async () => {
+    w = await openWebview(browser, snapshotWith([]));
+    await w.page.addInitScript(() => ((window as unknown as { __replies: unknown }).__replies = { "pi/getModels": { accepted: true }, "pi/listSessions": null }));
+    await w.page.reload();
+    await w.page.locator('[data-testid="status"]').waitFor();
+    await w.page.locator('button[aria-label="Past sessions"]').click();
+    await w.page.locator('[data-testid="session-list"]').waitFor();
+    const input = w.page.locator('textarea[data-testid="prompt-input"]');
+    await input.fill("still works");
+    await input.press("Enter");
+    assert.equal((await w.sent()).filter((m) => m.method === "pi/prompt").length, 1);
+  });
+
+  it("keeps the half-typed draft in webview state across a reload", async () => {
+    w = await openWebview(browser, snapshotWith([]));
+    await w.page.locator('textarea[data-testid="prompt-input"]').type("unfinished thought");
+    const state = await w.page.evaluate(() => (window as unknown as { __state: unknown }).__state);
+    assert.deepEqual(state, { draft: "unfinished thought" });
+    await w.page.evaluate((s) => sessionStorage.setItem("carry", JSON.stringify(s)), state);
+    await w.page.addInitScript(() => ((window as unknown as { __state: unknown }).__state = JSON.parse(sessionStorage.getItem("carry") ?? "null")));
+    await w.page.reload();
+    await w.page.locator('[data-testid="status"]').waitFor();
+    assert.equal(await w.page.locator('textarea[data-testid="prompt-input"]').inputValue(), "unfinished thought");
+  });
+});

@@ -1,0 +1,115 @@
+// Loads the real webview bundle in real Chromium, under the same CSP as in VS Code, with a
+// stand-in for acquireVsCodeApi that records what the app posts and lets a test play the host.
+import * as esbuild from "esbuild";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import type { ChatSnapshot, PatchBatch } from "../../src/protocol/transcript";
+import { launchBrowser } from "../e2e/workbench";
+
+const ROOT = path.join(__dirname, "..", "..");
+const NONCE = "dGVzdG5vbmNl";
+
+export interface WebviewHarness {
+  page: Page;
+  url: string;
+  /** Messages the app posted to the "host". */
+  sent(): Promise<Array<{ method?: string; params?: unknown; id?: string }>>;
+  /** The connect answer (and any later resync) returns this snapshot. */
+  setSnapshot(snapshot: ChatSnapshot): Promise<void>;
+  patches(batch: PatchBatch): Promise<void>;
+  violations(): Promise<string[]>;
+  /** Uncaught errors and console errors of the page. */
+  errors(): string[];
+  close(): Promise<void>;
+}
+
+let bundle: string | undefined;
+async function buildBundle(): Promise<string> {
+  if (bundle) return bundle;
+  const out = await esbuild.build({
+    entryPoints: [path.join(ROOT, "webview", "main.tsx")],
+    bundle: true,
+    write: false,
+    format: "iife",
+    platform: "browser",
+    jsx: "automatic",
+    jsxImportSource: "preact",
+    minify: true,
+  });
+  bundle = out.outputFiles[0].text;
+  return bundle;
+}
+
+const INIT = `
+  window.__sent = []; window.__violations = []; window.__state = undefined;
+  const DEFAULT_REPLIES = {
+    "pi/getModels": { models: [{ provider: "pi-demo", id: "pi-demo", name: "Pi demo", reasoning: false }], thinkingLevels: ["off"] },
+    "pi/listSessions": { sessions: [] },
+  };
+  document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI));
+  const reply = (m, result) => setTimeout(() => window.postMessage({ id: m.id, receiver: { type: "webview", webviewId: "t" }, sender: { type: "extension" }, result }, "*"));
+  window.acquireVsCodeApi = () => ({
+    postMessage(m) {
+      window.__sent.push(JSON.parse(JSON.stringify(m)));
+      if (m.id && m.method === "pi/connect") reply(m, window.__snapshot);
+      else if (m.id && m.method) reply(m, (window.__replies || {})[m.method] || DEFAULT_REPLIES[m.method] || { accepted: true });
+    },
+    getState: () => window.__state,
+    setState: (s) => { window.__state = s; },
+  });
+  window.__notify = (method, params) => window.postMessage({ method, params, receiver: { type: "webview", webviewId: "t" }, sender: { type: "extension" } }, "*");
+`;
+
+export async function openWebview(browser: Browser, snapshot: ChatSnapshot): Promise<WebviewHarness> {
+  const js = await buildBundle();
+  const css = fs.readFileSync(path.join(ROOT, "media", "chat.css"));
+  const server = http.createServer((req, res) => {
+    if (req.url === "/webview.js") res.writeHead(200, { "content-type": "text/javascript" }).end(js);
+    else if (req.url === "/chat.css") res.writeHead(200, { "content-type": "text/css" }).end(css);
+    else
+      res
+        .writeHead(200, {
+          "content-type": "text/html",
+          // The same policy the extension sets on its webviews.
+          "content-security-policy": `default-src 'none'; script-src 'nonce-${NONCE}'; style-src 'self'; img-src 'self' data:; font-src 'self'`,
+        })
+        .end(`<!DOCTYPE html><html><head><link rel="stylesheet" href="/chat.css"></head><body><div id="app"></div><script nonce="${NONCE}" src="/webview.js"></script></body></html>`);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  await page.addInitScript(`${INIT}; window.__snapshot = ${JSON.stringify(snapshot)};`);
+  await page.goto(url);
+  await page.locator('[data-testid="status"]').waitFor();
+  return {
+    page,
+    url,
+    sent: () => page.evaluate(() => (window as unknown as { __sent: Array<{ method?: string; params?: unknown; id?: string }> }).__sent),
+    setSnapshot: async (s) => {
+      await page.evaluate((snap) => {
+        (window as unknown as { __snapshot: unknown }).__snapshot = snap;
+      }, s);
+    },
+    patches: (batch) => page.evaluate((b) => (window as unknown as { __notify(m: string, p: unknown): void }).__notify("pi/patches", b), batch),
+    violations: () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations),
+    errors: () => errors,
+    close: async () => {
+      await page.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+export { launchBrowser };
+
+export function snapshotWith(items: ChatSnapshot["items"], status: ChatSnapshot["status"] = "ready", seq = 1): ChatSnapshot {
+  return { info: { sessionId: "s1", cwd: "/ws", title: "ws", model: "pi-demo/pi-demo" }, status, items, seq };
+}
