@@ -21,14 +21,22 @@ export function Header({ info, status, transport }: { info: SessionInfo | undefi
 
   useEffect(() => {
     if (!live) return;
-    void transport.getModels().then((r) => {
-      setModels(r.models);
-      setLevels(r.thinkingLevels);
-    });
+    // A reply is data from another process: a malformed one empties the picker, never crashes.
+    transport
+      .getModels()
+      .then((r) => {
+        setModels(Array.isArray(r?.models) ? r.models : []);
+        setLevels(Array.isArray(r?.thinkingLevels) ? r.thinkingLevels : []);
+      })
+      .catch(() => setModels([]));
   }, [live, info?.model, info?.sessionId, transport]);
 
   const report = (r: { accepted: boolean; error?: string }) => setError(r.accepted ? "" : r.error ?? "Failed.");
-  const openSessions = async () => setSessions(sessions ? undefined : await transport.listSessions());
+  const openSessions = async () => {
+    if (sessions) return setSessions(undefined);
+    const list = await transport.listSessions().catch(() => undefined);
+    setSessions(Array.isArray(list) ? list : []);
+  };
 
   return (
     <header class="header">
