@@ -15,11 +15,12 @@ echo "node for tests: $(node --version)"
 passed=0
 failed=0
 status=0
-run_suite() { # name, then the command
-  local name=$1; shift
+run_suite() { # name, time limit in seconds, then the command
+  local name=$1 limit=$2; shift 2
   echo "=== $name"
   local log="test-output/$name.log"
-  "$@" 2>&1 | tee "$log"
+  # A hung suite fails on its own instead of eating CI's 90 minutes.
+  timeout -k 30 "$limit" "$@" 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
   local p f
   p=$(grep -Eo '^ *[0-9]+ passing' "$log" | tail -1 | grep -Eo '[0-9]+' || true)
@@ -30,18 +31,19 @@ run_suite() { # name, then the command
     status=1
     # A suite that died before mocha counted anything still counts as a failure.
     [ -z "$f" ] && failed=$((failed + 1))
+    [ "$rc" -eq 124 ] && echo "--- $name took longer than ${limit}s and was stopped"
     echo "--- $name FAILED (exit $rc)"
   fi
 }
 
-run_suite typecheck tsc -p . --noEmit
-run_suite build node esbuild.mjs
-run_suite unit mocha --import=tsx 'test/unit/**/*.test.ts'
-run_suite integration mocha --import=tsx --timeout 60000 'test/integration/**/*.test.ts'
-run_suite webview mocha --import=tsx --timeout 60000 'test/webview/**/*.test.ts'
-run_suite package npm run package
-run_suite extension-host mocha --import=tsx --timeout 300000 test/extension/runExtensionTests.ts
-run_suite e2e mocha --import=tsx --timeout 300000 'test/e2e/**/*.e2e.test.ts'
+run_suite typecheck 300 tsc -p . --noEmit
+run_suite build 300 node esbuild.mjs
+run_suite unit 300 mocha --import=tsx 'test/unit/**/*.test.ts'
+run_suite integration 1200 mocha --import=tsx --timeout 60000 'test/integration/**/*.test.ts'
+run_suite webview 900 mocha --import=tsx --timeout 60000 'test/webview/**/*.test.ts'
+run_suite package 900 npm run package
+run_suite extension-host 900 mocha --import=tsx --timeout 300000 test/extension/runExtensionTests.ts
+run_suite e2e 1500 mocha --import=tsx --timeout 300000 'test/e2e/**/*.e2e.test.ts'
 
 echo
 echo "tests: $passed passed, $failed failed"

@@ -15,9 +15,12 @@ describe("chat webview in Chromium", function () {
     await browser?.close();
   });
   afterEach(async () => {
-    assert.deepEqual(await w.violations(), [], "no CSP violation (no inline styles or handlers)");
-    assert.deepEqual(w.errors(), [], "no page errors");
+    // Close first: a failed check must not leave the page server holding mocha open.
+    const violations = await w.violations().catch((e: unknown) => [String(e)]);
+    const errors = w.errors();
     await w.close();
+    assert.deepEqual(violations, [], "no CSP violation (no inline styles or handlers)");
+    assert.deepEqual(errors, [], "no page errors");
   });
 
   it("renders a snapshot and streams patches into the assistant message", async () => {
