@@ -20,6 +20,19 @@ const builds = [
     logLevel: "warning",
   },
   {
+    // The headless HTTP/SSE server (`pi-vscode-server`, `node dist/server.js`): no vscode inside.
+    entryPoints: { server: "src/server/cli.ts" },
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node22",
+    outdir: "dist",
+    banner: { js: "#!/usr/bin/env node" },
+    sourcemap: !production,
+    minify: production,
+    logLevel: "warning",
+  },
+  {
     // The pi extension that confines pi to the workspace. pi loads it with jiti, which takes
     // the default export of an ESM module (a CJS bundle is rejected as "no valid factory").
     entryPoints: { piGuard: "src/piGuard/guard.ts" },

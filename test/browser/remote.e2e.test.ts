@@ -1,0 +1,340 @@
+// The browser page end to end: a real server with a real pi and the scripted model, the real
+// webview bundle in Chromium. Sign-in (password and one-time ticket link), streaming, tool
+// cards, two pages on one session, a stream dropped mid-answer, and no CSP violations.
+import * as assert from "node:assert/strict";
+import * as esbuild from "esbuild";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import pino from "pino";
+import type { Browser, Page } from "playwright-core";
+import { configFromEnv, type ServerConfig } from "../../src/server/config";
+import { createPiServer, type PiServer } from "../../src/server/httpServer";
+import { sessionPageUrl } from "../../src/server/links";
+import { launchBrowser } from "../e2e/workbench";
+import { assistantText, startPiFixture, waitFor, type PiFixture } from "../support/piFixture";
+
+const ROOT = path.join(__dirname, "..", "..");
+const PASSWORD = "open sesame, remote pi";
+
+/** dist/webview.js built from the current source, next to the stylesheet: what the server serves. */
+async function buildAssets(): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pi-remote-assets-"));
+  fs.mkdirSync(path.join(dir, "dist"));
+  fs.mkdirSync(path.join(dir, "media"));
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, "webview", "main.tsx")],
+    bundle: true,
+    outfile: path.join(dir, "dist", "webview.js"),
+    format: "iife",
+    platform: "browser",
+    target: "es2020",
+    jsx: "automatic",
+    jsxImportSource: "preact",
+    minify: true,
+    logLevel: "warning",
+  });
+  for (const f of ["chat.css", "pi.svg"]) fs.copyFileSync(path.join(ROOT, "media", f), path.join(dir, "media", f));
+  return dir;
+}
+
+/** A TCP relay in front of the server, so a test can cut every connection like a network drop. */
+interface Relay {
+  port: number;
+  target: number;
+  /** Connections accepted so far. */
+  accepted: number;
+  drop(): void;
+  close(): Promise<void>;
+}
+
+async function startRelay(): Promise<Relay> {
+  const pairs = new Set<{ a: net.Socket; b: net.Socket }>();
+  const relay: Relay = {
+    port: 0,
+    target: 0,
+    accepted: 0,
+    drop: () => {
+      for (const p of pairs) {
+        p.a.destroy();
+        p.b.destroy();
+      }
+      pairs.clear();
+    },
+    close: () => {
+      relay.drop();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+  const server = net.createServer((a) => {
+    relay.accepted++;
+    const b = net.connect(relay.target, "127.0.0.1");
+    const pair = { a, b };
+    pairs.add(pair);
+    const end = () => {
+      a.destroy();
+      b.destroy();
+      pairs.delete(pair);
+    };
+    for (const s of [a, b]) {
+      s.on("error", end);
+      s.on("close", end);
+    }
+    a.pipe(b);
+    b.pipe(a);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  relay.port = (server.address() as net.AddressInfo).port;
+  return relay;
+}
+
+interface Site {
+  fx: PiFixture;
+  server: PiServer;
+  relay: Relay;
+  /** The page's origin, through the relay. */
+  base: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+async function startSite(assetsRoot: string, env: NodeJS.ProcessEnv, overrides: Partial<ServerConfig> = {}): Promise<Site> {
+  const fx = await startPiFixture();
+  const relay = await startRelay();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pi-remote-data-"));
+  // The browser reaches the server as 127.0.0.1:<relay port>: that Host must be accepted.
+  const config = configFromEnv(env, { port: 0, host: "127.0.0.1", dataDir, allowedHosts: [`127.0.0.1:${relay.port}`], ...overrides });
+  const server = createPiServer({ host: fx.host, workspace: fx.workspace, config, log: pino({ level: process.env.SERVER_LOG ?? "silent" }), assetsRoot });
+  await server.listen();
+  relay.target = server.port;
+  return {
+    fx,
+    server,
+    relay,
+    base: `http://127.0.0.1:${relay.port}`,
+    dataDir,
+    async close() {
+      await server.close();
+      await relay.close();
+      await fx.cleanup();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Tab {
+  page: Page;
+  violations(): Promise<string[]>;
+  errors: string[];
+}
+
+// Expected noise in the console: Chromium logs every failed load (the wrong password's 401,
+// the cut stream's ERR_INCOMPLETE_CHUNKED_ENCODING). Anything else is a bug.
+const EXPECTED_CONSOLE = /^Failed to load resource: /;
+
+/** A page in its own context (like a separate browser window) that records CSP violations and errors. */
+async function openTab(browser: Browser, url: string, tabs: Tab[]): Promise<Tab> {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" && !EXPECTED_CONSOLE.test(m.text())) errors.push(`console: ${m.text()}`);
+  });
+  await page.addInitScript(() => {
+    const w = window as unknown as { __violations: string[] };
+    w.__violations = [];
+    document.addEventListener("securitypolicyviolation", (e) => w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(url);
+  const tab = { page, errors, violations: () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations) };
+  tabs.push(tab);
+  return tab;
+}
+
+/** No CSP violation and no page error in any tab; then the tabs close. */
+async function closeTabs(tabs: Tab[]): Promise<void> {
+  for (const tab of tabs.splice(0)) {
+    assert.deepEqual(await tab.violations(), [], "no CSP violation");
+    assert.deepEqual(tab.errors, [], "no page errors");
+    await tab.page.context().close();
+  }
+}
+
+describe("browser page on a real server (password)", function () {
+  this.timeout(180_000);
+  let browser: Browser;
+  let assets: string;
+  let site: Site;
+  const tabs: Tab[] = [];
+
+  const open = (url: string) => openTab(browser, url, tabs);
+
+  const signIn = async (page: Page) => {
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.locator('[data-testid="prompt-input"]').waitFor();
+  };
+
+  const send = async (page: Page, text: string) => {
+    const input = page.locator('[data-testid="prompt-input"]');
+    await input.fill(text);
+    await input.press("Enter");
+  };
+
+  const waitReady = (page: Page) => page.locator('[data-testid="status"]', { hasText: /^ready$/ }).waitFor({ timeout: 30_000 });
+
+  const lastAnswer = (page: Page) => page.locator('[data-testid="assistant-message"] .markdown').last();
+
+  const sessionOf = (page: Page) => new URL(page.url()).searchParams.get("session") ?? "";
+
+  before(async () => {
+    [assets, browser] = await Promise.all([buildAssets(), launchBrowser()]);
+    site = await startSite(assets, { UI_PASSWORD: PASSWORD, RATE_LIMIT_LOGIN_MAX: "50" });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+    if (assets) fs.rmSync(assets, { recursive: true, force: true });
+  });
+
+  afterEach(() => closeTabs(tabs));
+
+  it("signs in (a wrong password is refused), streams the answer and shows the write tool card", async () => {
+    const { page } = await open(`${site.base}/`);
+    const form = page.locator('[data-testid="login-form"]');
+    await form.waitFor();
+    assert.equal(await page.getByLabel("Password").getAttribute("type"), "password");
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.locator('[data-testid="login-error"]', { hasText: "Wrong password." }).waitFor();
+    assert.equal(await page.getByLabel("Password").getAttribute("aria-invalid"), "true");
+    assert.equal(await page.locator('[data-testid="prompt-input"]').count(), 0, "no chat before signing in");
+    await signIn(page);
+
+    const id = sessionOf(page);
+    assert.ok(site.fx.host.get(id), "the page put the live session it created into its URL");
+    await waitReady(page);
+    await send(page, "hello from the browser");
+    await lastAnswer(page).filter({ hasText: "You said: hello from the browser" }).waitFor();
+    await waitReady(page);
+
+    await send(page, "write remote.txt written from a browser");
+    const card = page.locator('[data-testid="tool-card"]');
+    await card.waitFor();
+    assert.match((await card.textContent()) ?? "", /write/);
+    await page.locator('[data-testid="tool-card"][data-status="done"]').waitFor();
+    await waitReady(page);
+    assert.equal(fs.readFileSync(path.join(site.fx.workspace, "remote.txt"), "utf8"), "written from a browser\n");
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("pi.auth") !== null), true, "the token is kept for this tab");
+  });
+
+  it("a second page on the same ?session= sees the first page's prompt live", async () => {
+    const one = await open(`${site.base}/`);
+    await signIn(one.page);
+    const id = sessionOf(one.page);
+    assert.ok(id);
+    const two = await open(`${site.base}/?session=${encodeURIComponent(id)}`);
+    await signIn(two.page);
+    assert.equal(sessionOf(two.page), id);
+    await waitReady(two.page);
+    // The most recent session was picked for page one, so page two shows the earlier chat too.
+    assert.ok((await two.page.locator('[data-testid="user-message"]').count()) >= 1);
+
+    await send(one.page, "hello from page one");
+    await two.page.locator('[data-testid="user-message"]', { hasText: "hello from page one" }).waitFor();
+    await lastAnswer(two.page).filter({ hasText: "You said: hello from page one" }).waitFor();
+    await waitReady(two.page);
+    // A draft stays per tab and per session: page two's input is untouched.
+    assert.equal(await two.page.locator('[data-testid="prompt-input"]').inputValue(), "");
+  });
+
+  it("resumes a stream cut mid-answer: the transcript ends with exactly what the model sent", async () => {
+    const { page } = await open(`${site.base}/`);
+    await signIn(page);
+    await waitReady(page);
+    const id = sessionOf(page);
+    const before = site.server.hub.stats(id);
+    const n = 150;
+    const expected = Array.from({ length: n }, (_, i) => `w${i} `).join("");
+    await send(page, `slow ${n}`);
+    await lastAnswer(page).filter({ hasText: "w5 " }).waitFor();
+    const acceptedBefore = site.relay.accepted;
+    site.relay.drop();
+    await page.locator('[data-testid="connection-banner"]', { hasText: "Reconnecting" }).waitFor();
+    const textAtDrop = (await lastAnswer(page).textContent()) ?? "";
+    // Chromium's EventSource retries after the server's `retry: 1000`.
+    await page.locator('[data-testid="connection-banner"]').waitFor({ state: "detached", timeout: 15_000 });
+    await waitFor("the host to finish the answer", () => {
+      const s = site.fx.host.get(id);
+      return s?.status === "ready" && assistantText(s.snapshot().items).endsWith(expected);
+    }, 30_000);
+    await waitReady(page);
+    await page.waitForFunction((text) => {
+      const all = document.querySelectorAll('[data-testid="assistant-message"] .markdown');
+      return all[all.length - 1]?.textContent?.trim() === text;
+    }, expected.trim(), { timeout: 10_000 });
+    assert.equal(((await lastAnswer(page).textContent()) ?? "").trim(), expected.trim());
+    assert.ok(textAtDrop.trim().length < expected.trim().length, `the stream was cut mid-answer (${textAtDrop.length}/${expected.length})`);
+    assert.ok(site.relay.accepted > acceptedBefore, "the page reconnected");
+    const after = site.server.hub.stats(id);
+    assert.ok(after && before && after.replays > before.replays, "the gap was replayed from Last-Event-ID, not resent whole");
+  });
+
+  it("a ticket link signs in without the password form and leaves no #ticket behind; a used link does not", async () => {
+    const id = [...site.fx.host.sessions()][0].id;
+    const link = sessionPageUrl(site.base, id, site.server.issueLoginTicket());
+    const { page } = await open(link);
+    await page.locator('[data-testid="prompt-input"]').waitFor();
+    assert.equal(await page.locator('[data-testid="login-form"]').count(), 0);
+    assert.equal(await page.evaluate(() => location.hash), "", "the ticket left the address bar");
+    assert.equal(sessionOf(page), id);
+    await waitReady(page);
+
+    const again = await open(link);
+    await again.page.locator('[data-testid="login-error"]', { hasText: "already used" }).waitFor();
+    assert.equal(await again.page.evaluate(() => location.hash), "");
+    await signIn(again.page);
+    assert.equal(sessionOf(again.page), id, "the password still leads to the linked session");
+  });
+});
+
+describe("browser page on a server that signs in only by ticket (as VS Code starts it)", function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let assets: string;
+  let site: Site;
+
+  before(async () => {
+    [assets, browser] = await Promise.all([buildAssets(), launchBrowser()]);
+    site = await startSite(assets, {}, { requireAuth: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+    if (assets) fs.rmSync(assets, { recursive: true, force: true });
+  });
+
+  it("says how to sign in without a ticket, and opens the chat with one", async () => {
+    const tabs: Tab[] = [];
+    const { page } = await openTab(browser, `${site.base}/`, tabs);
+    await page.locator('[data-testid="login-unavailable"]', { hasText: "Open Session in Browser" }).waitFor();
+    assert.equal(site.fx.host.sessions().length, 0, "nothing was created anonymously");
+
+    await page.goto(sessionPageUrl(site.base, "no-such-session", site.server.issueLoginTicket()));
+    await page.locator('[data-testid="prompt-input"]').waitFor();
+    assert.equal(await page.evaluate(() => location.hash), "");
+    const id = new URL(page.url()).searchParams.get("session") ?? "";
+    assert.notEqual(id, "no-such-session", "a stale ?session= falls back to a live session");
+    assert.ok(site.fx.host.get(id));
+    await page.locator('[data-testid="status"]', { hasText: /^ready$/ }).waitFor({ timeout: 30_000 });
+    const input = page.locator('[data-testid="prompt-input"]');
+    await input.fill("hello ticket");
+    await input.press("Enter");
+    await page.locator('[data-testid="assistant-message"]', { hasText: "You said: hello ticket" }).waitFor();
+    await closeTabs(tabs);
+  });
+});

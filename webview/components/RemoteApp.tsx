@@ -1,0 +1,125 @@
+// The browser page around the chat: redeem a login link, sign in if the server asks, pick the
+// session, then the same App as in VS Code over the HTTP transport — with a banner while the
+// event stream is down, and the sign-in form again if the token stops working.
+import { useEffect, useState } from "preact/hooks";
+import { ChatStore } from "../chatStore";
+import { ApiError, errorText, type AuthMethods, type HttpClient } from "../httpClient";
+import { chooseSession, createHttpTransport, type ConnectionState, type HttpTransport } from "../httpTransport";
+import { App } from "./App";
+import { Login } from "./Login";
+
+type Phase =
+  | { kind: "starting" }
+  | { kind: "login"; methods: AuthMethods; notice?: string }
+  | { kind: "failed"; message: string }
+  /** `relogin`: the token stopped working mid-chat; sign in again, then resume the stream. */
+  | { kind: "chat"; store: ChatStore; transport: HttpTransport; note?: string; relogin?: AuthMethods };
+
+/**
+ * The one-time ticket from `#ticket=…` (a link from VS Code), removed from the address bar at
+ * once so it is not in the history, a bookmark or a screenshot.
+ */
+function takeTicket(): string | undefined {
+  const ticket = new URLSearchParams(location.hash.replace(/^#/, "")).get("ticket") ?? undefined;
+  if (ticket !== undefined) history.replaceState(history.state, "", `${location.pathname}${location.search}`);
+  return ticket || undefined;
+}
+
+function Banner({ connection, note }: { connection: ConnectionState; note?: string }) {
+  if (connection.kind === "closed") {
+    return (
+      <div class="banner closed" role="alert" data-testid="connection-banner">
+        {connection.reason}{" "}
+        <a href={location.pathname}>Open the most recent session</a>
+      </div>
+    );
+  }
+  if (connection.kind === "reconnecting") {
+    return (
+      <div class="banner" role="status" data-testid="connection-banner">
+        {connection.reason ?? "Connection to the server lost."} Reconnecting…
+      </div>
+    );
+  }
+  return note ? <div class="banner" role="status">{note}</div> : null;
+}
+
+export function RemoteApp({ client }: { client: HttpClient }) {
+  const [phase, setPhase] = useState<Phase>({ kind: "starting" });
+  const [connection, setConnection] = useState<ConnectionState>({ kind: "connecting" });
+
+  const boot = async (notice?: string): Promise<void> => {
+    setPhase({ kind: "starting" });
+    try {
+      const status = await client.authStatus();
+      if (status.authRequired && !status.authenticated) {
+        client.clearToken();
+        setPhase({ kind: "login", methods: status.methods, notice });
+        return;
+      }
+      const { id, note } = await chooseSession(client);
+      const transport = createHttpTransport(client, id, setConnection);
+      const store = new ChatStore(transport);
+      setPhase({ kind: "chat", store, transport, note });
+      void store.connect();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401 && client.token) {
+        // Accepted by /auth/status yet refused here (it just expired): start over signed out.
+        client.clearToken();
+        return boot("Please sign in again.");
+      }
+      setPhase({ kind: "failed", message: errorText(err) });
+    }
+  };
+
+  useEffect(() => {
+    void (async () => {
+      const ticket = takeTicket();
+      let notice: string | undefined;
+      if (ticket) await client.redeemTicket(ticket).catch((err: unknown) => (notice = errorText(err)));
+      await boot(notice);
+    })();
+    // Any API call refused for want of a credential (the stream's reconnect included).
+    return client.onUnauthorized(() => {
+      void client.authStatus().then(
+        (status) => {
+          if (!status.authRequired || status.authenticated) return;
+          client.clearToken();
+          setPhase((p) => (p.kind === "chat" ? { ...p, relogin: status.methods } : p));
+        },
+        () => undefined,
+      );
+    });
+  }, [client]);
+
+  if (phase.kind === "starting") return <div class="starting meta" role="status">Connecting to pi…</div>;
+  if (phase.kind === "failed") {
+    return (
+      <div class="starting" role="alert">
+        <p class="error-text">{phase.message}</p>
+        <button type="button" onClick={() => void boot()}>Try again</button>
+      </div>
+    );
+  }
+  if (phase.kind === "login") return <Login client={client} methods={phase.methods} notice={phase.notice} onLoggedIn={() => void boot()} />;
+  if (phase.relogin) {
+    const { transport } = phase;
+    return (
+      <Login
+        client={client}
+        methods={phase.relogin}
+        notice="Your sign-in expired; sign in again to continue."
+        onLoggedIn={() => {
+          setPhase((p) => (p.kind === "chat" ? { ...p, relogin: undefined } : p));
+          transport.reconnect();
+        }}
+      />
+    );
+  }
+  return (
+    <div class="remote">
+      <Banner connection={connection} note={phase.note} />
+      <App store={phase.store} transport={phase.transport} />
+    </div>
+  );
+}

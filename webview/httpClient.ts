@@ -1,0 +1,150 @@
+// The browser page's link to the Pi server's REST API: JSON requests carrying the tab's bearer
+// token, errors as ApiError with the server's message, and the sign-in endpoints that set
+// the token (password, one-time ticket, API key).
+import { tabGet, tabSet } from "./tabStorage";
+
+export class ApiError extends Error {
+  constructor(
+    /** HTTP status; 0 when the server could not be reached. */
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export interface AuthMethods {
+  password: boolean;
+  apiKey: boolean;
+}
+
+export interface AuthStatus {
+  authRequired: boolean;
+  authenticated: boolean;
+  methods: AuthMethods;
+}
+
+interface TokenReply {
+  token: string;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+}
+
+interface StoredToken {
+  token: string;
+  expiresAt?: number;
+}
+
+const TOKEN_KEY = "pi.auth";
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class HttpClient {
+  private readonly unauthorized = new Set<() => void>();
+
+  /** `apiBase`: the API's path on this origin, e.g. "/api/v1". */
+  constructor(readonly apiBase: string) {}
+
+  /** The stored credential, unless it is a token known to have expired. */
+  get token(): string | undefined {
+    const raw = tabGet(TOKEN_KEY);
+    if (!raw) return undefined;
+    try {
+      const stored = JSON.parse(raw) as Partial<StoredToken>;
+      if (typeof stored.token !== "string") return undefined;
+      if (typeof stored.expiresAt === "number" && stored.expiresAt * 1000 <= Date.now()) return undefined;
+      return stored.token;
+    } catch {
+      return undefined;
+    }
+  }
+
+  setToken(token: string, expiresAt?: number): void {
+    const stored: StoredToken = { token, expiresAt };
+    tabSet(TOKEN_KEY, JSON.stringify(stored));
+  }
+
+  clearToken(): void {
+    tabSet(TOKEN_KEY, undefined);
+  }
+
+  /** Called when the server refuses the stored credential on an API call (it expired or the server restarted). */
+  onUnauthorized(listener: () => void): () => void {
+    this.unauthorized.add(listener);
+    return () => this.unauthorized.delete(listener);
+  }
+
+  async request<T>(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    const token = this.token;
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    let res: Response;
+    try {
+      res = await fetch(`${this.apiBase}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: "no-store" });
+    } catch {
+      throw new ApiError(0, "unreachable", "The Pi server cannot be reached.");
+    }
+    const text = await res.text().catch(() => "");
+    let json: unknown;
+    try {
+      json = text ? (JSON.parse(text) as unknown) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) {
+      const error = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+      const code = typeof error?.code === "string" ? error.code : `http_${res.status}`;
+      const message = typeof error?.message === "string" ? error.message : `The server answered ${res.status}.`;
+      // A refused login is the form's business; a refused API call means the sign-in is gone.
+      if (res.status === 401 && !path.startsWith("/auth/")) this.unauthorized.forEach((l) => l());
+      throw new ApiError(res.status, code, message);
+    }
+    return json as T;
+  }
+
+  authStatus(): Promise<AuthStatus> {
+    return this.request<AuthStatus>("GET", "/auth/status");
+  }
+
+  async login(password: string): Promise<void> {
+    const reply = await this.request<TokenReply>("POST", "/auth/login", { password });
+    this.setToken(reply.token, reply.expiresAt);
+  }
+
+  async redeemTicket(ticket: string): Promise<void> {
+    const reply = await this.request<TokenReply>("POST", "/auth/ticket", { ticket });
+    this.setToken(reply.token, reply.expiresAt);
+  }
+
+  /** An API key is itself the bearer credential: keep it if the server accepts it. */
+  async useApiKey(key: string): Promise<void> {
+    this.setToken(key);
+    const status = await this.authStatus().catch((err: unknown) => {
+      this.clearToken();
+      throw err;
+    });
+    if (!status.authenticated) {
+      this.clearToken();
+      throw new ApiError(401, "invalid_credentials", "Wrong API key.");
+    }
+  }
+
+  /**
+   * The session's event stream. EventSource cannot send headers, so the token goes in the query
+   * (the server accepts it there for this route only). `lastEventId` resumes a stream this page
+   * re-created itself; EventSource's own reconnects send the Last-Event-ID header instead.
+   */
+  eventsUrl(sessionId: string, lastEventId?: string): string {
+    const query = new URLSearchParams();
+    const token = this.token;
+    if (token) query.set("access_token", token);
+    if (lastEventId) query.set("lastEventId", lastEventId);
+    const q = query.toString();
+    return `${this.apiBase}/sessions/${encodeURIComponent(sessionId)}/events${q ? `?${q}` : ""}`;
+  }
+}
