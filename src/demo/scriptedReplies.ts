@@ -3,8 +3,9 @@
 // Keywords (first word of the prompt) make tests and the demo deterministic:
 //   demo                    explain, write pi-demo.txt with the write tool, then comment
 //   write <path> <text...>  call the write tool
+//   edit <path> <old> <new> call the edit tool: replace the word <old> by <new>
 //   read <path>             call the read tool
-//   bash <command...>       call the bash tool
+//   bash <command...>       call the bash tool (`bash exit 3` ends with exit code 3)
 //   flood <n>               stream n one-character deltas
 //   slow <n>                stream n deltas 20 ms apart (for abort tests)
 //   think <text...>         reasoning first, then the text
@@ -79,6 +80,10 @@ function planForPrompt(prompt: string): ReplyPlan {
     case "write": {
       const [path = "out.txt", ...words] = rest;
       return { text: [`Writing ${path}.`], toolCalls: [toolCall("write", { path, content: words.join(" ") + "\n" })] };
+    }
+    case "edit": {
+      const [path = "out.txt", oldText = "", newText = ""] = rest;
+      return { text: [`Editing ${path}.`], toolCalls: [toolCall("edit", { path, edits: [{ oldText, newText }] })] };
     }
     case "read":
       return { text: [`Reading ${arg}.`], toolCalls: [toolCall("read", { path: arg })] };

@@ -6,12 +6,14 @@ import type { PiEvent, PiResponseData, RpcExtensionUIRequest, RpcExtensionUIResp
 import type { DialogAnswerParams, ModelChoice } from "../protocol/messages";
 import type { ChatSnapshot, PatchBatch, SessionInfo, SessionStatus, SessionUsage } from "../protocol/transcript";
 import { snapshotFromState } from "../protocol/transcript";
+import { snapshotKey } from "../piGuard/snapshotFormat";
 import type { NodeRuntime } from "./nodeRuntime";
 import { PatchBatcher } from "./patchBatcher";
 import { DialogCards } from "./dialogCards";
 import { agentDirFrom, listPastSessions, type PastSession } from "./sessionFiles";
 import { describeExit, PiProcess, type Logger, type PiExit } from "./piProcess";
 import { TranscriptBuilder } from "./transcriptBuilder";
+import type { ToolSnapshots } from "./toolSnapshots";
 
 export interface ChatSessionLaunch {
   cwd: string;
@@ -24,6 +26,16 @@ export interface ChatSessionLaunch {
   log: Logger;
   /** Admission control before each (re)start: may free a slot, or throw to refuse. */
   beforeStart?: (session: ChatSession) => Promise<void>;
+  /** Where the guard keeps before/after images of written files (PI_VSCODE_SNAPSHOT_DIR); the host removes it. */
+  snapshots?: ToolSnapshots;
+}
+
+/** The two images of a file a write/edit changed, for a diff editor. */
+export interface ToolChange {
+  /** The path argument as pi was given it. */
+  path: string;
+  /** Name of the snapshot files (see piGuard/snapshotFormat.ts). */
+  key: string;
 }
 
 export type UiRequestHandler = (session: ChatSession, request: RpcExtensionUIRequest) => Promise<RpcExtensionUIResponse | undefined>;
@@ -62,7 +74,7 @@ export class ChatSession {
     this.builder = new TranscriptBuilder((patch) => {
       this.batcher.push(patch);
       if (patch.op === "status") this.statusListeners.forEach((l) => l(patch.status));
-    });
+    }, launch.snapshots);
     this.dialogs = new DialogCards(this.builder, (response) => this.process?.rpc.respondToUi(response));
   }
 
@@ -92,6 +104,19 @@ export class ChatSession {
 
   get piSessionFile(): string | undefined {
     return this.sessionFile;
+  }
+
+  /** This chat's snapshot store (undefined when the host keeps none). */
+  get snapshots(): ToolSnapshots | undefined {
+    return this.launch.snapshots;
+  }
+
+  /** The change a finished write/edit card of this chat made, if its snapshots were kept. */
+  toolChange(toolCallId: string): ToolChange | undefined {
+    const at = this.builder.state.index.get(toolCallId);
+    const item = at === undefined ? undefined : this.builder.state.items[at];
+    if (!item || item.kind !== "tool" || !item.details?.snapshot || item.details.path === undefined) return undefined;
+    return { path: item.details.path, key: snapshotKey(toolCallId) };
   }
 
   onBatch(listener: Listener<PatchBatch>): () => void {

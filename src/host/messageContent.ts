@@ -47,6 +47,13 @@ export function assistantBlocksOf(content: unknown): AssistantBlock[] {
   return blocks;
 }
 
+/** The raw arguments of each tool call in an assistant message, by toolCallId (the cards read them). */
+export function toolCallArgsOf(content: unknown): Map<string, unknown> {
+  const args = new Map<string, unknown>();
+  for (const p of parts(content)) if (p.type === "toolCall" && typeof p.id === "string") args.set(p.id, p.arguments);
+  return args;
+}
+
 /** Text of a tool result (`{content:[…]}` from pi), or of anything else as JSON. */
 export function toolResultText(result: unknown): string {
   if (result && typeof result === "object" && "content" in result) return textOf((result as { content: unknown }).content);

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { ChatSession, type UiRequestHandler } from "./chatSession";
 import { findNodeRuntime, type NodeRuntime } from "./nodeRuntime";
 import type { Logger } from "./piProcess";
+import { ToolSnapshots } from "./toolSnapshots";
 
 export interface SessionHostOptions {
   /** pi's CLI entry (dist/bundle/cli.js of @earendil-works/pi-coding-agent). */
@@ -84,15 +85,19 @@ export class SessionHost {
     const guardEnv: NodeJS.ProcessEnv = guard
       ? { PI_VSCODE_WORKSPACE: request.cwd, PI_VSCODE_BASH_POLICY: guard.bashPolicy, PI_VSCODE_BASH_ALLOW: JSON.stringify(guard.bashAllow) }
       : {};
+    // The guard writes write/edit snapshots here; the chat reads them for diffs. Gone with the chat.
+    const snapshots = this.createSnapshots();
+    const snapshotEnv: NodeJS.ProcessEnv = snapshots ? { PI_VSCODE_SNAPSHOT_DIR: snapshots.dir } : {};
     const session = new ChatSession({
       cwd: request.cwd,
       piCliPath: this.options.piCliPath,
       resolveNode: () => this.resolveNode(),
-      env: { ...process.env, ...this.options.env?.(), ...request.env, ...guardEnv },
+      env: { ...process.env, ...this.options.env?.(), ...request.env, ...guardEnv, ...snapshotEnv },
       args: [...guardArgs, ...(this.options.extraArgs?.() ?? []), ...(request.args ?? [])],
       sessionFile: request.sessionFile,
       log: this.options.log,
       beforeStart: (s) => this.admit(s),
+      snapshots,
     });
     session.uiHandler = (s, r) => this.uiHandler?.(s, r) ?? Promise.resolve(undefined);
     this.live.set(session.id, session);
@@ -121,6 +126,7 @@ export class SessionHost {
     if (!session) return;
     this.live.delete(id);
     await session.stop();
+    this.removeSnapshots(session);
     this.changed();
   }
 
@@ -128,7 +134,26 @@ export class SessionHost {
     const all = [...this.live.values()];
     this.live.clear();
     await Promise.allSettled(all.map((s) => s.stop()));
+    all.forEach((s) => this.removeSnapshots(s));
     this.changed();
+  }
+
+  /** A private snapshot directory for a new chat; without one the chat just has no write diffs. */
+  private createSnapshots(): ToolSnapshots | undefined {
+    try {
+      return ToolSnapshots.create();
+    } catch (err) {
+      this.options.log("warn", `no snapshot directory for diffs: ${String(err)}`);
+      return undefined;
+    }
+  }
+
+  private removeSnapshots(session: ChatSession): void {
+    try {
+      session.snapshots?.remove();
+    } catch (err) {
+      this.options.log("warn", `could not remove the snapshot directory ${session.snapshots?.dir}: ${String(err)}`);
+    }
   }
 
   /** Enforces the process cap: reclaims the least recently used idle chat, or refuses. */

@@ -10,7 +10,9 @@ import {
   type ChatState,
   type NoticeItem,
 } from "../protocol/transcript";
-import { assistantBlocksOf, imageCountOf, prettyArgs, textOf, toolResultText } from "./messageContent";
+import { assistantBlocksOf, imageCountOf, prettyArgs, textOf, toolCallArgsOf, toolResultText } from "./messageContent";
+import { endDetails, startDetails } from "./toolDetails";
+import type { SnapshotReader } from "./toolSnapshots";
 
 interface HistoryMessage {
   role?: unknown;
@@ -18,6 +20,7 @@ interface HistoryMessage {
   toolCallId?: unknown;
   toolName?: unknown;
   isError?: unknown;
+  details?: unknown;
   errorMessage?: unknown;
   stopReason?: unknown;
 }
@@ -38,8 +41,14 @@ export class TranscriptBuilder {
   private currentAssistant: string | undefined;
   /** Text blocks only ever grow while streaming: we track the rendered ones by content index. */
   private blockTypes = new Map<number, "text" | "thinking">();
+  /** Tools between start and end: their raw arguments (items hold only pretty JSON) and start time. */
+  private runningTools = new Map<string, { args: unknown; startedAt: number }>();
 
-  constructor(private readonly emit: (patch: ChatPatch) => void) {}
+  /** `snapshots`: the guard's before/after images of files, for write diffs (absent: no write diffs). */
+  constructor(
+    private readonly emit: (patch: ChatPatch) => void,
+    private readonly snapshots?: SnapshotReader,
+  ) {}
 
   /** Applies a patch to the truth and forwards it to the views. */
   apply(patch: ChatPatch): void {
@@ -56,6 +65,7 @@ export class TranscriptBuilder {
   loadHistory(messages: unknown[]): void {
     const items: ChatItem[] = [];
     const tools = new Map<string, number>();
+    const toolArgs = new Map<string, unknown>();
     for (const raw of messages) {
       if (typeof raw !== "object" || raw === null) continue;
       const m = raw as HistoryMessage;
@@ -63,22 +73,35 @@ export class TranscriptBuilder {
         items.push({ kind: "user", id: this.nextId("u"), text: textOf(m.content), imageCount: imageCountOf(m.content) || undefined });
       } else if (m.role === "assistant") {
         const blocks = assistantBlocksOf(m.content);
+        for (const [id, args] of toolCallArgsOf(m.content)) toolArgs.set(id, args);
         items.push({ kind: "assistant", id: this.nextId("a"), blocks: blocks.filter((b) => b.type !== "toolCall"), streaming: false, errorMessage: assistantError(m) });
         for (const b of blocks) {
           if (b.type !== "toolCall") continue;
           tools.set(b.toolCallId, items.length);
-          items.push({ kind: "tool", id: b.toolCallId || this.nextId("t"), name: b.name, args: b.args, status: "done", output: "" });
+          const details = startDetails(b.name, toolArgs.get(b.toolCallId));
+          items.push({ kind: "tool", id: b.toolCallId || this.nextId("t"), name: b.name, args: b.args, status: "done", output: "", ...(details ? { details } : {}) });
         }
       } else if (m.role === "toolResult" && typeof m.toolCallId === "string") {
         const at = tools.get(m.toolCallId);
         const tool = at === undefined ? undefined : items[at];
-        if (tool && tool.kind === "tool") items[at as number] = { ...tool, output: textOf(m.content), status: m.isError ? "error" : "done" };
+        if (tool && tool.kind === "tool") {
+          const isError = m.isError === true;
+          const details = endDetails({
+            name: tool.name,
+            args: toolArgs.get(m.toolCallId),
+            result: { content: m.content, details: m.details },
+            isError,
+            snapshots: this.snapshotsOf(tool.name, m.toolCallId),
+          });
+          items[at as number] = { ...tool, output: textOf(m.content), status: isError ? "error" : "done", ...(details ? { details } : {}) };
+        }
       }
     }
     this.state.items = items;
     this.state.index = new Map(items.map((item, i) => [item.id, i]));
     this.state.seq++;
     this.currentAssistant = undefined;
+    this.runningTools.clear();
   }
 
   handleEvent(event: PiEvent): void {
@@ -106,18 +129,21 @@ export class TranscriptBuilder {
       case "message_end":
         if ((event.message as HistoryMessage).role === "assistant") this.onAssistantEnd(event.message as HistoryMessage);
         return;
-      case "tool_execution_start":
+      case "tool_execution_start": {
+        this.runningTools.set(event.toolCallId, { args: event.args, startedAt: performance.now() });
+        const details = startDetails(event.toolName, event.args);
         this.apply({
           op: "add",
-          item: { kind: "tool", id: event.toolCallId, name: event.toolName, args: prettyArgs(event.args), status: "running", output: "" },
+          item: { kind: "tool", id: event.toolCallId, name: event.toolName, args: prettyArgs(event.args), status: "running", output: "", ...(details ? { details } : {}) },
         });
         return;
+      }
       case "tool_execution_update":
         this.setToolOutput(event.toolCallId, toolResultText(event.partialResult));
         return;
       case "tool_execution_end":
         this.setToolOutput(event.toolCallId, toolResultText(event.result));
-        this.apply({ op: "finish", itemId: event.toolCallId, toolStatus: event.isError ? "error" : "done" });
+        this.finishTool(event.toolCallId, event.toolName, event.result, event.isError);
         return;
       case "compaction_start":
         this.notice("info", `Compacting the conversation (${event.reason})…`);
@@ -188,6 +214,26 @@ export class TranscriptBuilder {
   private finishAssistant(): void {
     if (this.currentAssistant) this.apply({ op: "finish", itemId: this.currentAssistant });
     this.currentAssistant = undefined;
+  }
+
+  /** The tool's final status and, in the same patch, its complete details (a diff is sent only here). */
+  private finishTool(toolCallId: string, name: string, result: unknown, isError: boolean): void {
+    const started = this.runningTools.get(toolCallId);
+    this.runningTools.delete(toolCallId);
+    const details = endDetails({
+      name,
+      args: started?.args,
+      result,
+      isError,
+      durationMs: started && name === "bash" ? Math.round(performance.now() - started.startedAt) : undefined,
+      snapshots: this.snapshotsOf(name, toolCallId),
+    });
+    this.apply({ op: "finish", itemId: toolCallId, toolStatus: isError ? "error" : "done", ...(details ? { details } : {}) });
+  }
+
+  /** Only write and edit leave snapshots; nothing is read for other tools. */
+  private snapshotsOf(name: string, toolCallId: string) {
+    return name === "write" || name === "edit" ? this.snapshots?.pair(toolCallId) : undefined;
   }
 
   private setToolOutput(toolCallId: string, full: string): void {

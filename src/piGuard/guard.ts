@@ -9,9 +9,12 @@
 //   "Allow once" / "Always allow this command" / "Deny"; no answer, a cancelled dialog or no UI
 //   means deny. "Always" answers last for this pi process.
 // Bash itself is not confined (it is a real shell): only approved, not sandboxed.
+// - With PI_VSCODE_SNAPSHOT_DIR set (the host does), the before/after images of files that
+//   write and edit change are kept there for the chat's diffs (see snapshots.ts).
 import type { ExtensionAPI } from "@earendil-works/pi-coding-agent";
 import { readConfig } from "./policy";
 import { createGuard } from "./rules";
+import { createSnapshotter } from "./snapshots";
 
 // Only a default export: pi's loader (jiti) takes the module's default as the factory.
 export default function piGuard(pi: ExtensionAPI): void {
@@ -19,6 +22,13 @@ export default function piGuard(pi: ExtensionAPI): void {
   const guard = createGuard(config);
   pi.on("tool_call", guard.onToolCall);
   pi.on("user_bash", guard.onUserBash);
+  const snapshotDir = process.env.PI_VSCODE_SNAPSHOT_DIR?.trim();
+  if (snapshotDir) {
+    const snapshots = createSnapshotter(snapshotDir);
+    // Registered after the guard: pi stops at a blocking handler, so a refused call is never read.
+    pi.on("tool_call", snapshots.onToolCall);
+    pi.on("tool_result", snapshots.onToolResult);
+  }
   if (config.warnings.length > 0) {
     pi.on("session_start", (_event, ctx) => {
       if (ctx.hasUI) for (const w of config.warnings) ctx.ui.notify(`Pi guard: ${w}`, "warning");

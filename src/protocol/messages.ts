@@ -71,6 +71,19 @@ export const ForkPointsRequest: RequestType<Record<string, never>, { points: Arr
 export const ForkRequest: RequestType<{ entryId: string }, ActionResult & { text?: string }> = { method: "pi/fork" };
 export const RenameRequest: RequestType<{ name: string }, ActionResult> = { method: "pi/rename" };
 
+/** Webview → host: open a file a tool card names (only inside the session's workspace folder). */
+export interface OpenFileParams {
+  /** The path as the tool was given it: relative to the workspace folder, or absolute. */
+  path: string;
+}
+export const OpenFileRequest: RequestType<OpenFileParams, ActionResult> = { method: "pi/openFile" };
+
+/** Webview → host: show a write/edit card's change in a diff editor. */
+export interface OpenDiffParams {
+  toolCallId: string;
+}
+export const OpenDiffRequest: RequestType<OpenDiffParams, ActionResult> = { method: "pi/openDiff" };
+
 /** Host → webview: incremental changes, at most one batch per animation frame. */
 export const PatchesNotification: NotificationType<PatchBatch> = { method: "pi/patches" };
 

@@ -34,6 +34,33 @@ export interface ToolItem {
   args: string;
   status: "running" | "done" | "error";
   output: string;
+  /** What the card shows beyond name, arguments and output (known tools only; see host/toolDetails.ts). */
+  details?: ToolDetails;
+}
+
+/**
+ * Structured facts about one tool call, read from pi's arguments and results. The host sends
+ * them with the item when the tool starts (path, command, range) and once more, complete,
+ * with the `finish` patch (exit code, duration, diff): a diff never travels per delta.
+ */
+export interface ToolDetails {
+  /** read, write, edit: the path argument as pi was given it (relative to the workspace, usually). */
+  path?: string;
+  /** read: the first line asked for (1-based) and how many lines; absent = from the start / to the end. */
+  offset?: number;
+  limit?: number;
+  /** bash: the command line. */
+  command?: string;
+  /** bash: the shell's exit status (absent when it has none: timed out, aborted, denied). */
+  exitCode?: number;
+  /** bash: milliseconds from start to end, measured by the host (live runs only, not from history). */
+  durationMs?: number;
+  /** write, edit: the change as a unified diff (`---`/`+++` header, `@@` hunks). */
+  diff?: string;
+  /** The diff was cut short to keep the transcript small ("Open diff" shows all of it). */
+  diffTruncated?: boolean;
+  /** write, edit: the host kept the file's before/after images, so a view may offer "Open diff". */
+  snapshot?: boolean;
 }
 
 export interface NoticeItem {
@@ -95,8 +122,8 @@ export type ChatPatch =
   | { op: "append"; itemId: string; block: number; blockType: "text" | "thinking"; delta: string }
   /** Appends tool output; `reset` first clears it (when pi's cumulative output was not a prefix extension). */
   | { op: "toolOutput"; itemId: string; delta: string; reset?: boolean }
-  /** Marks an item finished: an assistant message stops streaming, a tool gets its final status. */
-  | { op: "finish"; itemId: string; toolStatus?: "done" | "error"; errorMessage?: string }
+  /** Marks an item finished: an assistant message stops streaming, a tool gets its final status (and, when given, its complete details). */
+  | { op: "finish"; itemId: string; toolStatus?: "done" | "error"; errorMessage?: string; details?: ToolDetails }
   | { op: "status"; status: SessionStatus; detail?: string }
   | { op: "info"; info: SessionInfo };
 
@@ -196,7 +223,7 @@ export function applyPatch(state: ChatState, patch: ChatPatch): boolean {
       const item = at === undefined ? undefined : state.items[at];
       if (at === undefined || !item) return false;
       if (item.kind === "assistant") state.items[at] = { ...item, streaming: false, errorMessage: patch.errorMessage };
-      else if (item.kind === "tool") state.items[at] = { ...item, status: patch.toolStatus ?? "done" };
+      else if (item.kind === "tool") state.items[at] = { ...item, status: patch.toolStatus ?? "done", details: patch.details ? { ...item.details, ...patch.details } : item.details };
       return true;
     }
     case "status":

@@ -1,6 +1,6 @@
 // Checks every message a webview (or a browser) sends before the host acts on it.
 // A webview is a web page: treat its messages as untrusted input.
-import type { ConnectParams, DialogAnswerParams, PromptParams } from "./messages";
+import type { ConnectParams, DialogAnswerParams, OpenDiffParams, OpenFileParams, PromptParams } from "./messages";
 
 export class ProtocolError extends Error {
   constructor(message: string) {
@@ -58,4 +58,18 @@ export function parseStringField(value: unknown, what: string, field: string, ma
   const f = v[field];
   if (typeof f !== "string" || f.length === 0 || f.length > max) throw new ProtocolError(`${what}: ${field} must be a non-empty string of at most ${max} characters`);
   return f;
+}
+
+/** Longest path a view may ask to open (Linux's PATH_MAX). */
+export const MAX_PATH_CHARS = 4096;
+
+export function parseOpenFileParams(value: unknown): OpenFileParams {
+  const path = parseStringField(value, "openFile", "path", MAX_PATH_CHARS);
+  // A NUL cuts a path short in system calls: what is checked would not be what is opened.
+  if (path.includes("\0")) throw new ProtocolError("openFile: path contains a NUL character");
+  return { path };
+}
+
+export function parseOpenDiffParams(value: unknown): OpenDiffParams {
+  return { toolCallId: parseStringField(value, "openDiff", "toolCallId") };
 }

@@ -15,6 +15,8 @@ import {
   GetModelsRequest,
   ListSessionsRequest,
   NewSessionNotification,
+  OpenDiffRequest,
+  OpenFileRequest,
   PromptRequest,
   RenameRequest,
   RestartNotification,
@@ -28,6 +30,8 @@ import {
   parseConnectParams,
   parseDialogAnswer,
   parseEmptyParams,
+  parseOpenDiffParams,
+  parseOpenFileParams,
   parsePromptParams,
   parseStringField,
   ProtocolError,
@@ -46,9 +50,21 @@ class LoggingMessenger extends Messenger {
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/** What tool cards' buttons do in the editor (toolCardCommands.ts provides it; until then they are refused). */
+export interface ToolCardActions {
+  openFile(session: ChatSession, path: string): Promise<void>;
+  openDiff(session: ChatSession, toolCallId: string): Promise<void>;
+}
+
+const NO_TOOL_CARD_ACTIONS: ToolCardActions = {
+  openFile: () => Promise.reject(new Error("Opening files is not available here.")),
+  openDiff: () => Promise.reject(new Error("Opening diffs is not available here.")),
+};
+
 export class ChatRouter {
   readonly messenger: Messenger;
   private readonly bridges = new Map<string, ChatBridge>();
+  toolCardActions: ToolCardActions = NO_TOOL_CARD_ACTIONS;
 
   constructor(private readonly log: Logger) {
     this.messenger = new LoggingMessenger(log);
@@ -81,6 +97,9 @@ export class ChatRouter {
       if (!s.pastSessions().some((p) => p.file === file)) throw new ProtocolError("resumeSession: not a session of this folder");
       await s.switchTo(file);
     });
+    // The session is the one this view shows: a view cannot reach another chat's files or snapshots.
+    this.sessionRequest(OpenFileRequest, parseOpenFileParams, (s, { path }) => this.toolCardActions.openFile(s, path));
+    this.sessionRequest(OpenDiffRequest, parseOpenDiffParams, (s, { toolCallId }) => this.toolCardActions.openDiff(s, toolCallId));
     m.onRequest(ForkRequest, async (params, sender) => {
       try {
         const entryId = parseStringField(params, "fork", "entryId", 200);

@@ -20,7 +20,7 @@ export interface PiFixture {
 
 export async function startPiFixture(
   options: ScriptedModelOptions = {},
-  hostOptions: Partial<Pick<SessionHostOptions, "maxProcesses" | "idleMinutes">> = {},
+  hostOptions: Partial<Pick<SessionHostOptions, "maxProcesses" | "idleMinutes" | "guard">> = {},
 ): Promise<PiFixture> {
   const model = await startScriptedModel(options);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "pi-vscode-it-"));

@@ -2,7 +2,7 @@
 // replaces only the items a patch touched, so a streamed delta re-renders one message.
 import { memo } from "preact/compat";
 import { useMemo, useState } from "preact/hooks";
-import type { AssistantItem, DialogItem, NoticeItem, ToolItem, UserItem } from "../../src/protocol/transcript";
+import type { AssistantItem, DialogItem, NoticeItem, UserItem } from "../../src/protocol/transcript";
 import { renderMarkdown } from "../markdown";
 import type { ChatTransport } from "../transport";
 
@@ -36,33 +36,8 @@ export const AssistantMessage = memo(({ item }: { item: AssistantItem }) => (
   </div>
 ));
 
-const LONG_OUTPUT = 2000;
-
-export const ToolCard = memo(({ item }: { item: ToolItem }) => {
-  const [expanded, setExpanded] = useState(false);
-  const long = item.output.length > LONG_OUTPUT;
-  const output = long && !expanded ? item.output.slice(-LONG_OUTPUT) : item.output;
-  return (
-    <div class={`tool ${item.status}`} data-testid="tool-card" data-status={item.status}>
-      <div class="tool-head">
-        <span class="tool-name">{item.name}</span>
-        <span class="tool-status" aria-label={`status ${item.status}`}>
-          {item.status === "running" ? "running…" : item.status === "error" ? "failed" : "done"}
-        </span>
-      </div>
-      <details class="tool-args">
-        <summary>arguments</summary>
-        <pre>{item.args}</pre>
-      </details>
-      {item.output ? <pre class="tool-output">{output}</pre> : null}
-      {long ? (
-        <button type="button" class="link" onClick={() => setExpanded(!expanded)}>
-          {expanded ? "Show less" : `Show all ${item.output.length} characters`}
-        </button>
-      ) : null}
-    </div>
-  );
-});
+// Tool calls have their own file: each known tool has its own card body.
+export { ToolCard } from "./ToolCard";
 
 export const Notice = memo(({ item, canRestart, transport }: { item: NoticeItem; canRestart: boolean; transport: ChatTransport }) => (
   <div class={`notice ${item.level}`} data-testid="notice" role={item.level === "error" ? "alert" : undefined}>

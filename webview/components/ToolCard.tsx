@@ -1,0 +1,198 @@
+// One tool call: what pi ran and what came of it. bash shows the command, its live output, the
+// exit code and duration; read the path and line range with the content folded; write and edit
+// the path and the change as a diff. Any other tool shows its arguments and output.
+// Everything from pi is rendered as text nodes. Buttons that need the editor (open a file,
+// open a diff) appear only when the transport can do that.
+import type { JSX } from "preact";
+import { memo } from "preact/compat";
+import { useMemo, useState } from "preact/hooks";
+import type { ActionResult } from "../../src/protocol/messages";
+import type { ToolDetails, ToolItem } from "../../src/protocol/transcript";
+import { diffLines, diffStats, durationText, lineRangeText } from "../toolCardText";
+import type { ChatTransport } from "../transport";
+
+const LONG_OUTPUT = 2000;
+/** Diff lines rendered before "Show all": a big rewrite should not stall the chat. */
+const LONG_DIFF_LINES = 300;
+
+function Output({ text, error }: { text: string; error?: boolean }) {
+  const [expanded, setExpanded] = useState(false);
+  const long = text.length > LONG_OUTPUT;
+  return (
+    <>
+      <pre class={`tool-output${error ? " error-output" : ""}`}>{long && !expanded ? text.slice(-LONG_OUTPUT) : text}</pre>
+      {long ? (
+        <button type="button" class="link" onClick={() => setExpanded(!expanded)}>
+          {expanded ? "Show less" : `Show all ${text.length} characters`}
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+function Args({ args }: { args: string }) {
+  return (
+    <details class="tool-args">
+      <summary>arguments</summary>
+      <pre>{args}</pre>
+    </details>
+  );
+}
+
+function PathLink({ path, open }: { path: string; open?: (path: string) => void }) {
+  return open ? (
+    <button type="button" class="link tool-path" data-testid="tool-path" title={`Open ${path}`} onClick={() => open(path)}>
+      {path}
+    </button>
+  ) : (
+    <code class="tool-path" data-testid="tool-path">{path}</code>
+  );
+}
+
+function DiffView({ diff, truncated }: { diff: string; truncated?: boolean }) {
+  const lines = useMemo(() => diffLines(diff), [diff]);
+  const stats = useMemo(() => diffStats(lines), [lines]);
+  const [expanded, setExpanded] = useState(false);
+  const shown = expanded ? lines : lines.slice(0, LONG_DIFF_LINES);
+  return (
+    <div class="diff-block">
+      <div class="meta diff-stats">
+        <span class="diff-count added">+{stats.added}</span> <span class="diff-count removed">−{stats.removed}</span>
+        {truncated ? " (diff cut short)" : ""}
+      </div>
+      <pre class="diff" data-testid="diff">
+        {shown.map((l, i) => (
+          <div key={i} class={`diff-line ${l.kind}`}>
+            {l.text}
+          </div>
+        ))}
+      </pre>
+      {lines.length > LONG_DIFF_LINES ? (
+        <button type="button" class="link" onClick={() => setExpanded(!expanded)}>
+          {expanded ? "Show less" : `Show all ${lines.length} lines`}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+interface BodyProps {
+  item: ToolItem;
+  details: ToolDetails;
+  openFile?: (path: string) => void;
+  openDiff?: () => void;
+}
+
+function BashBody({ item, details }: BodyProps) {
+  return (
+    <>
+      <pre class="tool-command">{`$ ${details.command ?? ""}`}</pre>
+      {item.output ? <Output text={item.output} error={item.status === "error"} /> : null}
+    </>
+  );
+}
+
+function ReadBody({ item, details, openFile }: BodyProps) {
+  const range = lineRangeText(details.offset, details.limit);
+  return (
+    <>
+      <div class="tool-target">
+        {details.path !== undefined ? <PathLink path={details.path} open={openFile} /> : null}
+        {range ? <span class="meta tool-range">{range}</span> : null}
+      </div>
+      {item.status === "error" ? (
+        <Output text={item.output} error />
+      ) : item.output ? (
+        <details class="tool-content">
+          <summary>content</summary>
+          <Output text={item.output} />
+        </details>
+      ) : null}
+    </>
+  );
+}
+
+function ChangeBody({ item, details, openFile, openDiff }: BodyProps) {
+  return (
+    <>
+      <div class="tool-target">
+        {details.path !== undefined ? <PathLink path={details.path} open={openFile} /> : null}
+        {openDiff && details.snapshot && item.status === "done" ? (
+          <button type="button" class="secondary small" data-testid="open-diff" onClick={openDiff}>
+            Open diff
+          </button>
+        ) : null}
+      </div>
+      {details.diff ? <DiffView diff={details.diff} truncated={details.diffTruncated} /> : null}
+      {item.status === "error" ? <Output text={item.output} error /> : null}
+      {/* Without a diff (still running, or from before snapshots), the arguments still say what was written. */}
+      {!details.diff && item.status !== "error" ? <Args args={item.args} /> : null}
+    </>
+  );
+}
+
+const BODIES: Record<string, (props: BodyProps) => JSX.Element> = {
+  bash: BashBody,
+  read: ReadBody,
+  write: ChangeBody,
+  edit: ChangeBody,
+};
+
+function Badges({ item }: { item: ToolItem }) {
+  const d = item.details;
+  return (
+    <>
+      {d?.exitCode !== undefined ? (
+        <span class={`badge exit-code ${d.exitCode === 0 ? "ok" : "failed"}`} data-testid="exit-code" title="exit code">
+          exit {d.exitCode}
+        </span>
+      ) : null}
+      {d?.durationMs !== undefined ? (
+        <span class="badge duration" data-testid="duration" title="duration">
+          {durationText(d.durationMs)}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+export const ToolCard = memo(({ item, transport }: { item: ToolItem; transport?: ChatTransport }) => {
+  const [actionError, setActionError] = useState("");
+  const run = (action: () => Promise<ActionResult>) => {
+    action().then(
+      (r) => setActionError(r.accepted ? "" : r.error ?? "Not possible."),
+      (err: unknown) => setActionError(err instanceof Error ? err.message : String(err)),
+    );
+  };
+  const fileOpener = transport?.openFile;
+  const diffOpener = transport?.openDiff;
+  const openFile = fileOpener ? (path: string) => run(() => fileOpener.call(transport, path)) : undefined;
+  const openDiff = diffOpener ? () => run(() => diffOpener.call(transport, item.id)) : undefined;
+  const Body = item.details ? BODIES[item.name] : undefined;
+  return (
+    <div class={`tool ${item.status}`} data-testid="tool-card" data-status={item.status} data-tool={item.name}>
+      <div class="tool-head">
+        <span class="tool-name">{item.name}</span>
+        <span class="tool-badges">
+          <Badges item={item} />
+          <span class="tool-status" aria-label={`status ${item.status}`}>
+            {item.status === "running" ? "running…" : item.status === "error" ? "failed" : "done"}
+          </span>
+        </span>
+      </div>
+      {Body && item.details ? (
+        <Body item={item} details={item.details} openFile={openFile} openDiff={openDiff} />
+      ) : (
+        <>
+          <Args args={item.args} />
+          {item.output ? <Output text={item.output} error={item.status === "error"} /> : null}
+        </>
+      )}
+      {actionError ? (
+        <div class="error-text" role="alert">
+          {actionError}
+        </div>
+      ) : null}
+    </div>
+  );
+});
