@@ -2,6 +2,7 @@
 // with a strict allowlist (no scripts, styles, forms, frames, event handlers or non-http links).
 import DOMPurify from "dompurify";
 import { Marked } from "marked";
+import { highlightCode } from "./highlight";
 
 const escapeHtml = (text: string) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -9,13 +10,35 @@ const escapeHtml = (text: string) =>
 // Raw HTML in an answer is shown as text, never parsed: a model that writes `<div>` in prose
 // means the characters, and an unparsed tag cannot even trip the CSP (Chromium reports inline
 // handlers found while DOMPurify parses, though nothing runs). DOMPurify stays as the backstop.
-const marked = new Marked({ gfm: true, breaks: false, async: false, renderer: { html: ({ text }) => escapeHtml(text) } });
+// Code blocks get a toolbar (Copy, Insert at cursor); webview/codeBlockActions.ts handles the
+// clicks by delegation, so no handler is ever inlined.
+const marked = new Marked({
+  gfm: true,
+  breaks: false,
+  async: false,
+  renderer: {
+    html: ({ text }) => escapeHtml(text),
+    code: ({ text, lang }) => {
+      const highlighted = highlightCode(text, lang);
+      const label = lang?.trim().split(/\s+/)[0] ?? "";
+      return (
+        `<div class="code-block"><div class="code-actions">` +
+        `<span class="code-lang">${escapeHtml(label)}</span>` +
+        `<button type="button" class="link code-copy" data-code-action="copy" aria-label="Copy code">Copy</button>` +
+        `<button type="button" class="link code-insert" data-code-action="insert" aria-label="Insert code at the cursor">Insert</button>` +
+        `</div><pre><code class="${highlighted ? "hljs" : "plain"}">${highlighted ?? escapeHtml(text)}</code></pre></div>`
+      );
+    },
+  },
+});
 
 const ALLOWED_TAGS = [
   "p", "br", "hr", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li",
   "h1", "h2", "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td", "span", "img",
+  // Only from our own code-block renderer: raw HTML from the model is escaped above.
+  "div", "button",
 ];
-const ALLOWED_ATTR = ["href", "title", "alt", "src", "class", "start", "align"];
+const ALLOWED_ATTR = ["href", "title", "alt", "src", "class", "start", "align", "type", "aria-label", "data-code-action"];
 const SAFE_URL = /^(?:https?:|mailto:|#)/i;
 
 let hooked = false;

@@ -17,11 +17,19 @@ export interface ChatTransport {
   setThinking(level: string): Promise<ActionResult>;
   listSessions(): Promise<PastSessionSummary[]>;
   resumeSession(file: string): Promise<ActionResult>;
+  /** Opens a file a tool card names, in the editor. Absent: the host cannot (a browser), so no button. */
+  openFile?(path: string): Promise<ActionResult>;
+  /** Shows a write/edit card's change in a diff editor. Absent: no "Open diff" button. */
+  openDiff?(toolCallId: string): Promise<ActionResult>;
   onPatches(listener: (batch: PatchBatch) => void): void;
   onSnapshot(listener: (snapshot: ChatSnapshot) => void): void;
   /** Survives a reload of the page (VS Code: webview state). */
   loadDraft(): string;
   saveDraft(text: string): void;
+  /** Copies through the host (VS Code's clipboard); absent: the page uses navigator.clipboard. */
+  copyText?(text: string): Promise<ActionResult>;
+  /** Inserts at the cursor of the active editor; absent (browser): no Insert button. */
+  insertText?(text: string): Promise<ActionResult>;
   /** Where the transcript was scrolled to (undefined = follow the end); survives a reload too. */
   loadScroll(): ScrollPosition | undefined;
   saveScroll(position: ScrollPosition | undefined): void;

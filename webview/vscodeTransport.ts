@@ -5,10 +5,14 @@ import {
   AbortNotification,
   ClearQueueNotification,
   ConnectRequest,
+  CopyTextRequest,
+  InsertTextRequest,
   DialogAnswerRequest,
   GetModelsRequest,
   ListSessionsRequest,
   NewSessionNotification,
+  OpenDiffRequest,
+  OpenFileRequest,
   PatchesNotification,
   PromptRequest,
   RestartNotification,
@@ -18,18 +22,26 @@ import {
   SnapshotNotification,
   SteerRequest,
 } from "../src/protocol/messages";
+import type { ChatSnapshot } from "../src/protocol/transcript";
 import type { ChatTransport, ScrollPosition } from "./transport";
 
 interface PersistedState {
   draft?: string;
   scroll?: ScrollPosition;
+  /** The chat this tab shows: VS Code hands it back to restore the tab after a reload. */
+  chatId?: string;
 }
 
 export function createVscodeTransport(vscode: VsCodeApi): ChatTransport {
   const messenger = new Messenger(vscode);
   const state = (): PersistedState => (vscode.getState() as PersistedState | undefined) ?? {};
+  const rememberChat = (snapshot: ChatSnapshot): ChatSnapshot => {
+    const chatId = snapshot?.info?.sessionId || undefined;
+    if (chatId !== state().chatId) vscode.setState({ ...state(), chatId });
+    return snapshot;
+  };
   const transport: ChatTransport = {
-    connect: (clientId) => messenger.sendRequest(ConnectRequest, HOST_EXTENSION, { clientId }),
+    connect: (clientId) => messenger.sendRequest(ConnectRequest, HOST_EXTENSION, { clientId }).then(rememberChat),
     prompt: (text) => messenger.sendRequest(PromptRequest, HOST_EXTENSION, { text }),
     steer: (text) => messenger.sendRequest(SteerRequest, HOST_EXTENSION, { text }),
     abort: () => messenger.sendNotification(AbortNotification, HOST_EXTENSION, {}),
@@ -40,10 +52,14 @@ export function createVscodeTransport(vscode: VsCodeApi): ChatTransport {
     getModels: () => messenger.sendRequest(GetModelsRequest, HOST_EXTENSION, {}),
     setModel: (provider, modelId) => messenger.sendRequest(SetModelRequest, HOST_EXTENSION, { provider, modelId }),
     setThinking: (level) => messenger.sendRequest(SetThinkingRequest, HOST_EXTENSION, { level }),
+    copyText: (text) => messenger.sendRequest(CopyTextRequest, HOST_EXTENSION, { text }),
+    insertText: (text) => messenger.sendRequest(InsertTextRequest, HOST_EXTENSION, { text }),
     listSessions: async () => (await messenger.sendRequest(ListSessionsRequest, HOST_EXTENSION, {})).sessions,
     resumeSession: (file) => messenger.sendRequest(ResumeSessionRequest, HOST_EXTENSION, { file }),
+    openFile: (path) => messenger.sendRequest(OpenFileRequest, HOST_EXTENSION, { path }),
+    openDiff: (toolCallId) => messenger.sendRequest(OpenDiffRequest, HOST_EXTENSION, { toolCallId }),
     onPatches: (listener) => messenger.onNotification(PatchesNotification, listener),
-    onSnapshot: (listener) => messenger.onNotification(SnapshotNotification, listener),
+    onSnapshot: (listener) => messenger.onNotification(SnapshotNotification, (snapshot) => listener(rememberChat(snapshot))),
     loadDraft: () => state().draft ?? "",
     saveDraft: (draft) => vscode.setState({ ...state(), draft }),
     loadScroll: () => state().scroll,

@@ -84,6 +84,13 @@ export interface OpenDiffParams {
 }
 export const OpenDiffRequest: RequestType<OpenDiffParams, ActionResult> = { method: "pi/openDiff" };
 
+/** Webview → host: a code block's Copy (VS Code's clipboard) and Insert (at the active editor's cursor). */
+export interface CodeTextParams {
+  text: string;
+}
+export const CopyTextRequest: RequestType<CodeTextParams, ActionResult> = { method: "pi/copyText" };
+export const InsertTextRequest: RequestType<CodeTextParams, ActionResult> = { method: "pi/insertText" };
+
 /** Host → webview: incremental changes, at most one batch per animation frame. */
 export const PatchesNotification: NotificationType<PatchBatch> = { method: "pi/patches" };
 

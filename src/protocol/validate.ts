@@ -73,3 +73,12 @@ export function parseOpenFileParams(value: unknown): OpenFileParams {
 export function parseOpenDiffParams(value: unknown): OpenDiffParams {
   return { toolCallId: parseStringField(value, "openDiff", "toolCallId") };
 }
+
+/** A code block's text for Copy / Insert: any string up to 1 MB (empty is fine: nothing happens). */
+export const MAX_CODE_TEXT = 1024 * 1024;
+export function parseCodeText(value: unknown, what: string): { text: string } {
+  const v = record(value, what);
+  const keys = Object.keys(v);
+  if (keys.length !== 1 || typeof v.text !== "string" || v.text.length > MAX_CODE_TEXT) throw new ProtocolError(`${what}: expected exactly { text: string } of at most ${MAX_CODE_TEXT} characters`);
+  return { text: v.text };
+}

@@ -31,6 +31,8 @@ export class ChatBridge {
     readonly participant: WebviewIdMessageParticipant,
     readonly source: SessionSource,
     private readonly idleHint: () => string,
+    /** Told whenever this view starts showing another session (to remember it for a reload). */
+    private readonly shown?: (session: ChatSession) => void,
   ) {}
 
   get current(): ChatSession | undefined {
@@ -43,6 +45,7 @@ export class ChatBridge {
     this.unsubscribe = [];
     this.session = session;
     if (session) {
+      this.shown?.(session);
       this.unsubscribe.push(
         session.onBatch((batch) => this.messenger.sendNotification(PatchesNotification, this.participant, batch)),
         session.onSnapshot((snapshot) => this.messenger.sendNotification(SnapshotNotification, this.participant, snapshot)),

@@ -9,6 +9,8 @@ export const CHAT_PANEL_TYPE = "pi.chatPanel";
 
 export class ChatPanels {
   private readonly open = new Set<ChatBridge>();
+  /** The tab the user last focused (for "Open Session in Browser"). */
+  private active: ChatBridge | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -16,10 +18,16 @@ export class ChatPanels {
     private readonly source: SessionSource,
     private readonly disposeSession: (session: ChatSession) => Promise<void>,
     private readonly idleHint: () => string,
+    private readonly shown?: (session: ChatSession) => void,
   ) {}
 
   get sessions(): ChatSession[] {
     return [...this.open].flatMap((b) => (b.current ? [b.current] : []));
+  }
+
+  /** The session of the focused chat tab, if a chat tab has focus. */
+  get activeSession(): ChatSession | undefined {
+    return this.active?.current;
   }
 
   openNew(session: ChatSession | undefined): void {
@@ -27,15 +35,27 @@ export class ChatPanels {
       ...chatWebviewOptions(this.extensionUri),
       retainContextWhenHidden: false,
     });
+    this.adopt(panel, session);
+  }
+
+  /** Wires a tab (new, or restored by VS Code after a reload) to `session`. */
+  adopt(panel: vscode.WebviewPanel, session: ChatSession | undefined): void {
+    panel.webview.options = chatWebviewOptions(this.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, "media", "pi.svg");
     const participant = this.router.messenger.registerWebviewPanel(panel);
-    const bridge = new ChatBridge(this.router.messenger, participant, this.source, this.idleHint);
+    const bridge = new ChatBridge(this.router.messenger, participant, this.source, this.idleHint, this.shown);
     this.router.add(bridge);
     this.open.add(bridge);
     bridge.attach(session);
     panel.webview.html = chatHtml(panel.webview, this.extensionUri, "Pi Chat");
+    this.active = bridge;
+    panel.onDidChangeViewState(({ webviewPanel }) => {
+      if (webviewPanel.active) this.active = bridge;
+      else if (this.active === bridge) this.active = undefined;
+    });
     panel.onDidDispose(() => {
       const current = bridge.current;
+      if (this.active === bridge) this.active = undefined;
       this.router.remove(bridge);
       this.open.delete(bridge);
       bridge.dispose();

@@ -16,6 +16,8 @@ import {
   ListSessionsRequest,
   NewSessionNotification,
   OpenDiffRequest,
+  CopyTextRequest,
+  InsertTextRequest,
   OpenFileRequest,
   PromptRequest,
   RenameRequest,
@@ -31,6 +33,7 @@ import {
   parseDialogAnswer,
   parseEmptyParams,
   parseOpenDiffParams,
+  parseCodeText,
   parseOpenFileParams,
   parsePromptParams,
   parseStringField,
@@ -56,6 +59,17 @@ export interface ToolCardActions {
   openDiff(session: ChatSession, toolCallId: string): Promise<void>;
 }
 
+/** What code blocks' Copy and Insert do (VS Code's clipboard and active editor). */
+export interface EditorActions {
+  copy(text: string): Promise<void>;
+  insert(text: string): Promise<void>;
+}
+
+const NO_EDITOR_ACTIONS: EditorActions = {
+  copy: () => Promise.reject(new Error("Copying is not available here.")),
+  insert: () => Promise.reject(new Error("Inserting is not available here.")),
+};
+
 const NO_TOOL_CARD_ACTIONS: ToolCardActions = {
   openFile: () => Promise.reject(new Error("Opening files is not available here.")),
   openDiff: () => Promise.reject(new Error("Opening diffs is not available here.")),
@@ -65,6 +79,7 @@ export class ChatRouter {
   readonly messenger: Messenger;
   private readonly bridges = new Map<string, ChatBridge>();
   toolCardActions: ToolCardActions = NO_TOOL_CARD_ACTIONS;
+  editorActions: EditorActions = NO_EDITOR_ACTIONS;
 
   constructor(private readonly log: Logger) {
     this.messenger = new LoggingMessenger(log);
@@ -99,6 +114,8 @@ export class ChatRouter {
     });
     // The session is the one this view shows: a view cannot reach another chat's files or snapshots.
     this.sessionRequest(OpenFileRequest, parseOpenFileParams, (s, { path }) => this.toolCardActions.openFile(s, path));
+    this.request(CopyTextRequest, (p) => parseCodeText(p, "copyText"), ({ text }) => this.editorActions.copy(text));
+    this.request(InsertTextRequest, (p) => parseCodeText(p, "insertText"), ({ text }) => this.editorActions.insert(text));
     this.sessionRequest(OpenDiffRequest, parseOpenDiffParams, (s, { toolCallId }) => this.toolCardActions.openDiff(s, toolCallId));
     m.onRequest(ForkRequest, async (params, sender) => {
       try {

@@ -19,6 +19,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     private readonly router: ChatRouter,
     private readonly source: SessionSource,
     private readonly idleHint: () => string,
+    /** The session to show when the view opens with none (the one from before a reload). */
+    private restore?: () => Promise<ChatSession | undefined>,
+    private readonly shown?: (session: ChatSession) => void,
   ) {}
 
   get current(): ChatSession | undefined {
@@ -32,10 +35,17 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
       create: async () => this.track(await this.source.create()),
       createNew: async () => this.track(await this.source.createNew()),
     };
-    const bridge = new ChatBridge(this.router.messenger, participant, source, this.idleHint);
+    const bridge = new ChatBridge(this.router.messenger, participant, source, this.idleHint, this.shown);
     this.router.add(bridge);
     this.bridge = bridge;
     bridge.attach(this.session);
+    if (!this.session && this.restore) {
+      const restoring = this.restore();
+      this.restore = undefined;
+      void restoring.then((session) => {
+        if (session && !this.session) this.show(session);
+      });
+    }
     view.webview.html = chatHtml(view.webview, this.extensionUri, "Pi Chat");
     view.onDidDispose(() => {
       this.router.remove(bridge);

@@ -3,18 +3,24 @@ import * as vscode from "vscode";
 import type { ChatSession } from "../host/chatSession";
 import { defaultGuardPath, defaultPiCliPath, SessionHost, type GuardConfig } from "../host/sessionHost";
 import type { SessionSource } from "./chatBridge";
-import { ChatPanels } from "./chatPanels";
+import { CHAT_PANEL_TYPE, ChatPanels } from "./chatPanels";
+import { ChatRestore } from "./chatRestore";
 import { ChatRouter } from "./chatRouter";
 import { CHAT_VIEW_ID, ChatViewProvider } from "./chatViewProvider";
 import { DemoModel } from "./demoSession";
 import { ApiKeys } from "./apiKeys";
 import { createLog } from "./log";
 import { createVscodeUiHandler } from "./uiRequests";
+import { RemoteServer } from "./remoteServer";
+import { registerToolCardCommands } from "./toolCardCommands";
+import { createEditorActions } from "./editorActions";
 import { noFolderMessage, pickWorkspaceFolder } from "./workspaceFolders";
 
 /** What activate() returns: used by the extension tests, and by other extensions. */
 export interface PiExtensionApi {
   host: SessionHost;
+  /** The browser-facing server ("Pi: Start Remote Server"), shared with the tests. */
+  remote: RemoteServer;
   /** How long activate() took, in ms (reported by the benchmarks). */
   activationMs: number;
 }
@@ -25,6 +31,7 @@ const UNTRUSTED =
 
 let host: SessionHost | undefined;
 let demo: DemoModel | undefined;
+let remote: RemoteServer | undefined;
 
 function settings() {
   return vscode.workspace.getConfiguration("pi");
@@ -64,6 +71,8 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
   demo = demoModel;
 
   const router = new ChatRouter(log);
+  registerToolCardCommands(context, router, sessionHost);
+  router.editorActions = createEditorActions();
   const idleHint = () =>
     !vscode.workspace.isTrusted
       ? UNTRUSTED
@@ -79,8 +88,36 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
     return sessionHost.createSession({ cwd: folder.uri.fsPath, env });
   };
   const source: SessionSource = { create: () => createIn(), createNew: () => createIn() };
-  const view = new ChatViewProvider(context.extensionUri, router, source, idleHint);
-  const panels = new ChatPanels(context.extensionUri, router, source, (s) => sessionHost.dispose(s.id), idleHint);
+
+  // Remember what each view shows, so a window reload brings the chats back (pi --session).
+  const restore = new ChatRestore(context.workspaceState);
+  const demoSessions = new WeakSet<ChatSession>();
+  const openFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  const rememberAs = (key: (s: ChatSession) => string) => (session: ChatSession) => {
+    const save = () => {
+      const file = session.piSessionFile;
+      if (file) restore.remember(key(session), { cwd: session.cwd, file, demo: demoSessions.has(session) });
+    };
+    save();
+    session.onStatus(save);
+  };
+  const restoreFrom = async (key: string): Promise<ChatSession | undefined> => {
+    const record = vscode.workspace.isTrusted ? restore.get(key, openFolders()) : undefined;
+    if (!record) return undefined;
+    try {
+      await keysLoaded;
+      const env = record.demo ? await demoModel.env() : undefined;
+      const session = sessionHost.createSession({ cwd: record.cwd, sessionFile: record.file, env });
+      if (record.demo) demoSessions.add(session);
+      return session;
+    } catch (err) {
+      log("warn", `could not restore the chat of ${record.file}: ${String(err)}`);
+      return undefined;
+    }
+  };
+
+  const view = new ChatViewProvider(context.extensionUri, router, source, idleHint, () => restoreFrom("sidebar"), rememberAs(() => "sidebar"));
+  const panels = new ChatPanels(context.extensionUri, router, source, (s) => sessionHost.dispose(s.id), idleHint, rememberAs((s) => `panel:${s.id}`));
 
   const showInSidebar = async (session: ChatSession) => {
     const previous = view.show(session);
@@ -93,13 +130,35 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
     void vscode.window.showErrorMessage(message, "Show Log").then((c) => c && channel.show());
   };
 
+  const remoteServer = new RemoteServer({
+    context,
+    host: sessionHost,
+    log,
+    currentSession: () => panels.activeSession ?? view.current,
+    newSession: async () => {
+      const session = await createIn();
+      await showInSidebar(session);
+      return session;
+    },
+  });
+  remote = remoteServer;
+
   context.subscriptions.push(
+    remoteServer,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view),
+    vscode.window.registerWebviewPanelSerializer(CHAT_PANEL_TYPE, {
+      // The tab's webview state names the chat it showed; only a record we wrote can be restored.
+      deserializeWebviewPanel: async (panel, state: unknown) => {
+        const key = typeof state === "object" && state !== null && typeof (state as { chatId?: unknown }).chatId === "string" ? (state as { chatId: string }).chatId : undefined;
+        panels.adopt(panel, key ? await restoreFrom(`panel:${key}`) : undefined);
+      },
+    }),
     vscode.commands.registerCommand("pi.newSession", () => createIn().then(showInSidebar, reportError)),
     vscode.commands.registerCommand("pi.openChatInEditor", () => createIn().then((s) => panels.openNew(s), reportError)),
     vscode.commands.registerCommand("pi.tryDemoSession", async () => {
       try {
         const session = await createIn(await demoModel.env());
+        demoSessions.add(session);
         await showInSidebar(session);
         await session.start();
         await session.prompt("demo");
@@ -110,15 +169,40 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
     vscode.commands.registerCommand("pi.stopSession", () => view.current?.stop()),
     vscode.commands.registerCommand("pi.showLog", () => channel.show()),
     vscode.commands.registerCommand("pi.setApiKey", () => apiKeys.prompt().catch(reportError)),
+    vscode.commands.registerCommand("pi.startRemoteServer", async () => {
+      if (!vscode.workspace.isTrusted) return reportError(new Error(UNTRUSTED));
+      try {
+        const server = await remoteServer.start();
+        const external = await vscode.env.asExternalUri(vscode.Uri.parse(server.url));
+        const choice = await vscode.window.showInformationMessage(`Pi remote server is listening on ${external.toString(true)}`, "Open Session in Browser", "Copy Link");
+        if (choice === "Open Session in Browser") await remoteServer.openInBrowser();
+        else if (choice === "Copy Link") {
+          const session = panels.activeSession ?? view.current;
+          await vscode.env.clipboard.writeText(session ? (await remoteServer.linkTo(session)).toString(true) : external.toString(true));
+        }
+      } catch (err) {
+        reportError(err);
+      }
+    }),
+    vscode.commands.registerCommand("pi.stopRemoteServer", async () => {
+      const stopped = await remoteServer.stop();
+      void vscode.window.showInformationMessage(stopped ? "Pi remote server stopped. The chats keep running in VS Code." : "The Pi remote server is not running.");
+    }),
+    vscode.commands.registerCommand("pi.openSessionInBrowser", () => {
+      if (!vscode.workspace.isTrusted) return reportError(new Error(UNTRUSTED));
+      return remoteServer.openInBrowser().catch(reportError);
+    }),
+    vscode.commands.registerCommand("pi.setServerPassword", () => remoteServer.setPassword().catch(reportError)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => view.refresh()),
   );
   const activationMs = performance.now() - started;
   log("info", `Pi activated in ${activationMs.toFixed(1)} ms (extension host node ${process.versions.node})`);
-  return { host: sessionHost, activationMs };
+  return { host: sessionHost, remote: remoteServer, activationMs };
 }
 
 export async function deactivate(): Promise<void> {
-  await Promise.allSettled([host?.stopAll(), demo?.dispose()]);
+  await Promise.allSettled([remote?.stop(), host?.stopAll(), demo?.dispose()]);
+  remote = undefined;
   host = undefined;
   demo = undefined;
 }

@@ -100,6 +100,51 @@ describe("Pi in a real VS Code (code-server + Chromium)", function () {
     await screenshot(page, "demo-e2e.png");
   });
 
+  it("Pi: Open Session in Browser shows the same live session in a browser page, both ways", async () => {
+    const [remote] = await Promise.all([page.context().waitForEvent("page", { timeout: 60_000 }), runCommand(page, "Pi: Open Session in Browser")]);
+    await remote.waitForLoadState();
+    remote.on("pageerror", (e) => console.log(`      remote page error: ${e.message}`));
+    // The one-time ticket signed the page in (no login form) and left the address bar.
+    await remote.locator('[data-testid="assistant-message"]', { hasText: "now exists in your workspace" }).waitFor({ timeout: 60_000 });
+    assert.ok(!remote.url().includes("ticket="), `the ticket is gone from ${remote.url()}`);
+    assert.equal(await remote.locator('input[type="password"]').count(), 0);
+
+    const remoteInput = remote.locator('textarea[data-testid="prompt-input"]');
+    await remoteInput.fill("hello from the browser");
+    await remoteInput.press("Enter");
+    await chat.locator('[data-testid="user-message"]', { hasText: "hello from the browser" }).waitFor({ timeout: 60_000 });
+    await chat.locator('[data-testid="assistant-message"]', { hasText: "You said: hello from the browser" }).waitFor({ timeout: 60_000 });
+    await chat.locator('[data-testid="status"]', { hasText: "ready" }).waitFor({ timeout: 30_000 });
+
+    const input = chat.locator('textarea[data-testid="prompt-input"]');
+    await input.fill("hello from vscode");
+    await input.press("Enter");
+    await remote.locator('[data-testid="user-message"]', { hasText: "hello from vscode" }).waitFor({ timeout: 60_000 });
+    await remote.locator('[data-testid="assistant-message"]', { hasText: "You said: hello from vscode" }).waitFor({ timeout: 60_000 });
+    await screenshot(remote, "remote-browser-e2e.png");
+    await remote.close();
+  });
+
+  it("a window reload brings the sidebar chat and its draft back, and leaves no old pi behind", async () => {
+    await chat.locator('[data-testid="status"]', { hasText: "ready" }).waitFor({ timeout: 30_000 });
+    const before = processesInCwd(workspace);
+    assert.ok(before.length > 0);
+    await chat.locator('textarea[data-testid="prompt-input"]').fill("half-typed before the reload");
+    await page.waitForTimeout(500); // the draft is saved on input
+    // VS Code's own reload: it runs the shutdown lifecycle (webview state is flushed), as a user's would.
+    await runCommand(page, "Developer: Reload Window");
+    await page.waitForTimeout(2_000);
+    await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
+    chat = await findWebviewFrame(page, "Chat");
+    await chat.locator('[data-testid="assistant-message"]', { hasText: "You said: hello from vscode" }).waitFor({ timeout: 60_000 });
+    await chat.locator('[data-testid="status"]', { hasText: "ready" }).waitFor({ timeout: 60_000 });
+    assert.equal(await chat.locator('textarea[data-testid="prompt-input"]').inputValue(), "half-typed before the reload");
+    const deadline = Date.now() + 20_000;
+    const alive = () => before.filter((pid) => processesInCwd(workspace).includes(pid));
+    while (alive().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    assert.deepEqual(alive(), [], "the pi processes from before the reload are gone");
+  });
+
   it("stopping code-server leaves no pi process running in the workspace", async () => {
     assert.ok(processesInCwd(workspace).length > 0, "pi is running in the workspace while the chat is open");
     await browser.close();

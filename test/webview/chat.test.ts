@@ -107,8 +107,9 @@ describe("chat webview in Chromium", function () {
   it("keeps the half-typed draft in webview state across a reload", async () => {
     w = await openWebview(browser, snapshotWith([]));
     await w.page.locator('textarea[data-testid="prompt-input"]').type("unfinished thought");
-    const state = await w.page.evaluate(() => (window as unknown as { __state: unknown }).__state);
-    assert.deepEqual(state, { draft: "unfinished thought" });
+    const state = await w.page.evaluate(() => (window as unknown as { __state: { draft?: string; chatId?: string } }).__state);
+    assert.equal(state.draft, "unfinished thought");
+    assert.equal(state.chatId, "s1", "the tab remembers its chat, so VS Code can restore it after a reload");
     await w.page.evaluate((s) => sessionStorage.setItem("carry", JSON.stringify(s)), state);
     await w.page.addInitScript(() => ((window as unknown as { __state: unknown }).__state = JSON.parse(sessionStorage.getItem("carry") ?? "null")));
     await w.page.reload();

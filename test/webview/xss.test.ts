@@ -64,7 +64,9 @@ async function dangerousLeftovers(w: WebviewHarness): Promise<string[]> {
       const tag = el.tagName.toLowerCase();
       if (["script", "iframe", "object", "embed", "form", "style", "link", "meta", "base", "svg", "math", "template", "video", "audio", "source"].includes(tag)) found.push(`<${tag}>`);
       // The app's own inputs live outside the messages; any inside one came from the model.
-      if ((tag === "input" || tag === "button") && el.closest(".markdown")) found.push(`<${tag}> in markdown`);
+      // Only our own code-block toolbar may put a button in a message.
+      const toolbarButton = tag === "button" && el.parentElement?.classList.contains("code-actions") && ["copy", "insert"].includes(el.getAttribute("data-code-action") ?? "");
+      if ((tag === "input" || tag === "button") && el.closest(".markdown") && !toolbarButton) found.push(`<${tag}> in markdown`);
       for (const attr of Array.from(el.attributes)) {
         if (/^on/i.test(attr.name)) found.push(`${tag}[${attr.name}]`);
         if (attr.name === "style" && el.closest(".markdown")) found.push(`${tag}[style]`);

@@ -1,6 +1,7 @@
 // The chat: header, transcript, composer — all fed by one store.
 import { useEffect, useState } from "preact/hooks";
 import type { ChatStore } from "../chatStore";
+import { installCodeBlockActions } from "../codeBlockActions";
 import type { ChatTransport } from "../transport";
 import { Composer } from "./Composer";
 import { Header } from "./Header";
@@ -9,6 +10,7 @@ import { Transcript } from "./Transcript";
 export function App({ store, transport }: { store: ChatStore; transport: ChatTransport }) {
   const [version, setVersion] = useState(store.version);
   useEffect(() => store.subscribe(() => setVersion(store.version)), [store]);
+  useEffect(() => installCodeBlockActions(transport), [transport]);
   const { state } = store;
   return (
     <div class="app">
