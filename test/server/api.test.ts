@@ -34,8 +34,8 @@ describe("server: REST API", function () {
     const page = await request(f.port, "/");
     assert.equal(page.status, 200);
     assert.match(String(page.headers["content-type"]), /^text\/html/);
-    assert.match(page.text, /<script src="\/assets\/webview.js"><\/script>/);
-    assert.match(page.text, /href="\/assets\/chat.css"/);
+    assert.match(page.text, /<script src="assets\/webview.js"><\/script>/);
+    assert.match(page.text, /href="assets\/chat.css"/);
     assert.doesNotMatch(page.text, /<script>|nonce|style=/, "nothing inline: the CSP allows only 'self'");
     const css = await request(f.port, "/assets/chat.css");
     assert.equal(css.status, 200);

@@ -1,11 +1,23 @@
-// The conversation. Sticks to the bottom while the user is there, never yanks them down when
-// they scrolled up, and renders only the newest items of very long chats (more on demand).
-import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+// The conversation, virtualized: only the items in and near the view are in the DOM, between
+// two spacers standing in for the rest (TranscriptScroller decides which and where to scroll).
+// Follows the end while the user is there; scrolled up, a button jumps back to the latest.
+import type { JSX } from "preact";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ChatItem, SessionStatus } from "../../src/protocol/transcript";
+import { TranscriptScroller } from "../transcriptScroller";
 import type { ChatTransport } from "../transport";
 import { AssistantMessage, DialogCard, Notice, ToolCard, UserMessage } from "./Items";
 
-const PAGE = 200;
+// Styles go through the CSSOM (allowed by the webview CSP, unlike style attributes in markup).
+// flow-root keeps each item's margins inside its wrapper, so a measured height is the space it takes.
+const ITEM_STYLE = { display: "flow-root" };
+// Chromium's own scroll anchoring keeps the view still as items above get measured, and unlike
+// a scrollTop write it does not cancel a smooth (keyboard) scroll; the scroller's own correction
+// is then a no-op, and covers browsers without it. Spacers must never be the anchor.
+const SPACER_STYLE = { overflowAnchor: "none" };
+// A zero-height strip under the transcript; the button floats up over its bottom edge.
+const JUMP_STRIP_STYLE = { position: "relative", height: "0", flex: "none" };
+const JUMP_STYLE = { position: "absolute", right: "16px", bottom: "10px", zIndex: "1" };
 
 function Item({ item, status, transport }: { item: ChatItem; status: SessionStatus; transport: ChatTransport }) {
   switch (item.kind) {
@@ -14,7 +26,7 @@ function Item({ item, status, transport }: { item: ChatItem; status: SessionStat
     case "assistant":
       return <AssistantMessage item={item} />;
     case "tool":
-      return <ToolCard item={item} />;
+      return <ToolCard item={item} transport={transport} />;
     case "dialog":
       return <DialogCard item={item} transport={transport} />;
     case "notice":
@@ -22,35 +34,56 @@ function Item({ item, status, transport }: { item: ChatItem; status: SessionStat
   }
 }
 
-export function Transcript({ items, status, transport, version }: { items: ChatItem[]; status: SessionStatus; transport: ChatTransport; version: number }) {
+export function Transcript({ items, status, transport }: { items: ChatItem[]; status: SessionStatus; transport: ChatTransport; version: number }) {
   const ref = useRef<HTMLDivElement>(null);
-  const atBottom = useRef(true);
-  const [shown, setShown] = useState(PAGE);
-  const first = Math.max(0, items.length - shown);
-
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const onScroll = () => (atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40);
-    el.addEventListener("scroll", onScroll, { passive: true });
-    return () => el.removeEventListener("scroll", onScroll);
-  }, []);
+  const before = useRef<HTMLDivElement>(null);
+  const after = useRef<HTMLDivElement>(null);
+  const [, setTick] = useState(0);
+  const [ctl] = useState(
+    () =>
+      new TranscriptScroller(
+        {
+          rerender: () => setTick((t) => t + 1),
+          followChanged: (follow) => setFollowing(follow),
+          save: (position) => transport.saveScroll(position),
+        },
+        transport.loadScroll(),
+      ),
+  );
+  const [following, setFollowing] = useState(ctl.follow);
 
   useLayoutEffect(() => {
-    const el = ref.current;
-    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
-  }, [version]);
+    if (ref.current && before.current && after.current) return ctl.attach(ref.current, before.current, after.current);
+  }, [ctl]);
+  // Every render (a patch, a new window) is measured and put in place before the browser paints.
+  useLayoutEffect(() => ctl.afterRender());
+
+  const { start, end } = ctl.beginRender(items);
+  const shown: JSX.Element[] = [];
+  for (let i = start; i < end; i++) {
+    const item = items[i];
+    shown.push(
+      <div key={item.id} data-id={item.id} data-index={i} style={ITEM_STYLE}>
+        <Item item={item} status={status} transport={transport} />
+      </div>,
+    );
+  }
 
   return (
-    <div class="transcript" ref={ref} role="log" aria-live="polite" aria-label="Conversation" data-testid="transcript">
-      {first > 0 ? (
-        <button type="button" class="link more" onClick={() => setShown(shown + PAGE)}>
-          Show {Math.min(PAGE, first)} earlier messages
-        </button>
-      ) : null}
-      {items.slice(first).map((item) => (
-        <Item key={item.id} item={item} status={status} transport={transport} />
-      ))}
-    </div>
+    <>
+      {/* Scrolled up, items mount because the user scrolls to them: not news to announce. */}
+      <div class="transcript" ref={ref} role="log" aria-live={following ? "polite" : "off"} aria-label="Conversation" tabIndex={0} data-testid="transcript">
+        <div ref={before} aria-hidden="true" style={SPACER_STYLE} />
+        {shown}
+        <div ref={after} aria-hidden="true" style={SPACER_STYLE} />
+      </div>
+      {following ? null : (
+        <div style={JUMP_STRIP_STYLE}>
+          <button type="button" class="jump-latest" data-testid="jump-latest" style={JUMP_STYLE} onClick={() => ctl.jumpToLatest()}>
+            Jump to latest ↓
+          </button>
+        </div>
+      )}
+    </>
   );
 }
