@@ -4,6 +4,7 @@ import { memo } from "preact/compat";
 import { useMemo, useState } from "preact/hooks";
 import type { AssistantItem, DialogItem, NoticeItem, UserItem } from "../../src/protocol/transcript";
 import { renderMarkdown } from "../markdown";
+import { splitMarkdownBlocks } from "../markdownBlocks";
 import type { ChatTransport } from "../transport";
 
 export const UserMessage = memo(({ item }: { item: UserItem }) => (
@@ -14,9 +15,28 @@ export const UserMessage = memo(({ item }: { item: UserItem }) => (
   </div>
 ));
 
-function Markdown({ text }: { text: string }) {
+// Each block is rendered once and kept while later blocks stream in (see markdownBlocks.ts).
+const MarkdownBlock = memo(({ text }: { text: string }) => {
   const html = useMemo(() => renderMarkdown(text), [text]);
-  return <div class="markdown" dangerouslySetInnerHTML={{ __html: html }} />;
+  return <div class="md-block" dangerouslySetInnerHTML={{ __html: html }} />;
+});
+
+/** Past this size a block still streaming is shown as text: re-parsing it every frame would stall. */
+const PLAIN_WHILE_STREAMING = 12_000;
+
+function Markdown({ text, streaming }: { text: string; streaming: boolean }) {
+  const blocks = useMemo(() => splitMarkdownBlocks(text), [text]);
+  return (
+    <div class="markdown">
+      {blocks.map((block, i) =>
+        streaming && i === blocks.length - 1 && block.length > PLAIN_WHILE_STREAMING ? (
+          <div key={i} class="md-plain">{block}</div>
+        ) : (
+          <MarkdownBlock key={i} text={block} />
+        ),
+      )}
+    </div>
+  );
 }
 
 export const AssistantMessage = memo(({ item }: { item: AssistantItem }) => (
@@ -29,7 +49,7 @@ export const AssistantMessage = memo(({ item }: { item: AssistantItem }) => (
           <div class="thinking-text">{block.text}</div>
         </details>
       ) : block.type === "text" ? (
-        <Markdown key={i} text={block.text} />
+        <Markdown key={i} text={block.text} streaming={item.streaming} />
       ) : null,
     )}
     {item.errorMessage ? <div class="error-text">{item.errorMessage}</div> : null}
