@@ -21,12 +21,32 @@ export class ChatStore {
     transport.onSnapshot((snapshot) => this.setSnapshot(snapshot));
   }
 
+  /**
+   * Asks the host for a snapshot. A lost or failed answer (the host was busy starting, or
+   * restarting) is retried with backoff: a view that never connects would look dead.
+   */
   connect(): Promise<void> {
-    this.resyncing ??= this.transport
-      .connect(this.clientId)
-      .then((snapshot) => this.setSnapshot(snapshot))
-      .finally(() => (this.resyncing = undefined));
+    this.resyncing ??= this.connectWithRetry().finally(() => (this.resyncing = undefined));
     return this.resyncing;
+  }
+
+  private async connectWithRetry(): Promise<void> {
+    const waits = [0, 500, 1_000, 2_000, 4_000, 8_000];
+    let lastError: unknown;
+    for (const wait of waits) {
+      if (wait) await new Promise((r) => setTimeout(r, wait));
+      try {
+        const snapshot = await Promise.race([
+          this.transport.connect(this.clientId),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no answer from the host")), 5_000)),
+        ]);
+        if (snapshot && typeof snapshot === "object" && Array.isArray(snapshot.items)) return this.setSnapshot(snapshot);
+        lastError = new Error("the host sent a malformed snapshot");
+      } catch (err) {
+        lastError = err;
+      }
+    }
+    console.warn(`pi chat: could not connect: ${String(lastError)}`);
   }
 
   subscribe(listener: Listener): () => void {

@@ -2,7 +2,7 @@
 // over Server-Sent Events. A `snapshot` event replaces the view's state and `patches` events
 // apply in order; a dropped stream resumes from the last event id (EventSource does it itself,
 // and when the server refused the reconnect we find out why and resume by hand).
-import type { ActionResult, DialogAnswerParams, ModelChoice, PastSessionSummary } from "../src/protocol/messages";
+import type { ActionResult, DialogAnswerParams, ModelChoice, PastSessionSummary, PromptImage, SlashCommand } from "../src/protocol/messages";
 import type { ChatSnapshot, PatchBatch } from "../src/protocol/transcript";
 import { ApiError, errorText, type HttpClient } from "./httpClient";
 import { tabGet, tabSet } from "./tabStorage";
@@ -71,6 +71,11 @@ async function action(run: () => Promise<unknown>): Promise<ActionResult> {
   } catch (err) {
     return { accepted: false, error: errorText(err) };
   }
+}
+
+/** The body of a message: images only when there are some. */
+function withImages(message: string, images: PromptImage[] | undefined): { message: string; images?: PromptImage[] } {
+  return images?.length ? { message, images } : { message };
 }
 
 function parseScroll(raw: string | undefined): ScrollPosition | undefined {
@@ -192,8 +197,10 @@ export function createHttpTransport(client: HttpClient, sessionId: string, onCon
       open(true);
     },
     close: () => stop({ kind: "closed", reason: "Disconnected." }),
-    prompt: (text) => action(() => post("/prompt", { message: text })),
-    steer: (text) => action(() => post("/steer", { message: text })),
+    prompt: (text, images) => action(() => post("/prompt", withImages(text, images))),
+    steer: (text, images) => action(() => post("/steer", withImages(text, images))),
+    commands: async () => (await client.request<{ commands: SlashCommand[] }>("GET", `${base}/commands`)).commands,
+    findFiles: async (query) => (await client.request<{ files: string[] }>("GET", `${base}/files?q=${encodeURIComponent(query)}`)).files,
     abort: () => fireAndForget("/abort"),
     // The server has no route for this yet; the queued messages are delivered as usual.
     clearQueue: () => undefined,

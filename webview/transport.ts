@@ -1,12 +1,13 @@
 // What the chat app needs from its host. VS Code (vscode-messenger) implements it today;
 // a browser (HTTP + SSE) implements the same interface for the remote view.
-import type { ActionResult, DialogAnswerParams, ModelChoice, PastSessionSummary } from "../src/protocol/messages";
+import type { ActionResult, DialogAnswerParams, ModelChoice, PastSessionSummary, PromptImage, SlashCommand } from "../src/protocol/messages";
 import type { ChatSnapshot, PatchBatch } from "../src/protocol/transcript";
 
 export interface ChatTransport {
   connect(clientId: string): Promise<ChatSnapshot>;
-  prompt(text: string): Promise<ActionResult>;
-  steer(text: string): Promise<ActionResult>;
+  /** `images`: pasted or dropped into the composer (already within the limits of protocol/images.ts). */
+  prompt(text: string, images?: PromptImage[]): Promise<ActionResult>;
+  steer(text: string, images?: PromptImage[]): Promise<ActionResult>;
   abort(): void;
   clearQueue(): void;
   newSession(): void;
@@ -21,6 +22,14 @@ export interface ChatTransport {
   openFile?(path: string): Promise<ActionResult>;
   /** Shows a write/edit card's change in a diff editor. Absent: no "Open diff" button. */
   openDiff?(toolCallId: string): Promise<ActionResult>;
+  /** pi's slash commands for the composer's `/` list. Absent: no list. */
+  commands?(): Promise<SlashCommand[]>;
+  /** Workspace files for an `@` mention, best matches first. Absent: no picker. */
+  findFiles?(query: string): Promise<string[]>;
+  /** The active editor's problems as draft text. Absent (a browser): no "Add problems" button. */
+  problems?(): Promise<ActionResult & { text?: string }>;
+  /** Text the host adds to the draft ("Add Selection to Chat"). Returns an unsubscribe. Absent: never happens. */
+  onAppendToDraft?(listener: (text: string) => void): () => void;
   onPatches(listener: (batch: PatchBatch) => void): void;
   onSnapshot(listener: (snapshot: ChatSnapshot) => void): void;
   /** Survives a reload of the page (VS Code: webview state). */

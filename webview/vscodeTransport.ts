@@ -3,8 +3,12 @@ import { Messenger, type VsCodeApi } from "vscode-messenger-webview";
 import { HOST_EXTENSION } from "vscode-messenger-common";
 import {
   AbortNotification,
+  AppendToDraftNotification,
   ClearQueueNotification,
+  CommandsRequest,
   ConnectRequest,
+  FindFilesRequest,
+  ProblemsRequest,
   CopyTextRequest,
   InsertTextRequest,
   DialogAnswerRequest,
@@ -40,10 +44,19 @@ export function createVscodeTransport(vscode: VsCodeApi): ChatTransport {
     if (chatId !== state().chatId) vscode.setState({ ...state(), chatId });
     return snapshot;
   };
+  // The host may send draft text before the composer has subscribed (the page just loaded): keep it until then.
+  const draftListeners = new Set<(text: string) => void>();
+  let draftBacklog: string[] = [];
+  messenger.onNotification(AppendToDraftNotification, (params) => {
+    const text = typeof params?.text === "string" ? params.text : "";
+    if (!text) return;
+    if (draftListeners.size) draftListeners.forEach((l) => l(text));
+    else draftBacklog.push(text);
+  });
   const transport: ChatTransport = {
     connect: (clientId) => messenger.sendRequest(ConnectRequest, HOST_EXTENSION, { clientId }).then(rememberChat),
-    prompt: (text) => messenger.sendRequest(PromptRequest, HOST_EXTENSION, { text }),
-    steer: (text) => messenger.sendRequest(SteerRequest, HOST_EXTENSION, { text }),
+    prompt: (text, images) => messenger.sendRequest(PromptRequest, HOST_EXTENSION, images?.length ? { text, images } : { text }),
+    steer: (text, images) => messenger.sendRequest(SteerRequest, HOST_EXTENSION, images?.length ? { text, images } : { text }),
     abort: () => messenger.sendNotification(AbortNotification, HOST_EXTENSION, {}),
     clearQueue: () => messenger.sendNotification(ClearQueueNotification, HOST_EXTENSION, {}),
     newSession: () => messenger.sendNotification(NewSessionNotification, HOST_EXTENSION, {}),
@@ -58,6 +71,16 @@ export function createVscodeTransport(vscode: VsCodeApi): ChatTransport {
     resumeSession: (file) => messenger.sendRequest(ResumeSessionRequest, HOST_EXTENSION, { file }),
     openFile: (path) => messenger.sendRequest(OpenFileRequest, HOST_EXTENSION, { path }),
     openDiff: (toolCallId) => messenger.sendRequest(OpenDiffRequest, HOST_EXTENSION, { toolCallId }),
+    commands: async () => (await messenger.sendRequest(CommandsRequest, HOST_EXTENSION, {})).commands,
+    findFiles: async (query) => (await messenger.sendRequest(FindFilesRequest, HOST_EXTENSION, { query })).files,
+    problems: () => messenger.sendRequest(ProblemsRequest, HOST_EXTENSION, {}),
+    onAppendToDraft: (listener) => {
+      draftListeners.add(listener);
+      const backlog = draftBacklog;
+      draftBacklog = [];
+      backlog.forEach((text) => listener(text));
+      return () => draftListeners.delete(listener);
+    },
     onPatches: (listener) => messenger.onNotification(PatchesNotification, listener),
     onSnapshot: (listener) => messenger.onNotification(SnapshotNotification, (snapshot) => listener(rememberChat(snapshot))),
     loadDraft: () => state().draft ?? "",

@@ -14,7 +14,8 @@
 
 export interface ChatMessage {
   role: string;
-  content?: string | Array<{ type: string; text?: string }> | null;
+  /** Parts: `text`, or `image_url` (`data:<mime>;base64,…`) for images a user attached. */
+  content?: string | Array<{ type: string; text?: string; image_url?: { url: string } }> | null;
   tool_calls?: unknown[];
 }
 

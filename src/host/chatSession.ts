@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import type { PiEvent, PiResponseData, RpcExtensionUIRequest, RpcExtensionUIResponse, RpcSessionState } from "../pi/rpcTypes";
-import type { DialogAnswerParams, ModelChoice } from "../protocol/messages";
+import type { DialogAnswerParams, ModelChoice, PromptImage, SlashCommand } from "../protocol/messages";
 import type { ChatSnapshot, PatchBatch, SessionInfo, SessionStatus, SessionUsage } from "../protocol/transcript";
 import { snapshotFromState } from "../protocol/transcript";
 import { snapshotKey } from "../piGuard/snapshotFormat";
@@ -61,6 +61,8 @@ export class ChatSession {
   private queue: SessionInfo["queue"];
   private title: string;
   private starting: Promise<void> | undefined;
+  /** pi's slash commands, asked once per process and session (see commands()). */
+  private commandList: Promise<SlashCommand[]> | undefined;
   /** Set by stop(): a start still resolving Node or waiting for a slot must not spawn pi. */
   private stopRequested = false;
   uiHandler: UiRequestHandler | undefined;
@@ -171,6 +173,7 @@ export class ChatSession {
     if (this.sessionFile) args.push("--session", this.sessionFile);
     const proc = PiProcess.start({ node, cliPath: this.launch.piCliPath, cwd: this.launch.cwd, args, env: this.launch.env }, log);
     this.process = proc;
+    this.commandList = undefined;
     proc.rpc.onEvent((event) => {
       this.builder.handleEvent(event);
       this.onControlEvent(event);
@@ -260,10 +263,28 @@ export class ChatSession {
   }
 
   /** Delivers a message to pi now, between tool calls of the current run. */
-  async steer(text: string): Promise<void> {
+  async steer(text: string, images?: PromptImage[]): Promise<void> {
     const message = text.trim();
     if (!message) throw new Error("The message is empty.");
-    await this.requireProcess().rpc.send({ type: "steer", message });
+    await this.requireProcess().rpc.send({ type: "steer", message, images: piImages(images) });
+  }
+
+  /**
+   * Prompt templates, skills and extension commands pi runs for `/name`. Asked once and kept:
+   * they change only with the process or the session (a project's .pi/prompts), and the
+   * composer asks every time its `/` list opens.
+   */
+  commands(): Promise<SlashCommand[]> {
+    if (!this.commandList) {
+      const loading = this.requireProcess()
+        .rpc.send({ type: "get_commands" })
+        .then((data) => data.commands.map(({ name, description, source }) => ({ name, description, source })));
+      this.commandList = loading;
+      loading.catch(() => {
+        if (this.commandList === loading) this.commandList = undefined;
+      });
+    }
+    return this.commandList;
   }
 
   async clearQueue(): Promise<void> {
@@ -317,6 +338,7 @@ export class ChatSession {
   /** new_session, switch_session and fork emit no events: re-read everything. */
   private async afterSessionChange(): Promise<void> {
     const proc = this.requireProcess();
+    this.commandList = undefined;
     const state = await proc.rpc.send({ type: "get_state" });
     this.sessionFile = state.sessionFile;
     this.title = state.sessionName ?? path.basename(this.launch.cwd);
@@ -333,7 +355,8 @@ export class ChatSession {
     this.snapshotListeners.forEach((l) => l(snapshot));
   }
 
-  async prompt(text: string): Promise<void> {
+  /** Sends a message (with pasted images, already validated by the caller). */
+  async prompt(text: string, images?: PromptImage[]): Promise<void> {
     const message = text.trim();
     if (!message) throw new Error("The message is empty.");
     // A reclaimed, crashed or refused chat restarts transparently on the next message.
@@ -344,7 +367,8 @@ export class ChatSession {
     // While pi works, a new message is queued as a follow-up instead of failing.
     const busy = this.status === "working";
     try {
-      await proc.rpc.send(busy ? { type: "prompt", message, streamingBehavior: "followUp" } : { type: "prompt", message });
+      const withImages = piImages(images);
+      await proc.rpc.send(busy ? { type: "prompt", message, images: withImages, streamingBehavior: "followUp" } : { type: "prompt", message, images: withImages });
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       this.builder.notice("error", `pi rejected the message: ${reason}`);
@@ -445,6 +469,11 @@ export class ChatSession {
   answerDialog(answer: DialogAnswerParams): boolean {
     return this.dialogs.answer(answer);
   }
+}
+
+/** pi's ImageContent list; undefined (no field on the wire) when there are none. */
+function piImages(images: PromptImage[] | undefined): Array<{ type: "image"; data: string; mimeType: string }> | undefined {
+  return images?.length ? images.map(({ data, mimeType }) => ({ type: "image", data, mimeType })) : undefined;
 }
 
 function responseToAnswer(response: RpcExtensionUIResponse): DialogAnswerParams {

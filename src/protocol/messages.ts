@@ -1,7 +1,10 @@
 // The one message protocol between the extension host and the chat webview.
 // Both sides import these constants; nothing else defines method names.
 import type { NotificationType, RequestType } from "vscode-messenger-common";
+import type { PromptImage } from "./images";
 import type { ChatSnapshot, PatchBatch } from "./transcript";
+
+export type { PromptImage };
 
 /** Webview → host, on every (re)load: which session to show. Answers with the full snapshot. */
 export interface ConnectParams {
@@ -10,9 +13,10 @@ export interface ConnectParams {
 }
 export const ConnectRequest: RequestType<ConnectParams, ChatSnapshot> = { method: "pi/connect" };
 
-/** Webview → host: send a user message to pi. */
+/** Webview → host: send a user message to pi, with pasted or dropped images (see images.ts for the limits). */
 export interface PromptParams {
   text: string;
+  images?: PromptImage[];
 }
 export const PromptRequest: RequestType<PromptParams, { accepted: boolean; error?: string }> = { method: "pi/prompt" };
 
@@ -90,6 +94,31 @@ export interface CodeTextParams {
 }
 export const CopyTextRequest: RequestType<CodeTextParams, ActionResult> = { method: "pi/copyText" };
 export const InsertTextRequest: RequestType<CodeTextParams, ActionResult> = { method: "pi/insertText" };
+
+/** A command pi runs when a message starts with `/name` (prompt templates, skills, extension commands). */
+export interface SlashCommand {
+  name: string;
+  description?: string;
+  source: "extension" | "prompt" | "skill";
+}
+/** Webview → host: pi's slash commands for the composer's `/` list (empty without a running chat). */
+export const CommandsRequest: RequestType<Record<string, never>, { commands: SlashCommand[] }> = { method: "pi/commands" };
+
+/** Webview → host: workspace files for an `@` mention, best fuzzy matches of `query` first. */
+export interface FindFilesParams {
+  query: string;
+}
+/** Paths are relative to the chat's workspace folder, with `/` separators. */
+export const FindFilesRequest: RequestType<FindFilesParams, { files: string[] }> = { method: "pi/findFiles" };
+
+/** Webview → host: the active editor's problems (diagnostics) as text for the draft. VS Code only. */
+export const ProblemsRequest: RequestType<Record<string, never>, ActionResult & { text?: string }> = { method: "pi/problems" };
+
+/** Host → webview: text to append to the composer's draft (e.g. "Pi: Add Selection to Chat"); the composer takes focus. */
+export interface AppendToDraftParams {
+  text: string;
+}
+export const AppendToDraftNotification: NotificationType<AppendToDraftParams> = { method: "pi/appendToDraft" };
 
 /** Host → webview: incremental changes, at most one batch per animation frame. */
 export const PatchesNotification: NotificationType<PatchBatch> = { method: "pi/patches" };

@@ -1,6 +1,7 @@
 // Checks every message a webview (or a browser) sends before the host acts on it.
 // A webview is a web page: treat its messages as untrusted input.
-import type { ConnectParams, DialogAnswerParams, OpenDiffParams, OpenFileParams, PromptParams } from "./messages";
+import { imageProblem, MAX_IMAGES, type PromptImage } from "./images";
+import type { ConnectParams, DialogAnswerParams, FindFilesParams, OpenDiffParams, OpenFileParams, PromptParams } from "./messages";
 
 export class ProtocolError extends Error {
   constructor(message: string) {
@@ -30,7 +31,25 @@ export function parsePromptParams(value: unknown): PromptParams {
   if (typeof v.text !== "string") throw new ProtocolError("prompt: text must be a string");
   if (v.text.trim().length === 0) throw new ProtocolError("prompt: text is empty");
   if (v.text.length > MAX_PROMPT_CHARS) throw new ProtocolError(`prompt: text is longer than ${MAX_PROMPT_CHARS} characters`);
-  return { text: v.text };
+  const images = parsePromptImages(v.images, "prompt");
+  return images ? { text: v.text, images } : { text: v.text };
+}
+
+/**
+ * Optional images of a message: at most MAX_IMAGES, each an allowed type, real base64 of that
+ * format and within the size cap. Copies only the known fields. Undefined when there are none.
+ */
+export function parsePromptImages(value: unknown, what: string): PromptImage[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw new ProtocolError(`${what}: images must be an array`);
+  if (value.length > MAX_IMAGES) throw new ProtocolError(`${what}: at most ${MAX_IMAGES} images per message`);
+  const images = value.map((image: unknown, i) => {
+    const problem = imageProblem(image);
+    if (problem) throw new ProtocolError(`${what}: image ${i + 1}: ${problem}`);
+    const { data, mimeType } = image as PromptImage;
+    return { type: "image" as const, data, mimeType };
+  });
+  return images.length ? images : undefined;
 }
 
 /** Notifications without parameters: anything but nothing or an empty object is rejected. */
@@ -68,6 +87,17 @@ export function parseOpenFileParams(value: unknown): OpenFileParams {
   // A NUL cuts a path short in system calls: what is checked would not be what is opened.
   if (path.includes("\0")) throw new ProtocolError("openFile: path contains a NUL character");
   return { path };
+}
+
+/** Longest `@` query accepted (a path fragment). */
+export const MAX_FILE_QUERY = 300;
+
+export function parseFindFilesParams(value: unknown): FindFilesParams {
+  const v = record(value, "findFiles");
+  if (typeof v.query !== "string" || v.query.length > MAX_FILE_QUERY || v.query.includes("\0")) {
+    throw new ProtocolError(`findFiles: query must be a string of at most ${MAX_FILE_QUERY} characters`);
+  }
+  return { query: v.query };
 }
 
 export function parseOpenDiffParams(value: unknown): OpenDiffParams {

@@ -156,7 +156,7 @@ export function createPiServer(options: PiServerOptions): PiServer {
       const result = auth.check(bearer);
       if (!result.ok) throw new HttpError(401, "unauthorized", result.reason, { "WWW-Authenticate": 'Bearer realm="pi"' });
     }
-    const body = route.body ? await readJsonBody(req, config.bodyLimitBytes) : undefined;
+    const body = route.body ? await readJsonBody(req, route.bodyLimit ?? config.bodyLimitBytes) : undefined;
     if (!route.body) req.resume();
     await route.handle({ req, res, params, query, body });
   }

@@ -5,7 +5,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import * as path from "node:path";
 import type { ChatSession } from "../host/chatSession";
 import type { SessionHost } from "../host/sessionHost";
-import { MAX_PROMPT_CHARS, parseDialogAnswer, ProtocolError } from "../protocol/validate";
+import { FileSearch } from "../host/workspaceFiles";
+import { base64Length, MAX_IMAGE_BYTES, MAX_IMAGES } from "../protocol/images";
+import { MAX_FILE_QUERY, MAX_PROMPT_CHARS, parseDialogAnswer, parsePromptImages, ProtocolError } from "../protocol/validate";
 import type { Authenticator } from "./auth";
 import type { ServerConfig } from "./config";
 import { HttpError, objectBody, sendEmpty, sendJson, stringField } from "./http";
@@ -50,10 +52,15 @@ export interface Route {
   body: boolean;
   /** A long-lived stream (no socket timeout). */
   stream?: boolean;
+  /** Largest body accepted, when not the server's default (messages may carry images). */
+  bodyLimit?: number;
   handle(ctx: RouteContext): Promise<void> | void;
 }
 
 export const MAX_SESSIONS = 64;
+
+/** Room for a message's images (base64 in JSON) on top of the default body limit. */
+export const IMAGES_BODY_ALLOWANCE = MAX_IMAGES * base64Length(MAX_IMAGE_BYTES) + 64 * 1024;
 
 /** The static files, by URL: nothing else on disk is ever served. */
 const ASSETS: Record<string, { file: string[]; type: string }> = {
@@ -102,6 +109,8 @@ export function buildRoutes(deps: RouteDeps): Route[] {
   const { host, config, auth, hub } = deps;
   /** Sessions this server started (POST /sessions). */
   const created = new Set<string>();
+  const files = new FileSearch();
+  const messageBodyLimit = config.bodyLimitBytes + IMAGES_BODY_ALLOWANCE;
 
   const session = (ctx: RouteContext): ChatSession => {
     const id = ctx.params.id ?? "";
@@ -137,12 +146,13 @@ export function buildRoutes(deps: RouteDeps): Route[] {
     }
   };
 
-  const api = (method: HttpMethod, p: string, opts: Partial<Pick<Route, "auth" | "body" | "stream">>, handle: Route["handle"]): Route => ({
+  const api = (method: HttpMethod, p: string, opts: Partial<Pick<Route, "auth" | "body" | "stream" | "bodyLimit">>, handle: Route["handle"]): Route => ({
     method,
     path: `${API_PREFIX}${p}`,
     auth: opts.auth ?? true,
     body: opts.body ?? method !== "GET",
     stream: opts.stream,
+    bodyLimit: opts.bodyLimit,
     handle,
   });
 
@@ -261,27 +271,46 @@ export function buildRoutes(deps: RouteDeps): Route[] {
       sendJson(ctx.res, 200, { usage: info.usage ?? null, model: info.model ?? null, thinkingLevel: info.thinkingLevel ?? null });
     }),
 
-    api("POST", "/sessions/:id/prompt", {}, (ctx) =>
+    // {message, images?}: images as pi takes them ({type:"image", data: base64, mimeType}), checked like the webview's.
+    api("POST", "/sessions/:id/prompt", { bodyLimit: messageBodyLimit }, (ctx) =>
       command(ctx, 202, async (s, b) => {
-        await s.prompt(stringField(b, "message", MAX_PROMPT_CHARS));
+        await s.prompt(stringField(b, "message", MAX_PROMPT_CHARS), parsePromptImages(b.images, "prompt"));
         return { accepted: true };
       }),
     ),
 
     // A prompt sent while pi works is queued as a follow-up; this name makes that explicit.
-    api("POST", "/sessions/:id/follow-up", {}, (ctx) =>
+    api("POST", "/sessions/:id/follow-up", { bodyLimit: messageBodyLimit }, (ctx) =>
       command(ctx, 202, async (s, b) => {
-        await s.prompt(stringField(b, "message", MAX_PROMPT_CHARS));
+        await s.prompt(stringField(b, "message", MAX_PROMPT_CHARS), parsePromptImages(b.images, "follow-up"));
         return { accepted: true };
       }),
     ),
 
-    api("POST", "/sessions/:id/steer", {}, (ctx) =>
+    api("POST", "/sessions/:id/steer", { bodyLimit: messageBodyLimit }, (ctx) =>
       command(ctx, 202, async (s, b) => {
-        await s.steer(stringField(b, "message", MAX_PROMPT_CHARS));
+        await s.steer(stringField(b, "message", MAX_PROMPT_CHARS), parsePromptImages(b.images, "steer"));
         return { accepted: true };
       }),
     ),
+
+    // The composer's `/` list: pi's prompt templates, skills and extension commands.
+    api("GET", "/sessions/:id/commands", {}, async (ctx) => {
+      const s = session(ctx);
+      try {
+        sendJson(ctx.res, 200, { commands: await s.commands() });
+      } catch (err) {
+        throw new HttpError(409, "command_failed", errorMessage(err));
+      }
+    }),
+
+    // The composer's `@` picker: files of the session's folder, best fuzzy matches of ?q= first.
+    api("GET", "/sessions/:id/files", {}, async (ctx) => {
+      const s = session(ctx);
+      const q = ctx.query.get("q") ?? "";
+      if (q.length > MAX_FILE_QUERY || q.includes("\0")) throw new HttpError(400, "invalid_query", `"q" must be at most ${MAX_FILE_QUERY} characters.`);
+      sendJson(ctx.res, 200, { files: await files.search(s.cwd, q) });
+    }),
 
     api("POST", "/sessions/:id/abort", {}, (ctx) => command(ctx, 200, (s) => s.abort())),
     api("POST", "/sessions/:id/new-session", {}, (ctx) => command(ctx, 200, (s) => s.newSession())),

@@ -3,7 +3,7 @@
 import type { WebviewIdMessageParticipant } from "vscode-messenger-common";
 import type { Messenger } from "vscode-messenger";
 import type { ChatSession } from "../host/chatSession";
-import { PatchesNotification, SnapshotNotification } from "../protocol/messages";
+import { AppendToDraftNotification, PatchesNotification, SnapshotNotification } from "../protocol/messages";
 import type { ChatSnapshot } from "../protocol/transcript";
 
 export interface SessionSource {
@@ -11,6 +11,8 @@ export interface SessionSource {
   create(): Promise<ChatSession>;
   /** Called when the user asks for a fresh session in this view. */
   createNew(): Promise<ChatSession>;
+  /** This view stopped showing `session` (replaced by a new one). */
+  release?(session: ChatSession): void;
 }
 
 export function idleSnapshot(hint: string): ChatSnapshot {
@@ -25,6 +27,10 @@ export function idleSnapshot(hint: string): ChatSnapshot {
 export class ChatBridge {
   private session: ChatSession | undefined;
   private unsubscribe: Array<() => void> = [];
+  /** True between the page's connect and its unloading: only then does a notification arrive. */
+  private live = false;
+  /** Draft text waiting for the page to (re)load. */
+  private pendingDraft: string[] = [];
 
   constructor(
     private readonly messenger: Messenger,
@@ -56,6 +62,25 @@ export class ChatBridge {
 
   snapshot(): ChatSnapshot {
     return this.session ? this.session.snapshot() : idleSnapshot(this.idleHint());
+  }
+
+  /** Adds text to the page's draft; kept until the page is live when it is still loading. */
+  appendToDraft(text: string): void {
+    if (this.live) this.messenger.sendNotification(AppendToDraftNotification, this.participant, { text });
+    else this.pendingDraft.push(text);
+  }
+
+  /** The page connected (loaded or reloaded): deliver what waited, after the connect answer. */
+  connected(): void {
+    this.live = true;
+    const pending = this.pendingDraft;
+    this.pendingDraft = [];
+    if (pending.length) setTimeout(() => pending.forEach((text) => this.appendToDraft(text)), 0);
+  }
+
+  /** The page is being unloaded (a hidden view without retained context): hold draft text until it connects again. */
+  disconnected(): void {
+    this.live = false;
   }
 
   async ensureSession(): Promise<ChatSession> {

@@ -5,10 +5,14 @@ import { Messenger } from "vscode-messenger";
 import { isWebviewIdMessageParticipant, type MessageParticipant, type RequestType } from "vscode-messenger-common";
 import type { ChatSession } from "../host/chatSession";
 import type { Logger } from "../host/piProcess";
+import { FileSearch } from "../host/workspaceFiles";
 import {
   AbortNotification,
   ClearQueueNotification,
+  CommandsRequest,
   ConnectRequest,
+  FindFilesRequest,
+  ProblemsRequest,
   DialogAnswerRequest,
   ForkPointsRequest,
   ForkRequest,
@@ -32,6 +36,7 @@ import {
   parseConnectParams,
   parseDialogAnswer,
   parseEmptyParams,
+  parseFindFilesParams,
   parseOpenDiffParams,
   parseCodeText,
   parseOpenFileParams,
@@ -70,6 +75,23 @@ const NO_EDITOR_ACTIONS: EditorActions = {
   insert: () => Promise.reject(new Error("Inserting is not available here.")),
 };
 
+/** The composer's helpers that need the editor: `@` file search and the active file's problems. */
+export interface ComposerActions {
+  /** Files for an `@` mention, relative to `cwd` (undefined: the view has no chat yet). */
+  findFiles(cwd: string | undefined, query: string): Promise<string[]>;
+  /** The active editor's problems as a short list for the draft. */
+  problems(cwd: string | undefined): Promise<string>;
+}
+
+/** Without VS Code's help (contextCommands.ts): a plain walk of the chat's folder, and no problems. */
+function defaultComposerActions(): ComposerActions {
+  const files = new FileSearch();
+  return {
+    findFiles: async (cwd, query) => (cwd ? files.search(cwd, query) : []),
+    problems: () => Promise.reject(new Error("Problems are not available here.")),
+  };
+}
+
 const NO_TOOL_CARD_ACTIONS: ToolCardActions = {
   openFile: () => Promise.reject(new Error("Opening files is not available here.")),
   openDiff: () => Promise.reject(new Error("Opening diffs is not available here.")),
@@ -80,6 +102,7 @@ export class ChatRouter {
   private readonly bridges = new Map<string, ChatBridge>();
   toolCardActions: ToolCardActions = NO_TOOL_CARD_ACTIONS;
   editorActions: EditorActions = NO_EDITOR_ACTIONS;
+  composerActions: ComposerActions = defaultComposerActions();
 
   constructor(private readonly log: Logger) {
     this.messenger = new LoggingMessenger(log);
@@ -88,15 +111,18 @@ export class ChatRouter {
       try {
         const bridge = this.bridgeFor(sender, "connect");
         parseConnectParams(params);
-        return bridge.snapshot();
+        const snapshot = bridge.snapshot();
+        // The page is live now: text added to its draft while it was loading can go.
+        bridge.connected();
+        return snapshot;
       } catch (err) {
         this.reject(err);
         throw err;
       }
     });
     // Typing before a session exists starts one in this view.
-    this.request(PromptRequest, parsePromptParams, async ({ text }, bridge) => (await bridge.ensureSession()).prompt(text));
-    this.sessionRequest(SteerRequest, parsePromptParams, (s, { text }) => s.steer(text));
+    this.request(PromptRequest, parsePromptParams, async ({ text, images }, bridge) => (await bridge.ensureSession()).prompt(text, images));
+    this.sessionRequest(SteerRequest, parsePromptParams, (s, { text, images }) => s.steer(text, images));
     this.sessionRequest(DialogAnswerRequest, parseDialogAnswer, async (s, answer) => {
       if (!s.answerDialog(answer)) throw new Error("That question is no longer open.");
     });
@@ -130,9 +156,36 @@ export class ChatRouter {
     this.query(GetModelsRequest, async (s) => ({ models: await s.models(), thinkingLevels: await s.thinkingLevels() }), { models: [], thinkingLevels: [] });
     this.query(ListSessionsRequest, async (s) => ({ sessions: s.pastSessions().map(({ file, title, modified }) => ({ file, title, modified })) }), { sessions: [] });
     this.query(ForkPointsRequest, async (s) => ({ points: await s.forkPoints() }), { points: [] });
+    this.query(CommandsRequest, async (s) => ({ commands: await s.commands() }), { commands: [] });
+    // Before the first message there is no chat yet, but `@` should already work.
+    m.onRequest(FindFilesRequest, async (params, sender) => {
+      try {
+        const { query } = parseFindFilesParams(params);
+        const bridge = this.bridgeFor(sender, "findFiles");
+        return { files: await this.composerActions.findFiles(bridge.current?.cwd, query) };
+      } catch (err) {
+        this.reject(err);
+        return { files: [] };
+      }
+    });
+    m.onRequest(ProblemsRequest, async (params, sender) => {
+      try {
+        parseEmptyParams(params, "problems");
+        const bridge = this.bridgeFor(sender, "problems");
+        return { accepted: true, text: await this.composerActions.problems(bridge.current?.cwd) };
+      } catch (err) {
+        this.reject(err);
+        return { accepted: false, error: errorText(err) };
+      }
+    });
     this.notification(AbortNotification, "abort", (bridge) => bridge.current?.abort());
     this.notification(ClearQueueNotification, "clearQueue", (bridge) => bridge.current?.clearQueue());
-    this.notification(NewSessionNotification, "newSession", async (bridge) => bridge.attach(await bridge.source.createNew()));
+    this.notification(NewSessionNotification, "newSession", async (bridge) => {
+      const previous = bridge.current;
+      bridge.attach(await bridge.source.createNew());
+      // The replaced chat's pi is stopped unless another view still shows it.
+      if (previous && previous !== bridge.current) bridge.source.release?.(previous);
+    });
     this.notification(RestartNotification, "restart", (bridge) => bridge.current?.restart());
   }
 

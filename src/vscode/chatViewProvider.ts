@@ -13,6 +13,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
   private bridge: ChatBridge | undefined;
   /** The session the sidebar shows, kept across view disposal (e.g. moving the view). */
   private session: ChatSession | undefined;
+  /** Draft text added before the view was ever resolved (the sidebar was closed). */
+  private pendingDraft: string[] = [];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -34,11 +36,18 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     const source: SessionSource = {
       create: async () => this.track(await this.source.create()),
       createNew: async () => this.track(await this.source.createNew()),
+      release: (session) => this.source.release?.(session),
     };
     const bridge = new ChatBridge(this.router.messenger, participant, source, this.idleHint, this.shown);
     this.router.add(bridge);
     this.bridge = bridge;
     bridge.attach(this.session);
+    this.pendingDraft.forEach((text) => bridge.appendToDraft(text));
+    this.pendingDraft = [];
+    // Hidden without retained context, the page unloads; it connects again when shown.
+    view.onDidChangeVisibility(() => {
+      if (!view.visible) bridge.disconnected();
+    });
     if (!this.session && this.restore) {
       const restoring = this.restore();
       this.restore = undefined;
@@ -60,6 +69,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     this.session = session;
     this.bridge?.attach(session);
     return previous === session ? undefined : previous;
+  }
+
+  /** Appends text to the sidebar composer's draft (delivered once the page is live). */
+  appendToDraft(text: string): void {
+    if (this.bridge) this.bridge.appendToDraft(text);
+    else this.pendingDraft.push(text);
   }
 
   /** Re-sends the snapshot (e.g. the idle hint changed after the workspace became trusted). */

@@ -14,6 +14,7 @@ import { createVscodeUiHandler } from "./uiRequests";
 import { RemoteServer } from "./remoteServer";
 import { registerToolCardCommands } from "./toolCardCommands";
 import { createEditorActions } from "./editorActions";
+import { registerContextCommands } from "./contextCommands";
 import { noFolderMessage, pickWorkspaceFolder } from "./workspaceFolders";
 
 /** What activate() returns: used by the extension tests, and by other extensions. */
@@ -87,7 +88,14 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
     if (!folder) throw new Error(noFolderMessage());
     return sessionHost.createSession({ cwd: folder.uri.fsPath, env });
   };
-  const source: SessionSource = { create: () => createIn(), createNew: () => createIn() };
+  const source: SessionSource = {
+    create: () => createIn(),
+    createNew: () => createIn(),
+    // Declared below; only called later, from a view.
+    release: (session) => {
+      if (view.current !== session && !panels.sessions.includes(session)) void sessionHost.dispose(session.id);
+    },
+  };
 
   // Remember what each view shows, so a window reload brings the chats back (pi --session).
   const restore = new ChatRestore(context.workspaceState);
@@ -117,6 +125,7 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
   };
 
   const view = new ChatViewProvider(context.extensionUri, router, source, idleHint, () => restoreFrom("sidebar"), rememberAs(() => "sidebar"));
+  registerContextCommands(context, router, view);
   const panels = new ChatPanels(context.extensionUri, router, source, (s) => sessionHost.dispose(s.id), idleHint, rememberAs((s) => `panel:${s.id}`));
 
   const showInSidebar = async (session: ChatSession) => {

@@ -1,6 +1,7 @@
 // Every REST route and its error statuses, over real HTTP against a real pi.
 import * as assert from "node:assert/strict";
 import { CONTENT_SECURITY_POLICY } from "../../src/server/security";
+import { IMAGES_BODY_ALLOWANCE } from "../../src/server/routes";
 import { assistantText, waitFor } from "../support/piFixture";
 import { createReadySession, errorCode, request, startServerFixture, type ServerFixture } from "./support";
 
@@ -73,7 +74,10 @@ describe("server: REST API", function () {
     }
     const text = await request(f.port, p, { method: "POST", raw: "message=hi", headers: { "content-type": "application/x-www-form-urlencoded" } });
     assert.equal(text.status, 415);
-    const huge = await request(f.port, p, { method: "POST", body: { message: "x".repeat(1024 * 1024 + 10) } });
+    // A message's body has room for its images (routes.ts); beyond that it is refused unread.
+    const long = await request(f.port, p, { method: "POST", body: { message: "x".repeat(1024 * 1024 + 10) } });
+    assert.equal(long.status, 400, "too long a message, within the body limit");
+    const huge = await request(f.port, p, { method: "POST", body: { message: "x".repeat(f.config.bodyLimitBytes + IMAGES_BODY_ALLOWANCE + 10) } });
     assert.equal(huge.status, 413);
     assert.equal(errorCode(huge), "body_too_large");
     const lying = await request(f.port, p, { method: "POST", raw: "{}", headers: { "content-type": "application/json", "content-length": "99999999" } }).catch(() => undefined);

@@ -96,12 +96,24 @@ describe("chat webview in Chromium", function () {
     await w.page.addInitScript(() => ((window as unknown as { __replies: unknown }).__replies = { "pi/getModels": { accepted: true }, "pi/listSessions": null }));
     await w.page.reload();
     await w.page.locator('[data-testid="status"]').waitFor();
-    await w.page.locator('button[aria-label="Past sessions"]').click();
+    await w.page.locator('button[aria-label="Past sessions"]').click({ timeout: 20_000 }).catch(async (e: unknown) => {
+      // Say what the page saw: this once failed only under heavy load.
+      console.log("      page sent:", JSON.stringify(await w.sent()).slice(0, 2000), "\n      page text:", await w.page.locator("#app").innerText());
+      throw e;
+    });
     await w.page.locator('[data-testid="session-list"]').waitFor();
     const input = w.page.locator('textarea[data-testid="prompt-input"]');
     await input.fill("still works");
     await input.press("Enter");
     assert.equal((await w.sent()).filter((m) => m.method === "pi/prompt").length, 1);
+  });
+
+  it("asks again when the host's first connect answer is lost", async () => {
+    w = await openWebview(browser, snapshotWith([{ kind: "user", id: "u1", text: "still here" }]));
+    await w.page.addInitScript(() => ((window as unknown as { __dropConnects: number }).__dropConnects = 1));
+    await w.page.reload();
+    await w.page.locator('[data-testid="user-message"]', { hasText: "still here" }).waitFor({ timeout: 15_000 });
+    assert.equal((await w.sent()).filter((m) => m.method === "pi/connect").length, 2);
   });
 
   it("keeps the half-typed draft in webview state across a reload", async () => {

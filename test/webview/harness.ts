@@ -54,7 +54,7 @@ const INIT = `
   window.acquireVsCodeApi = () => ({
     postMessage(m) {
       window.__sent.push(JSON.parse(JSON.stringify(m)));
-      if (m.id && m.method === "pi/connect") reply(m, window.__snapshot);
+      if (m.id && m.method === "pi/connect") { if (window.__dropConnects > 0) window.__dropConnects--; else reply(m, window.__snapshot); }
       else if (m.id && m.method) reply(m, (window.__replies || {})[m.method] || DEFAULT_REPLIES[m.method] || { accepted: true });
     },
     getState: () => window.__state,

@@ -1,38 +1,118 @@
 // The input. Enter sends, Shift+Enter adds a line, Escape stops, Up recalls the last message.
-// Focus stays here while pi works; the draft survives reloads.
+// `/` at the start lists pi's commands and `@` lists workspace files (Up/Down, Enter or Tab
+// picks, Escape closes the list — it never stops pi while the list is open). Images can be
+// pasted, dropped or attached. Focus stays here while pi works; the draft survives reloads.
 import { useEffect, useRef, useState } from "preact/hooks";
+import { MAX_IMAGES } from "../../src/protocol/images";
 import type { SessionInfo, SessionStatus } from "../../src/protocol/transcript";
+import { applyPick } from "../completion";
+import { imageFiles, readAttachments, type Attachment } from "../composerImages";
 import type { ChatTransport } from "../transport";
+import { Attachments } from "./Attachments";
+import { COMPLETION_LIST_ID, CompletionList, optionId } from "./CompletionList";
+import { useCompletion } from "./useCompletion";
 
 export function Composer({ status, info, transport }: { status: SessionStatus; info: SessionInfo | undefined; transport: ChatTransport }) {
   const [text, setText] = useState(() => transport.loadDraft());
+  const [caret, setCaret] = useState(() => text.length);
+  const [attachments, setAttachments] = useState<Attachment[]>([]);
   const [error, setError] = useState("");
   const lastSent = useRef("");
   const input = useRef<HTMLTextAreaElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  // The latest draft, for handlers registered once (the host's "add to draft").
+  const textRef = useRef(text);
   const working = status === "working";
-  const blocked = status === "starting";
+  // A message typed while pi starts is sent once it is ready (the host waits), not dropped.
+  const { completion, move, setActive, dismiss } = useCompletion(transport, text, caret, info?.sessionId);
 
   useEffect(() => input.current?.focus(), []);
 
-  const update = (value: string) => {
+  const update = (value: string, caretAt = value.length) => {
+    textRef.current = value;
     setText(value);
+    setCaret(caretAt);
     transport.saveDraft(value);
+  };
+
+  /** Puts the caret at `at` once the new text is rendered. */
+  const placeCaret = (at: number) =>
+    requestAnimationFrame(() => {
+      const el = input.current;
+      if (!el) return;
+      el.focus();
+      el.setSelectionRange(at, at);
+    });
+
+  const appendToDraft = (addition: string) => {
+    const current = textRef.current;
+    const joined = current ? `${current}${current.endsWith("\n") ? "" : "\n"}${addition}` : addition;
+    update(joined);
+    placeCaret(joined.length);
+  };
+
+  useEffect(() => transport.onAppendToDraft?.(appendToDraft), [transport]);
+
+  const pick = (index: number) => {
+    const option = completion?.options[index];
+    if (!completion || !option) return;
+    const next = applyPick(textRef.current, completion.trigger, caret, option.insertion);
+    update(next.text, next.caret);
+    placeCaret(next.caret);
+  };
+
+  const addFiles = async (files: File[]) => {
+    const { added, errors } = await readAttachments(files, attachments.length);
+    if (added.length) setAttachments((current) => [...current, ...added].slice(0, MAX_IMAGES));
+    setError(errors.join(" "));
   };
 
   const send = async (steer = false) => {
     const message = text.trim();
-    if (!message || blocked) return;
+    if (!message) return;
+    const sending = attachments;
+    const images = sending.map((a) => a.image);
     update("");
+    setAttachments([]);
     lastSent.current = message;
-    const result = steer ? await transport.steer(message) : await transport.prompt(message);
+    const result = steer ? await transport.steer(message, images) : await transport.prompt(message, images);
     if (!result.accepted) {
       setError(result.error ?? "pi did not accept the message.");
       update(message);
+      setAttachments(sending);
     } else setError("");
     input.current?.focus();
   };
 
+  const addProblems = async () => {
+    const result = await transport.problems?.();
+    if (result?.accepted && result.text) {
+      setError("");
+      appendToDraft(result.text);
+    } else setError(result?.error ?? "No problems to add.");
+  };
+
   const onKeyDown = (e: KeyboardEvent) => {
+    if (completion) {
+      const hasOptions = completion.options.length > 0;
+      if (e.key === "Escape") {
+        // Closing the list comes first: Escape must not also stop pi.
+        e.preventDefault();
+        e.stopPropagation();
+        dismiss();
+        return;
+      }
+      if (hasOptions && (e.key === "ArrowDown" || e.key === "ArrowUp")) {
+        e.preventDefault();
+        move(e.key === "ArrowDown" ? 1 : -1);
+        return;
+      }
+      if (hasOptions && (e.key === "Tab" || (e.key === "Enter" && !e.shiftKey && !e.isComposing))) {
+        e.preventDefault();
+        pick(completion.active);
+        return;
+      }
+    }
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
       void send();
@@ -45,10 +125,35 @@ export function Composer({ status, info, transport }: { status: SessionStatus; i
     }
   };
 
+  const trackCaret = (e: Event) => {
+    const el = e.target as HTMLTextAreaElement;
+    if (el.selectionStart !== caret) setCaret(el.selectionStart);
+  };
+
+  const onPaste = (e: ClipboardEvent) => {
+    const files = imageFiles(e.clipboardData?.files);
+    // Text wins when there is some (an office app also puts a picture of the text on the clipboard).
+    if (!files.length || e.clipboardData?.types.includes("text/plain")) return;
+    e.preventDefault();
+    void addFiles(files);
+  };
+
+  const onDragOver = (e: DragEvent) => {
+    if (e.dataTransfer?.types.includes("Files")) e.preventDefault();
+  };
+
+  const onDrop = (e: DragEvent) => {
+    const files = Array.from(e.dataTransfer?.files ?? []);
+    if (!files.length) return;
+    e.preventDefault();
+    void addFiles(files);
+  };
+
   const queue = info?.queue;
   const queued = queue ? [...queue.steering, ...queue.followUp] : [];
+  const activeId = completion?.options.length ? optionId(completion.active) : undefined;
   return (
-    <div class="composer">
+    <div class="composer" onDragOver={onDragOver} onDrop={onDrop}>
       {queued.length ? (
         <div class="queue" data-testid="queue" aria-label="Queued messages">
           <span class="meta">Queued: {queued.join(" · ")}</span>
@@ -56,24 +161,60 @@ export function Composer({ status, info, transport }: { status: SessionStatus; i
         </div>
       ) : null}
       {error ? <div class="error-text" role="alert">{error}</div> : null}
-      <textarea
-        ref={input}
-        data-testid="prompt-input"
-        aria-label="Message pi"
-        placeholder={working ? "pi is working — a message now is queued (Steer sends it at once)" : "Ask pi… (Enter to send, Shift+Enter for a new line)"}
-        rows={3}
-        value={text}
-        onInput={(e) => update((e.target as HTMLTextAreaElement).value)}
-        onKeyDown={onKeyDown}
-      />
+      <Attachments items={attachments} onRemove={(id) => setAttachments((current) => current.filter((a) => a.id !== id))} />
+      <div class="composer-input">
+        {completion ? <CompletionList completion={completion} onPick={pick} onHover={setActive} /> : null}
+        <textarea
+          ref={input}
+          data-testid="prompt-input"
+          aria-label="Message pi"
+          aria-autocomplete="list"
+          aria-controls={completion ? COMPLETION_LIST_ID : undefined}
+          aria-activedescendant={activeId}
+          placeholder={working ? "pi is working — a message now is queued (Steer sends it at once)" : "Ask pi… (/ for commands, @ for files, Enter to send)"}
+          rows={3}
+          value={text}
+          onInput={(e) => {
+            const el = e.target as HTMLTextAreaElement;
+            update(el.value, el.selectionStart);
+          }}
+          onKeyDown={onKeyDown}
+          onKeyUp={trackCaret}
+          onClick={trackCaret}
+          onPaste={onPaste}
+        />
+      </div>
       <div class="composer-buttons">
+        <input
+          ref={fileInput}
+          type="file"
+          class="hidden"
+          accept="image/png,image/jpeg,image/gif,image/webp"
+          multiple
+          tabIndex={-1}
+          aria-hidden="true"
+          onChange={(e) => {
+            const el = e.target as HTMLInputElement;
+            void addFiles(Array.from(el.files ?? []));
+            el.value = "";
+          }}
+        />
+        <button type="button" class="secondary" data-testid="attach-image" title={`Attach images (up to ${MAX_IMAGES}; or paste / drop them)`} disabled={attachments.length >= MAX_IMAGES} onClick={() => fileInput.current?.click()}>
+          Attach image
+        </button>
+        {transport.problems ? (
+          <button type="button" class="secondary" data-testid="add-problems" title="Add the active editor's problems to the message" onClick={() => void addProblems()}>
+            Add problems
+          </button>
+        ) : null}
+        <span class="spacer" />
         {working ? (
           <>
             <button type="button" class="secondary" data-testid="steer" disabled={!text.trim()} onClick={() => void send(true)}>Steer</button>
             <button type="button" data-testid="stop" aria-label="Stop (Escape)" onClick={() => transport.abort()}>Stop</button>
           </>
         ) : null}
-        <button type="button" data-testid="send" aria-label="Send (Enter)" disabled={!text.trim() || blocked} onClick={() => void send()}>
+        <button type="button" data-testid="send" aria-label="Send (Enter)" disabled={!text.trim()} onClick={() => void send()}>
           Send
         </button>
       </div>

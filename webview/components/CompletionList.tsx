@@ -1,0 +1,53 @@
+// The composer's completion popup: a listbox the textarea drives (aria-activedescendant), so
+// focus never leaves the input. The mouse picks too, without taking focus.
+import { useEffect, useRef } from "preact/hooks";
+import type { Completion } from "./useCompletion";
+
+export const COMPLETION_LIST_ID = "composer-completions";
+
+export function optionId(index: number): string {
+  return `${COMPLETION_LIST_ID}-${index}`;
+}
+
+export function CompletionList({ completion, onPick, onHover }: { completion: Completion; onPick: (index: number) => void; onHover: (index: number) => void }) {
+  const list = useRef<HTMLUListElement>(null);
+  const { options, active, trigger, loading } = completion;
+  const label = trigger.kind === "command" ? "Commands" : "Files";
+
+  // Keep the highlighted option in view, scrolling only the list (scrollIntoView would move the page too).
+  useEffect(() => {
+    const ul = list.current;
+    const li = ul?.querySelector<HTMLElement>(`#${optionId(active)}`);
+    if (!ul || !li) return;
+    if (li.offsetTop < ul.scrollTop) ul.scrollTop = li.offsetTop;
+    else if (li.offsetTop + li.offsetHeight > ul.scrollTop + ul.clientHeight) ul.scrollTop = li.offsetTop + li.offsetHeight - ul.clientHeight;
+  }, [active, options]);
+
+  return (
+    <div class="completions" data-testid="completions">
+      <ul ref={list} id={COMPLETION_LIST_ID} role="listbox" aria-label={label} data-kind={trigger.kind}>
+        {options.map((o, i) => (
+          <li
+            key={o.insertion}
+            id={optionId(i)}
+            role="option"
+            aria-selected={i === active}
+            class={i === active ? "active" : undefined}
+            onMouseDown={(e) => e.preventDefault()}
+            onMouseMove={() => i !== active && onHover(i)}
+            onClick={() => onPick(i)}
+          >
+            <span class="completion-label">{o.label}</span>
+            {o.detail ? <span class="completion-detail">{o.detail}</span> : null}
+            {o.badge ? <span class="badge">{o.badge}</span> : null}
+          </li>
+        ))}
+      </ul>
+      {options.length === 0 ? (
+        <div class="completion-empty meta" role="status">
+          {loading ? "Searching…" : trigger.kind === "command" ? "No matching commands." : "No matching files."}
+        </div>
+      ) : null}
+    </div>
+  );
+}
