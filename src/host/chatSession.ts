@@ -60,6 +60,8 @@ export class ChatSession {
   private usage: SessionUsage | undefined;
   private queue: SessionInfo["queue"];
   private title: string;
+  /** pi extension widgets (setWidget), by key. At most a few short lines each. */
+  private readonly widgets = new Map<string, string[]>();
   private starting: Promise<void> | undefined;
   /** pi's slash commands, asked once per process and session (see commands()). */
   private commandList: Promise<SlashCommand[]> | undefined;
@@ -101,6 +103,7 @@ export class ChatSession {
       thinkingLevel: this.thinkingLevel,
       usage: this.usage,
       queue: this.queue,
+      widgets: this.widgets.size ? Object.fromEntries(this.widgets) : undefined,
     };
   }
 
@@ -452,6 +455,19 @@ export class ChatSession {
 
   /** A dialog from pi becomes a card in the chat; any view (or the UI handler) may answer it. */
   private async handleUiRequest(request: RpcExtensionUIRequest): Promise<void> {
+    // A pi extension's title and widgets belong to the chat: every view shows them.
+    if (request.method === "setTitle") {
+      this.title = request.title.slice(0, 200) || this.title;
+      this.builder.apply({ op: "info", info: this.info });
+      return;
+    }
+    if (request.method === "setWidget") {
+      const lines = request.widgetLines?.slice(0, 20).map((l) => l.slice(0, 500));
+      if (lines?.length) this.widgets.set(request.widgetKey.slice(0, 100), lines);
+      else this.widgets.delete(request.widgetKey);
+      this.builder.apply({ op: "info", info: this.info });
+      return;
+    }
     if (!this.dialogs.open(request)) {
       await this.uiHandler?.(this, request).catch((err: unknown) => this.launch.log("warn", `UI request ${request.method} failed: ${String(err)}`));
       return;

@@ -57,8 +57,8 @@ export class TranscriptBuilder {
     this.emit(patch);
   }
 
-  notice(level: NoticeItem["level"], text: string, detail?: string): void {
-    this.apply({ op: "add", item: { kind: "notice", id: this.nextId("n"), level, text, detail } });
+  notice(level: NoticeItem["level"], text: string, detail?: string, until?: number): void {
+    this.apply({ op: "add", item: { kind: "notice", id: this.nextId("n"), level, text, detail, ...(until ? { until } : {}) } });
   }
 
   /** Rebuilds the items from pi's message history (resume, restart). The caller sends a snapshot. */
@@ -152,7 +152,7 @@ export class TranscriptBuilder {
         this.notice(event.errorMessage ? "warning" : "info", event.errorMessage ? `Compaction failed: ${event.errorMessage}` : event.aborted ? "Compaction stopped." : "Conversation compacted.");
         return;
       case "auto_retry_start":
-        this.notice("warning", `The model failed (${event.errorMessage}); retry ${event.attempt}/${event.maxAttempts} in ${Math.round(event.delayMs / 1000)} s.`);
+        this.notice("warning", `The model failed (${event.errorMessage}); retry ${event.attempt}/${event.maxAttempts}`, undefined, Date.now() + event.delayMs);
         return;
       case "auto_retry_end":
         if (!event.success) this.notice("error", `Retries exhausted: ${event.finalError ?? "unknown error"}`);

@@ -70,6 +70,8 @@ export interface NoticeItem {
   text: string;
   /** Extra detail, e.g. pi's stderr tail after a crash. */
   detail?: string;
+  /** Epoch ms something happens (an automatic retry): views count down to it. */
+  until?: number;
 }
 
 /** A question from pi (a pi extension's dialog, or bash approval), answered in the chat. */
@@ -112,6 +114,8 @@ export interface SessionInfo {
   usage?: SessionUsage;
   /** Messages waiting while pi works (steering first, then follow-ups). */
   queue?: { steering: string[]; followUp: string[] };
+  /** Lines a pi extension shows in the chat (setWidget), by widget key. */
+  widgets?: Record<string, string[]>;
 }
 
 export type ChatPatch =

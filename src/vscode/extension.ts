@@ -15,6 +15,7 @@ import { RemoteServer } from "./remoteServer";
 import { registerToolCardCommands } from "./toolCardCommands";
 import { createEditorActions } from "./editorActions";
 import { registerContextCommands } from "./contextCommands";
+import { UsageStatus } from "./usageStatus";
 import { noFolderMessage, pickWorkspaceFolder } from "./workspaceFolders";
 
 /** What activate() returns: used by the extension tests, and by other extensions. */
@@ -101,7 +102,10 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
   const restore = new ChatRestore(context.workspaceState);
   const demoSessions = new WeakSet<ChatSession>();
   const openFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  const usage = new UsageStatus();
+  context.subscriptions.push(usage);
   const rememberAs = (key: (s: ChatSession) => string) => (session: ChatSession) => {
+    usage.follow(session);
     const save = () => {
       const file = session.piSessionFile;
       if (file) restore.remember(key(session), { cwd: session.cwd, file, demo: demoSessions.has(session) });

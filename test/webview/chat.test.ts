@@ -108,6 +108,18 @@ describe("chat webview in Chromium", function () {
     assert.equal((await w.sent()).filter((m) => m.method === "pi/prompt").length, 1);
   });
 
+  it("counts down to an automatic retry and shows pi extension widgets", async () => {
+    const snap = snapshotWith([{ kind: "notice", id: "n1", level: "warning", text: "The model failed (overloaded); retry 1/3", until: Date.now() + 3_500 }], "working");
+    snap.info.widgets = { progress: ["step 2 of 5", "building"] };
+    w = await openWebview(browser, snap);
+    const countdown = w.page.locator('[data-testid="countdown"]');
+    await countdown.waitFor();
+    const first = Number(/in (\d+) s/.exec((await countdown.textContent()) ?? "")?.[1]);
+    assert.ok(first >= 2 && first <= 4, `starts near 3 s (${first})`);
+    await w.page.locator('[data-testid="countdown"]', { hasText: "now" }).waitFor({ timeout: 8_000 });
+    assert.equal(await w.page.locator('[data-testid="widgets"] .widget').innerText(), "step 2 of 5\nbuilding");
+  });
+
   it("asks again when the host's first connect answer is lost", async () => {
     w = await openWebview(browser, snapshotWith([{ kind: "user", id: "u1", text: "still here" }]));
     await w.page.addInitScript(() => ((window as unknown as { __dropConnects: number }).__dropConnects = 1));

@@ -2,15 +2,9 @@
 import { useEffect, useState } from "preact/hooks";
 import type { ModelChoice, PastSessionSummary } from "../../src/protocol/messages";
 import type { SessionInfo, SessionStatus } from "../../src/protocol/transcript";
+import { usageText } from "../../src/protocol/usageText";
 import type { ChatTransport } from "../transport";
 
-function usageText(info: SessionInfo | undefined): string {
-  const u = info?.usage;
-  if (!u) return "";
-  const tokens = u.totalTokens >= 1000 ? `${(u.totalTokens / 1000).toFixed(1)}k` : String(u.totalTokens);
-  const ctx = u.contextPercent !== undefined ? ` · ${u.contextPercent.toFixed(0)}% context` : "";
-  return `${tokens} tokens · $${u.cost.toFixed(3)}${ctx}`;
-}
 
 export function Header({ info, status, transport }: { info: SessionInfo | undefined; status: SessionStatus; transport: ChatTransport }) {
   const [models, setModels] = useState<ModelChoice[]>([]);
@@ -63,7 +57,14 @@ export function Header({ info, status, transport }: { info: SessionInfo | undefi
               {levels.map((l) => <option key={l} value={l}>thinking: {l}</option>)}
             </select>
           ) : null}
-          <span class="usage" data-testid="usage">{usageText(info)}</span>
+          <span class="usage" data-testid="usage">{usageText(info?.usage)}</span>
+        </div>
+      ) : null}
+      {info?.widgets ? (
+        <div class="widgets" data-testid="widgets" aria-label="From pi extensions">
+          {Object.entries(info.widgets).map(([key, lines]) => (
+            <pre key={key} class="widget">{lines.join("\n")}</pre>
+          ))}
         </div>
       ) : null}
       {error ? <div class="error-text" role="alert">{error}</div> : null}

@@ -1,7 +1,7 @@
 // One component per transcript item kind. Each is memoized on the item object: the store
 // replaces only the items a patch touched, so a streamed delta re-renders one message.
 import { memo } from "preact/compat";
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import type { AssistantItem, DialogItem, NoticeItem, UserItem } from "../../src/protocol/transcript";
 import { renderMarkdown } from "../markdown";
 import { splitMarkdownBlocks } from "../markdownBlocks";
@@ -59,9 +59,24 @@ export const AssistantMessage = memo(({ item }: { item: AssistantItem }) => (
 // Tool calls have their own file: each known tool has its own card body.
 export { ToolCard } from "./ToolCard";
 
+/** "in 4 s" until `until`, then nothing: a retry's countdown, ticking once a second. */
+function Countdown({ until }: { until: number }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (now >= until) return;
+    const timer = setTimeout(() => setNow(Date.now()), Math.min(1000, until - now));
+    return () => clearTimeout(timer);
+  }, [now, until]);
+  const left = Math.ceil((until - now) / 1000);
+  return left > 0 ? <span data-testid="countdown"> in {left} s</span> : <span data-testid="countdown"> now</span>;
+}
+
 export const Notice = memo(({ item, canRestart, transport }: { item: NoticeItem; canRestart: boolean; transport: ChatTransport }) => (
   <div class={`notice ${item.level}`} data-testid="notice" role={item.level === "error" ? "alert" : undefined}>
-    <div>{item.text}</div>
+    <div>
+      {item.text}
+      {item.until ? <Countdown until={item.until} /> : null}
+    </div>
     {item.detail ? <pre class="notice-detail">{item.detail}</pre> : null}
     {item.level === "error" && canRestart ? (
       <button type="button" data-testid="restart" onClick={() => transport.restart()}>
