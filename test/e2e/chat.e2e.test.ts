@@ -10,7 +10,7 @@ import { offlinePiEnv, writeDemoAgentDir } from "../../src/demo/demoAgentDir";
 import { startScriptedModel, type ScriptedModelServer } from "../../src/demo/scriptedModel";
 import { processesInCwd } from "../support/processes";
 import { startCodeServer, type CodeServer } from "./codeServer";
-import { findWebviewFrame, launchBrowser, openWorkbench, runCommand, screenshot } from "./workbench";
+import { findWebviewFrame, launchBrowser, openWorkbench, reportFailure, runCommand, screenshot } from "./workbench";
 
 const VSIX = path.join(__dirname, "..", "..", "dist", "pi-vscode.vsix");
 
@@ -42,12 +42,7 @@ describe("Pi in a real VS Code (code-server + Chromium)", function () {
 
   // A failure in CI must say why: the extension's own log, what the chat showed, a screenshot.
   afterEach(async function () {
-    if (this.currentTest?.state !== "failed") return;
-    const name = (this.currentTest.title.replace(/[^a-z0-9]+/gi, "-").slice(0, 60) || "failed") + ".png";
-    await screenshot(page, `failed-${name}`).catch(() => undefined);
-    const chatText = chat ? await chat.locator("#app").innerText().catch((e: unknown) => `(chat unreadable: ${String(e)})`) : "(no chat frame)";
-    console.log(`--- chat webview text:\n${chatText.slice(-3000)}`);
-    console.log(`--- extension log:\n${fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").slice(-6000) : "(none)"}`);
+    if (this.currentTest?.state === "failed") await reportFailure(this.currentTest.title, page, chat, logFile);
   });
 
   after(async () => {

@@ -10,7 +10,7 @@ import { offlinePiEnv, writeDemoAgentDir } from "../../src/demo/demoAgentDir";
 import { startScriptedModel, type ScriptedModelServer } from "../../src/demo/scriptedModel";
 import { processesInCwd } from "../support/processes";
 import { startCodeServer, type CodeServer } from "./codeServer";
-import { findWebviewFrame, launchBrowser, openWorkbench, runCommand, screenshot } from "./workbench";
+import { findWebviewFrame, launchBrowser, openWorkbench, reportFailure, runCommand, screenshot } from "./workbench";
 
 const VSIX = path.join(__dirname, "..", "..", "dist", "pi-vscode.vsix");
 
@@ -51,11 +51,7 @@ describe("Pi chat features in a real VS Code", function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state !== "failed") return;
-    await screenshot(page, `failed-features-${(this.currentTest.title.replace(/[^a-z0-9]+/gi, "-").slice(0, 50))}.png`).catch(() => undefined);
-    const chatText = chat ? await chat.locator("#app").innerText().catch((e: unknown) => `(chat unreadable: ${String(e)})`) : "(no chat frame)";
-    console.log(`--- chat webview text:\n${chatText.slice(-3000)}`);
-    console.log(`--- extension log:\n${fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").slice(-6000) : "(none)"}`);
+    if (this.currentTest?.state === "failed") await reportFailure(`features-${this.currentTest.title}`, page, chat, logFile);
   });
 
   after(async () => {

@@ -79,3 +79,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file });
   return file;
 }
+
+/** After a failed UI test: a screenshot, what the chat showed, and the extension's own log. */
+export async function reportFailure(title: string, page: Page | undefined, chat: Frame | undefined, logFile: string | undefined): Promise<void> {
+  if (page) await screenshot(page, `failed-${title.replace(/[^a-z0-9]+/gi, "-").slice(0, 60) || "test"}.png`).catch(() => undefined);
+  const chatText = chat ? await chat.locator("#app").innerText().catch((e: unknown) => `(chat unreadable: ${String(e)})`) : "(no chat frame)";
+  console.log(`--- chat webview text:\n${chatText.slice(-3000)}`);
+  const log = logFile && fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").slice(-6000) : "(none)";
+  console.log(`--- extension log:\n${log}`);
+}

@@ -2,7 +2,7 @@
 // resync, dialog cards, and no CSP violations.
 import * as assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
-import { launchBrowser, openWebview, snapshotWith, type WebviewHarness } from "./harness";
+import { launchBrowser, openWebview, snapshotWith, type WebviewHarness, closeAndCheck } from "./harness";
 
 describe("chat webview in Chromium", function () {
   this.timeout(60_000);
@@ -14,14 +14,7 @@ describe("chat webview in Chromium", function () {
   after(async () => {
     await browser?.close();
   });
-  afterEach(async () => {
-    // Close first: a failed check must not leave the page server holding mocha open.
-    const violations = await w.violations().catch((e: unknown) => [String(e)]);
-    const errors = w.errors();
-    await w.close();
-    assert.deepEqual(violations, [], "no CSP violation (no inline styles or handlers)");
-    assert.deepEqual(errors, [], "no page errors");
-  });
+  afterEach(() => closeAndCheck(w));
 
   it("renders a snapshot and streams patches into the assistant message", async () => {
     w = await openWebview(browser, snapshotWith([

@@ -2,7 +2,7 @@
 // to the host (VS Code's clipboard, the active editor) as validated requests.
 import * as assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
-import { launchBrowser, openWebview, snapshotWith, type WebviewHarness } from "./harness";
+import { launchBrowser, openWebview, snapshotWith, type WebviewHarness, closeAndCheck } from "./harness";
 
 const ANSWER = "Here:\n\n```ts\nconst answer: number = 42; // the answer\n```\n\nand plain:\n\n```\nno language <b>here</b>\n```\n";
 
@@ -16,13 +16,7 @@ describe("code blocks in the chat webview", function () {
   after(async () => {
     await browser?.close();
   });
-  afterEach(async () => {
-    const violations = await w.violations();
-    const errors = w.errors();
-    await w.close();
-    assert.deepEqual(violations, []);
-    assert.deepEqual(errors, []);
-  });
+  afterEach(() => closeAndCheck(w));
 
   it("highlights a block with a known language and leaves others plain", async () => {
     w = await openWebview(browser, snapshotWith([{ kind: "assistant", id: "a1", blocks: [{ type: "text", text: ANSWER }], streaming: false }]));

@@ -3,7 +3,7 @@
 // all keyboard-driven, accessible, and without CSP violations.
 import * as assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, openWebview, snapshotWith, type WebviewHarness } from "./harness";
+import { launchBrowser, openWebview, snapshotWith, type WebviewHarness, closeAndCheck } from "./harness";
 
 /** A 1×1 PNG. */
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
@@ -54,13 +54,7 @@ describe("composer in Chromium: commands, mentions, images, added context", func
   after(async () => {
     await browser?.close();
   });
-  afterEach(async () => {
-    const violations = await w.violations().catch((e: unknown) => [String(e)]);
-    const errors = w.errors();
-    await w.close();
-    assert.deepEqual(violations, [], "no CSP violation (thumbnails are data: images, no inline styles)");
-    assert.deepEqual(errors, [], "no page errors");
-  });
+  afterEach(() => closeAndCheck(w));
 
   it("`/` lists pi's commands, filters as you type, and inserts the pick", async () => {
     w = await openWebview(browser, snapshotWith([]));

@@ -1,5 +1,6 @@
 // Loads the real webview bundle in real Chromium, under the same CSP as in VS Code, with a
 // stand-in for acquireVsCodeApi that records what the app posts and lets a test play the host.
+import * as assert from "node:assert/strict";
 import * as esbuild from "esbuild";
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -112,4 +113,17 @@ export { launchBrowser };
 
 export function snapshotWith(items: ChatSnapshot["items"], status: ChatSnapshot["status"] = "ready", seq = 1): ChatSnapshot {
   return { info: { sessionId: "s1", cwd: "/ws", title: "ws", model: "pi-demo/pi-demo" }, status, items, seq };
+}
+
+/**
+ * The end of every webview test: close the page first (a failed check must not leave its
+ * server holding mocha open), then require that nothing broke the CSP and nothing threw.
+ */
+export async function closeAndCheck(w: WebviewHarness | undefined): Promise<void> {
+  if (!w) return;
+  const violations = await w.violations().catch((e: unknown) => [String(e)]);
+  const errors = w.errors();
+  await w.close();
+  assert.deepEqual(violations, [], "no CSP violation (no inline scripts, styles or handlers)");
+  assert.deepEqual(errors, [], "no page errors");
 }

@@ -4,7 +4,7 @@
 import * as assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import type { ToolItem } from "../../src/protocol/transcript";
-import { launchBrowser, openWebview, snapshotWith, type WebviewHarness } from "./harness";
+import { launchBrowser, openWebview, snapshotWith, type WebviewHarness, closeAndCheck } from "./harness";
 
 const WRITE_DIFF = "--- notes.txt\n+++ notes.txt\n@@ -1,2 +1,2 @@\n keep\n-old line\n+new line\n";
 
@@ -28,11 +28,7 @@ describe("tool cards in Chromium", function () {
   after(async () => {
     await browser?.close();
   });
-  afterEach(async () => {
-    assert.deepEqual(await w.violations(), [], "no CSP violation");
-    assert.deepEqual(w.errors(), [], "no page errors");
-    await w.close();
-  });
+  afterEach(() => closeAndCheck(w));
 
   const requests = async (method: string) => (await w.sent()).filter((m) => m.method === method).map((m) => m.params);
 
