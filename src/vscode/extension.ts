@@ -94,7 +94,9 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
     createNew: () => createIn(),
     // Declared below; only called later, from a view.
     release: (session) => {
-      if (view.current !== session && !panels.sessions.includes(session)) void sessionHost.dispose(session.id);
+      if (view.current === session || panels.sessions.includes(session)) return;
+      log("info", `stopping the pi of replaced chat ${session.id}`);
+      void sessionHost.dispose(session.id);
     },
   };
 

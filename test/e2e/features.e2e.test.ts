@@ -8,7 +8,7 @@ import * as path from "node:path";
 import type { Browser, Frame, Page } from "playwright-core";
 import { offlinePiEnv, writeDemoAgentDir } from "../../src/demo/demoAgentDir";
 import { startScriptedModel, type ScriptedModelServer } from "../../src/demo/scriptedModel";
-import { processesInCwd } from "../support/processes";
+import { cmdline, processesInCwd } from "../support/processes";
 import { startCodeServer, type CodeServer } from "./codeServer";
 import { findWebviewFrame, launchBrowser, openWorkbench, reportFailure, runCommand, screenshot } from "./workbench";
 
@@ -110,14 +110,17 @@ describe("Pi chat features in a real VS Code", function () {
   });
 
   it("New Session from the chat stops the replaced pi; a past session resumes from the list", async () => {
-    const oldPis = processesInCwd(workspace);
+    // Only pi (which renames its process): VS Code's own language servers run in the workspace too.
+    const pis = () => processesInCwd(workspace).filter((pid) => !cmdline(pid).includes("code-server"));
+    const oldPis = pis();
     assert.ok(oldPis.length > 0);
     await chat.locator('[data-testid="new-session"]').click();
     await chat.locator('[data-testid="user-message"]').first().waitFor({ state: "detached", timeout: 30_000 });
     await idle();
     const deadline = Date.now() + 20_000;
-    while (oldPis.some((pid) => processesInCwd(workspace).includes(pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    assert.deepEqual(oldPis.filter((pid) => processesInCwd(workspace).includes(pid)), [], "the replaced chat's pi was stopped");
+    while (oldPis.some((pid) => pis().includes(pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    const left = oldPis.filter((pid) => pis().includes(pid));
+    assert.deepEqual(left.map((pid) => `${pid} ${cmdline(pid)}`), [], "the replaced chat's pi was stopped");
     await send("a message in the second session");
     await chat.locator('[data-testid="assistant-message"]', { hasText: "a message in the second session" }).waitFor({ timeout: 60_000 });
     await idle();
