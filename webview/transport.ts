@@ -39,6 +39,12 @@ export interface ChatTransport {
   copyText?(text: string): Promise<ActionResult>;
   /** Inserts at the cursor of the active editor; absent (browser): no Insert button. */
   insertText?(text: string): Promise<ActionResult>;
+  /** The session menu; absent methods hide their buttons (the browser has none of these yet). */
+  rename?(name: string): Promise<ActionResult>;
+  forkPoints?(): Promise<Array<{ entryId: string; text: string }>>;
+  fork?(entryId: string): Promise<ActionResult>;
+  exportHtml?(): Promise<ActionResult>;
+  openSessionFile?(): Promise<ActionResult>;
   /** Where the transcript was scrolled to (undefined = follow the end); survives a reload too. */
   loadScroll(): ScrollPosition | undefined;
   saveScroll(position: ScrollPosition | undefined): void;

@@ -7,6 +7,11 @@ import {
   ClearQueueNotification,
   CommandsRequest,
   ConnectRequest,
+  ExportHtmlRequest,
+  ForkPointsRequest,
+  ForkRequest,
+  OpenSessionFileRequest,
+  RenameRequest,
   FindFilesRequest,
   ProblemsRequest,
   CopyTextRequest,
@@ -67,6 +72,14 @@ export function createVscodeTransport(vscode: VsCodeApi): ChatTransport {
     setThinking: (level) => messenger.sendRequest(SetThinkingRequest, HOST_EXTENSION, { level }),
     copyText: (text) => messenger.sendRequest(CopyTextRequest, HOST_EXTENSION, { text }),
     insertText: (text) => messenger.sendRequest(InsertTextRequest, HOST_EXTENSION, { text }),
+    rename: (name) => messenger.sendRequest(RenameRequest, HOST_EXTENSION, { name }),
+    forkPoints: async () => {
+      const reply = await messenger.sendRequest(ForkPointsRequest, HOST_EXTENSION, {});
+      return Array.isArray(reply?.points) ? reply.points : [];
+    },
+    fork: (entryId) => messenger.sendRequest(ForkRequest, HOST_EXTENSION, { entryId }),
+    exportHtml: () => messenger.sendRequest(ExportHtmlRequest, HOST_EXTENSION, {}),
+    openSessionFile: () => messenger.sendRequest(OpenSessionFileRequest, HOST_EXTENSION, {}),
     listSessions: async () => (await messenger.sendRequest(ListSessionsRequest, HOST_EXTENSION, {})).sessions,
     resumeSession: (file) => messenger.sendRequest(ResumeSessionRequest, HOST_EXTENSION, { file }),
     openFile: (path) => messenger.sendRequest(OpenFileRequest, HOST_EXTENSION, { path }),

@@ -74,6 +74,10 @@ export const ForkPointsRequest: RequestType<Record<string, never>, { points: Arr
 /** Webview → host: fork at an earlier user message; answers that message's text for the input. */
 export const ForkRequest: RequestType<{ entryId: string }, ActionResult & { text?: string }> = { method: "pi/fork" };
 export const RenameRequest: RequestType<{ name: string }, ActionResult> = { method: "pi/rename" };
+/** Webview → host: write the session as HTML (VS Code offers to open it). */
+export const ExportHtmlRequest: RequestType<Record<string, never>, ActionResult> = { method: "pi/exportHtml" };
+/** Webview → host: open the session's raw JSONL file in an editor. */
+export const OpenSessionFileRequest: RequestType<Record<string, never>, ActionResult> = { method: "pi/openSessionFile" };
 
 /** Webview → host: open a file a tool card names (only inside the session's workspace folder). */
 export interface OpenFileParams {

@@ -16,6 +16,8 @@ import {
   DialogAnswerRequest,
   ForkPointsRequest,
   ForkRequest,
+  ExportHtmlRequest,
+  OpenSessionFileRequest,
   GetModelsRequest,
   ListSessionsRequest,
   NewSessionNotification,
@@ -76,6 +78,17 @@ const NO_EDITOR_ACTIONS: EditorActions = {
 };
 
 /** The composer's helpers that need the editor: `@` file search and the active file's problems. */
+/** What happens with an exported HTML file and the raw session file (VS Code opens them). */
+export interface SessionFileActions {
+  exported(htmlPath: string): Promise<void>;
+  open(sessionFile: string): Promise<void>;
+}
+
+const NO_SESSION_FILE_ACTIONS: SessionFileActions = {
+  exported: () => Promise.resolve(),
+  open: () => Promise.reject(new Error("Opening files is not available here.")),
+};
+
 export interface ComposerActions {
   /** Files for an `@` mention, relative to `cwd` (undefined: the view has no chat yet). */
   findFiles(cwd: string | undefined, query: string): Promise<string[]>;
@@ -103,6 +116,7 @@ export class ChatRouter {
   toolCardActions: ToolCardActions = NO_TOOL_CARD_ACTIONS;
   editorActions: EditorActions = NO_EDITOR_ACTIONS;
   composerActions: ComposerActions = defaultComposerActions();
+  sessionFileActions: SessionFileActions = NO_SESSION_FILE_ACTIONS;
 
   constructor(private readonly log: Logger) {
     this.messenger = new LoggingMessenger(log);
@@ -146,8 +160,11 @@ export class ChatRouter {
     m.onRequest(ForkRequest, async (params, sender) => {
       try {
         const entryId = parseStringField(params, "fork", "entryId", 200);
-        const session = this.sessionFor(sender, "fork");
-        return { accepted: true, text: await session.fork(entryId) };
+        const bridge = this.bridgeFor(sender, "fork");
+        const text = await this.requireSession(bridge, "fork").fork(entryId);
+        // The forked message comes back to the input, ready to edit and send again.
+        if (text) bridge.appendToDraft(text);
+        return { accepted: true, text };
       } catch (err) {
         this.reject(err);
         return { accepted: false, error: errorText(err) };
@@ -155,6 +172,11 @@ export class ChatRouter {
     });
     this.query(GetModelsRequest, async (s) => ({ models: await s.models(), thinkingLevels: await s.thinkingLevels() }), { models: [], thinkingLevels: [] });
     this.query(ListSessionsRequest, async (s) => ({ sessions: s.pastSessions().map(({ file, title, modified }) => ({ file, title, modified })) }), { sessions: [] });
+    this.sessionRequest(ExportHtmlRequest, (p) => parseEmptyParams(p, "exportHtml"), async (s) => this.sessionFileActions.exported(await s.exportHtml()));
+    this.sessionRequest(OpenSessionFileRequest, (p) => parseEmptyParams(p, "openSessionFile"), async (s) => {
+      if (!s.piSessionFile) throw new Error("This chat has no session file yet.");
+      await this.sessionFileActions.open(s.piSessionFile);
+    });
     this.query(ForkPointsRequest, async (s) => ({ points: await s.forkPoints() }), { points: [] });
     this.query(CommandsRequest, async (s) => ({ commands: await s.commands() }), { commands: [] });
     // Before the first message there is no chat yet, but `@` should already work.

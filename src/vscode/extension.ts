@@ -14,6 +14,7 @@ import { createVscodeUiHandler } from "./uiRequests";
 import { RemoteServer } from "./remoteServer";
 import { registerToolCardCommands } from "./toolCardCommands";
 import { createEditorActions } from "./editorActions";
+import { createSessionFileActions } from "./sessionFileActions";
 import { registerContextCommands } from "./contextCommands";
 import { UsageStatus } from "./usageStatus";
 import { noFolderMessage, pickWorkspaceFolder } from "./workspaceFolders";
@@ -75,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
   const router = new ChatRouter(log);
   registerToolCardCommands(context, router, sessionHost);
   router.editorActions = createEditorActions();
+  router.sessionFileActions = createSessionFileActions();
   const idleHint = () =>
     !vscode.workspace.isTrusted
       ? UNTRUSTED

@@ -113,6 +113,30 @@ describe("chat webview in Chromium", function () {
     assert.equal(await w.page.locator('[data-testid="widgets"] .widget').innerText(), "step 2 of 5\nbuilding");
   });
 
+  it("the session menu renames, forks from an earlier message, exports and opens the file", async () => {
+    w = await openWebview(browser, snapshotWith([]));
+    await w.page.addInitScript(() => ((window as unknown as { __replies: unknown }).__replies = { "pi/forkPoints": { points: [{ entryId: "e1", text: "first question" }, { entryId: "e2", text: "second question" }] } }));
+    await w.page.reload();
+    await w.page.locator('button[aria-label="Past sessions"]').click({ timeout: 20_000 });
+    await w.page.locator('[data-testid="rename"]').click();
+    await w.page.locator('[data-testid="rename-input"]').fill("Refactor the parser");
+    await w.page.locator('[data-testid="rename-input"]').press("Enter");
+    await w.page.locator('button[aria-label="Past sessions"]').click();
+    await w.page.locator('[data-testid="fork"]').click();
+    await w.page.locator('[data-testid="fork-points"] button', { hasText: "second question" }).click();
+    await w.page.locator('button[aria-label="Past sessions"]').click();
+    await w.page.locator('[data-testid="export-html"]').click();
+    await w.page.locator('button[aria-label="Past sessions"]').click();
+    await w.page.locator('[data-testid="open-session-file"]').click();
+    const sent = (await w.sent()).filter((m) => ["pi/rename", "pi/fork", "pi/exportHtml", "pi/openSessionFile"].includes(m.method ?? ""));
+    assert.deepEqual(sent.map((m) => [m.method, m.params]), [
+      ["pi/rename", { name: "Refactor the parser" }],
+      ["pi/fork", { entryId: "e2" }],
+      ["pi/exportHtml", {}],
+      ["pi/openSessionFile", {}],
+    ]);
+  });
+
   it("asks again when the host's first connect answer is lost", async () => {
     w = await openWebview(browser, snapshotWith([{ kind: "user", id: "u1", text: "still here" }]));
     await w.page.addInitScript(() => ((window as unknown as { __dropConnects: number }).__dropConnects = 1));

@@ -4,6 +4,7 @@ import type { ModelChoice, PastSessionSummary } from "../../src/protocol/message
 import type { SessionInfo, SessionStatus } from "../../src/protocol/transcript";
 import { usageText } from "../../src/protocol/usageText";
 import type { ChatTransport } from "../transport";
+import { SessionMenu } from "./SessionMenu";
 
 
 export function Header({ info, status, transport }: { info: SessionInfo | undefined; status: SessionStatus; transport: ChatTransport }) {
@@ -68,6 +69,7 @@ export function Header({ info, status, transport }: { info: SessionInfo | undefi
         </div>
       ) : null}
       {error ? <div class="error-text" role="alert">{error}</div> : null}
+      {sessions ? <SessionMenu transport={transport} title={info?.title ?? ""} onDone={(r) => { report(r); if (r.accepted) setSessions(undefined); }} /> : null}
       {sessions ? (
         <ul class="sessions" aria-label="Past sessions of this folder" data-testid="session-list">
           {sessions.length === 0 ? <li class="meta">No past sessions in this folder.</li> : null}
