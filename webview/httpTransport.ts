@@ -219,8 +219,11 @@ export function createHttpTransport(client: HttpClient, sessionId: string, onCon
     setModel: (provider, modelId) => action(() => post("/model", { provider, modelId })),
     setThinking: (level) => action(() => post("/thinking", { level })),
     // Past session files are not served over HTTP yet: an empty list, and resuming says so.
-    listSessions: (): Promise<PastSessionSummary[]> => Promise.resolve([]),
-    resumeSession: () => Promise.resolve({ accepted: false, error: "Resuming a past session is not available in the browser yet; use VS Code." }),
+    listSessions: async (): Promise<PastSessionSummary[]> => {
+      const reply = await client.request<{ past?: PastSessionSummary[] }>("GET", "/sessions");
+      return Array.isArray(reply?.past) ? reply.past : [];
+    },
+    resumeSession: (file) => action(() => post("/resume", { file })),
     onPatches: (listener) => void patchListeners.add(listener),
     onSnapshot: (listener) => void snapshotListeners.add(listener),
     loadDraft: () => tabGet(`pi.draft.${sessionId}`) ?? "",

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import * as path from "node:path";
 import type { ChatSession } from "../host/chatSession";
 import type { SessionHost } from "../host/sessionHost";
+import { agentDirFrom, listPastSessions } from "../host/sessionFiles";
 import { FileSearch } from "../host/workspaceFiles";
 import { base64Length, MAX_IMAGE_BYTES, MAX_IMAGES } from "../protocol/images";
 import { MAX_FILE_QUERY, MAX_PROMPT_CHARS, parseDialogAnswer, parsePromptImages, ProtocolError } from "../protocol/validate";
@@ -229,7 +230,14 @@ export function buildRoutes(deps: RouteDeps): Route[] {
       });
     }),
 
-    api("GET", "/sessions", {}, ({ res }) => sendJson(res, 200, { sessions: host.sessions().map(sessionSummary) })),
+    // Live sessions, and the workspace's past sessions (pi's JSONL files, newest first).
+    api("GET", "/sessions", {}, ({ res }) => {
+      const live = host.sessions();
+      const past = (live.find((s) => s.cwd === deps.workspace)?.pastSessions() ?? listPastSessions(agentDirFrom({ ...process.env, ...deps.sessionEnv }), deps.workspace)).map(
+        ({ file, title, modified }) => ({ file, title, modified }),
+      );
+      sendJson(res, 200, { sessions: live.map(sessionSummary), past });
+    }),
 
     api("POST", "/sessions", {}, ({ res, body }) => {
       notShuttingDown();
@@ -252,6 +260,15 @@ export function buildRoutes(deps: RouteDeps): Route[] {
       hub.detach(s.id);
       await host.dispose(s.id);
       deps.log("info", "session deleted", { sessionId: s.id });
+      sendEmpty(ctx.res, 204);
+    }),
+
+    // Switches a live chat to one of its folder's past sessions (only a file from that list).
+    api("POST", "/sessions/:id/resume", {}, async (ctx) => {
+      const s = session(ctx);
+      const file = stringField(objectBody(ctx.body), "file", 4096);
+      if (!s.pastSessions().some((p) => p.file === file)) throw new HttpError(400, "not_a_session", "That file is not a past session of this workspace.");
+      await s.switchTo(file);
       sendEmpty(ctx.res, 204);
     }),
 

@@ -126,6 +126,17 @@ describe("server: REST API", function () {
     assert.equal(abort.status, 200);
     await waitFor("ready after abort", () => f.fx.host.get(id)?.status === "ready", 15_000);
 
+    // The past sessions of the workspace are listed; a live chat switches to one, only from that list.
+    await request(f.port, "/api/v1/sessions", { method: "POST" });
+    const other = (await request(f.port, "/api/v1/sessions")).json as { sessions: Array<{ id: string }>; past: Array<{ file: string; title: string }> };
+    const pastFile = other.past.find((p) => p.title.includes("hello api"))?.file;
+    assert.ok(pastFile, `the first chat is a past session now: ${JSON.stringify(other.past.map((p) => p.title))}`);
+    const second = other.sessions.find((s) => s.id !== id)?.id as string;
+    await waitFor("the second chat", () => f.fx.host.get(second)?.status === "ready", 30_000);
+    assert.equal((await request(f.port, `/api/v1/sessions/${second}/resume`, { method: "POST", body: { file: "/etc/passwd" } })).status, 400);
+    assert.equal((await request(f.port, `/api/v1/sessions/${second}/resume`, { method: "POST", body: { file: pastFile } })).status, 204);
+    assert.ok(f.fx.host.get(second)?.snapshot().items.some((i) => i.kind === "user" && i.text === "hello api"), "the resumed transcript is shown");
+
     const del = await request(f.port, `/api/v1/sessions/${id}`, { method: "DELETE" });
     assert.equal(del.status, 204);
     assert.equal(f.fx.host.get(id), undefined);
