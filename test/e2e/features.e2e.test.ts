@@ -133,4 +133,22 @@ describe("Pi chat features in a real VS Code", function () {
     assert.equal(await chat.locator('[data-testid="user-message"]', { hasText: "a message in the second session" }).count(), 0);
     await idle();
   });
+
+  it("an editor-tab chat comes back after a window reload, transcript included", async () => {
+    await runCommand(page, "Pi: Open Chat in Editor");
+    const tab = await findWebviewFrame(page, "Pi Chat");
+    await tab.locator('[data-testid="status"]', { hasText: "ready" }).waitFor({ timeout: 60_000 });
+    const input = tab.locator('textarea[data-testid="prompt-input"]');
+    await input.fill("remember me in the tab");
+    await input.press("Enter");
+    await tab.locator('[data-testid="assistant-message"]', { hasText: "You said: remember me in the tab" }).waitFor({ timeout: 60_000 });
+    await tab.locator('[data-testid="status"]', { hasText: "ready" }).waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(500);
+    await runCommand(page, "Developer: Reload Window");
+    await page.waitForTimeout(2_000);
+    await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
+    const restored = await findWebviewFrame(page, "Pi Chat");
+    await restored.locator('[data-testid="user-message"]', { hasText: "remember me in the tab" }).waitFor({ timeout: 60_000 });
+    await restored.locator('[data-testid="status"]', { hasText: "ready" }).waitFor({ timeout: 60_000 });
+  });
 });
