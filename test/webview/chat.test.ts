@@ -137,6 +137,19 @@ describe("chat webview in Chromium", function () {
     ]);
   });
 
+  it("shows queued messages; Edit takes them back into the input, Clear drops them", async () => {
+    const snap = snapshotWith([], "working");
+    snap.info.queue = { steering: ["steer this"], followUp: ["then that"] };
+    w = await openWebview(browser, snap);
+    await w.page.locator('[data-testid="queue"]', { hasText: "steer this · then that" }).waitFor();
+    const input = w.page.locator('textarea[data-testid="prompt-input"]');
+    await input.fill("and more");
+    await w.page.locator('[data-testid="edit-queue"]').click();
+    assert.equal(await input.inputValue(), "steer this\n\nthen that\n\nand more");
+    await w.page.locator('[data-testid="clear-queue"]').click();
+    assert.equal((await w.sent()).filter((m) => m.method === "pi/clearQueue").length, 2);
+  });
+
   it("asks again when the host's first connect answer is lost", async () => {
     w = await openWebview(browser, snapshotWith([{ kind: "user", id: "u1", text: "still here" }]));
     await w.page.addInitScript(() => ((window as unknown as { __dropConnects: number }).__dropConnects = 1));

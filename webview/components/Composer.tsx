@@ -157,7 +157,20 @@ export function Composer({ status, info, transport }: { status: SessionStatus; i
       {queued.length ? (
         <div class="queue" data-testid="queue" aria-label="Queued messages">
           <span class="meta">Queued: {queued.join(" · ")}</span>
-          <button type="button" class="link" onClick={() => transport.clearQueue()}>Clear</button>
+          <button
+            type="button"
+            class="link"
+            data-testid="edit-queue"
+            title="Take the queued messages back into the input to edit them"
+            onClick={() => {
+              transport.clearQueue();
+              update([...queued, text].filter((t) => t.trim()).join("\n\n"));
+              input.current?.focus();
+            }}
+          >
+            Edit
+          </button>
+          <button type="button" class="link" data-testid="clear-queue" onClick={() => transport.clearQueue()}>Clear</button>
         </div>
       ) : null}
       {error ? <div class="error-text" role="alert">{error}</div> : null}
