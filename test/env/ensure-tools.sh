@@ -42,6 +42,9 @@ if [ ! -f "$CODE_SERVER_DIR/.installed" ]; then
     cd "$CODE_SERVER_DIR"
     echo '{"name":"code-server-host","private":true}' > package.json
     # Its native modules must build against Node 24's headers (the machine's npmrc points at Node 20's).
+    # Under `npm test` the outer npm's user agent (node/v20) is inherited as config, and
+    # code-server's postinstall reads its Node version from it: let this npm state its own.
+    unset npm_config_user_agent npm_node_execpath npm_execpath NODE
     PATH="$NODE24_DIR/bin:$PATH" npm_config_nodedir="$NODE24_DIR" \
       npm install --omit=dev --no-audit --no-fund --no-package-lock "code-server@$CODE_SERVER_VERSION" >install.log 2>&1 \
       || { tail -40 install.log >&2; exit 1; }
