@@ -9,7 +9,8 @@ import { snapshotFromState } from "../protocol/transcript";
 import { snapshotKey } from "../piGuard/snapshotFormat";
 import type { NodeRuntime } from "./nodeRuntime";
 import { PatchBatcher } from "./patchBatcher";
-import { DialogCards } from "./dialogCards";
+import { DialogCards, responseToAnswer } from "./dialogCards";
+import { ExtensionView } from "./extensionView";
 import { agentDirFrom, listPastSessions, type PastSession } from "./sessionFiles";
 import { describeExit, PiProcess, type Logger, type PiExit } from "./piProcess";
 import { TranscriptBuilder } from "./transcriptBuilder";
@@ -60,8 +61,7 @@ export class ChatSession {
   private usage: SessionUsage | undefined;
   private queue: SessionInfo["queue"];
   private title: string;
-  /** pi extension widgets (setWidget), by key. At most a few short lines each. */
-  private readonly widgets = new Map<string, string[]>();
+  private readonly extensionView = new ExtensionView();
   private starting: Promise<void> | undefined;
   /** pi's slash commands, asked once per process and session (see commands()). */
   private commandList: Promise<SlashCommand[]> | undefined;
@@ -103,7 +103,7 @@ export class ChatSession {
       thinkingLevel: this.thinkingLevel,
       usage: this.usage,
       queue: this.queue,
-      widgets: this.widgets.size ? Object.fromEntries(this.widgets) : undefined,
+      widgets: this.extensionView.widgets,
     };
   }
 
@@ -456,15 +456,8 @@ export class ChatSession {
   /** A dialog from pi becomes a card in the chat; any view (or the UI handler) may answer it. */
   private async handleUiRequest(request: RpcExtensionUIRequest): Promise<void> {
     // A pi extension's title and widgets belong to the chat: every view shows them.
-    if (request.method === "setTitle") {
-      this.title = request.title.slice(0, 200) || this.title;
-      this.builder.apply({ op: "info", info: this.info });
-      return;
-    }
-    if (request.method === "setWidget") {
-      const lines = request.widgetLines?.slice(0, 20).map((l) => l.slice(0, 500));
-      if (lines?.length) this.widgets.set(request.widgetKey.slice(0, 100), lines);
-      else this.widgets.delete(request.widgetKey);
+    if (this.extensionView.apply(request)) {
+      if (request.method === "setTitle" && this.extensionView.title) this.title = this.extensionView.title;
       this.builder.apply({ op: "info", info: this.info });
       return;
     }
@@ -490,10 +483,4 @@ export class ChatSession {
 /** pi's ImageContent list; undefined (no field on the wire) when there are none. */
 function piImages(images: PromptImage[] | undefined): Array<{ type: "image"; data: string; mimeType: string }> | undefined {
   return images?.length ? images.map(({ data, mimeType }) => ({ type: "image", data, mimeType })) : undefined;
-}
-
-function responseToAnswer(response: RpcExtensionUIResponse): DialogAnswerParams {
-  if ("cancelled" in response) return { id: response.id, cancelled: true };
-  if ("confirmed" in response) return { id: response.id, confirmed: response.confirmed };
-  return { id: response.id, value: response.value };
 }

@@ -76,3 +76,10 @@ export class DialogCards {
     if (item) this.builder.apply({ op: "replace", item: { ...item, state, answer } });
   }
 }
+
+/** A UI handler's answer (e.g. a native VS Code dialog) in the shape a card is answered with. */
+export function responseToAnswer(response: RpcExtensionUIResponse): DialogAnswerParams {
+  if ("cancelled" in response) return { id: response.id, cancelled: true };
+  if ("confirmed" in response) return { id: response.id, confirmed: response.confirmed };
+  return { id: response.id, value: response.value };
+}
