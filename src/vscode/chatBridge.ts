@@ -37,8 +37,11 @@ export class ChatBridge {
     readonly participant: WebviewIdMessageParticipant,
     readonly source: SessionSource,
     private readonly idleHint: () => string,
-    /** Told whenever this view starts showing another session (to remember it for a reload). */
-    private readonly shown?: (session: ChatSession) => void,
+    /**
+     * Told whenever this view starts showing another session (to remember it for a reload);
+     * what it returns is undone when the view shows another one or closes.
+     */
+    private readonly shown?: (session: ChatSession) => (() => void) | void,
   ) {}
 
   get current(): ChatSession | undefined {
@@ -51,7 +54,8 @@ export class ChatBridge {
     this.unsubscribe = [];
     this.session = session;
     if (session) {
-      this.shown?.(session);
+      const undo = this.shown?.(session);
+      if (undo) this.unsubscribe.push(undo);
       this.unsubscribe.push(
         session.onBatch((batch) => this.messenger.sendNotification(PatchesNotification, this.participant, batch)),
         session.onSnapshot((snapshot) => this.messenger.sendNotification(SnapshotNotification, this.participant, snapshot)),

@@ -18,7 +18,7 @@ export class ChatPanels {
     private readonly source: SessionSource,
     private readonly disposeSession: (session: ChatSession) => Promise<void>,
     private readonly idleHint: () => string,
-    private readonly shown?: (session: ChatSession) => void,
+    private readonly shown?: (session: ChatSession) => (() => void) | void,
   ) {}
 
   get sessions(): ChatSession[] {

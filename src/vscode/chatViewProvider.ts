@@ -23,7 +23,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     private readonly idleHint: () => string,
     /** The session to show when the view opens with none (the one from before a reload). */
     private restore?: () => Promise<ChatSession | undefined>,
-    private readonly shown?: (session: ChatSession) => void,
+    private readonly shown?: (session: ChatSession) => (() => void) | void,
   ) {}
 
   get current(): ChatSession | undefined {

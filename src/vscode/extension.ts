@@ -115,7 +115,8 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
       if (file) restore.remember(key(session), { cwd: session.cwd, file, demo: demoSessions.has(session) });
     };
     save();
-    session.onStatus(save);
+    // Only while this view shows it: a replaced session stopping must not rewrite the record.
+    return session.onStatus(save);
   };
   const restoreFrom = async (key: string): Promise<ChatSession | undefined> => {
     const record = vscode.workspace.isTrusted ? restore.get(key, openFolders()) : undefined;
