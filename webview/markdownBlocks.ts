@@ -10,6 +10,8 @@ export function splitMarkdownBlocks(text: string): string[] {
   const lines = text.split("\n");
   const blocks: string[] = [];
   let current: string[] = [];
+  // Tracked, not searched: a rescan of the block per blank line would be quadratic.
+  let hasContent = false;
   let fence: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
@@ -19,10 +21,13 @@ export function splitMarkdownBlocks(text: string): string[] {
       else if (marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = undefined;
     }
     current.push(line);
+    const blank = line.trim() === "";
+    hasContent ||= !blank;
     const next = lines[i + 1];
-    if (!fence && line.trim() === "" && next !== undefined && next !== "" && !/^\s/.test(next) && current.some((l) => l.trim() !== "")) {
+    if (!fence && blank && hasContent && next !== undefined && next !== "" && !/^\s/.test(next)) {
       blocks.push(current.join("\n"));
       current = [];
+      hasContent = false;
     }
   }
   if (current.length) blocks.push(current.join("\n"));
