@@ -15,7 +15,7 @@ export interface FloodResult {
 export async function runFlood(deltas: number): Promise<FloodResult> {
   const fx = await startPiFixture();
   try {
-    const session = fx.host.createSession({ cwd: fx.workspace });
+    const session = fx.host.createChat({ cwd: fx.workspace });
     await waitForStatus(session, "ready", 30_000);
     // Watch pi's stdout events directly (same process, same clock).
     const proc = (session as unknown as { process: { rpc: { onEvent(l: (e: { type: string; assistantMessageEvent?: { type: string } }) => void): void } } }).process;

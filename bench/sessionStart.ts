@@ -1,7 +1,7 @@
 // Time from creating a session to pi being ready, median of several, and the baseline of
 // spawning pi with no extension code around it (same machine, same run).
 import { spawn } from "node:child_process";
-import { defaultPiCliPath } from "../src/host/sessionHost";
+import { defaultPiCliPath } from "../src/host/chatHost";
 import { startPiFixture, waitForStatus } from "../test/support/piFixture";
 import { offlinePiEnv } from "../src/demo/demoAgentDir";
 
@@ -32,7 +32,7 @@ export async function runSessionStart(runs = 5): Promise<{ hostMs: number; rawMs
     const raw: number[] = [];
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
-      const s = fx.host.createSession({ cwd: fx.workspace });
+      const s = fx.host.createChat({ cwd: fx.workspace });
       await waitForStatus(s, "ready", 30_000);
       host.push(performance.now() - t0);
       await fx.host.dispose(s.id);

@@ -21,7 +21,7 @@ interface ClientReport {
 }
 
 /** Child mode: open N streams, wait for the flood's end on each, print arrivals as JSON. */
-async function clientMain(port: number, sessionId: string, n: number): Promise<void> {
+async function clientMain(port: number, chatId: string, n: number): Promise<void> {
   const arrivals: Array<Array<[number, number]>> = [];
   let bytes = 0;
   let readyCount = 0;
@@ -31,7 +31,7 @@ async function clientMain(port: number, sessionId: string, n: number): Promise<v
     arrivals.push(mine);
     done.push(
       new Promise<void>((resolve, reject) => {
-        const req = http.request({ host: "127.0.0.1", port, path: `/api/v1/sessions/${sessionId}/events`, agent: false }, (res) => {
+        const req = http.request({ host: "127.0.0.1", port, path: `/api/v1/sessions/${chatId}/events`, agent: false }, (res) => {
           res.setEncoding("utf8");
           let buf = "";
           let sawSnapshot = false;
@@ -86,7 +86,7 @@ export async function runSseBench(clients = 50, deltas = 20_000): Promise<void> 
   const server = createPiServer({ host: fx.host, workspace: fx.workspace, config, log: pino({ level: "silent" }) });
   await server.listen();
   try {
-    const session = fx.host.createSession({ cwd: fx.workspace });
+    const session = fx.host.createChat({ cwd: fx.workspace });
     await waitReady(() => session.status);
     const emitted = new Map<number, number>();
     let batches = 0;

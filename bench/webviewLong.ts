@@ -1,7 +1,7 @@
 // Long sessions in the chat webview, measured end to end in real Chromium:
 //  (a) a 10,000-message pi session file → real pi (--session) → get_messages → TranscriptBuilder
 //      → snapshot; time from the snapshot reaching the page to its last item painted;
-//  (b) bytes per streamed delta the host posts (real ChatSession + PatchBatcher), with 10 and
+//  (b) bytes per streamed delta the host posts (real Chat + PatchBatcher), with 10 and
 //      with 10,000 prior messages;
 //  (c) 50,000 deltas recorded from the real host, replayed into the page on their recorded
 //      schedule: longest main-thread task, longest gap between frames, and how long the page
@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Browser } from "playwright-core";
-import type { ChatSession } from "../src/host/chatSession";
+import type { Chat } from "../src/host/chat";
 import type { ChatSnapshot, PatchBatch } from "../src/protocol/transcript";
 import { startPiFixture, waitFor, waitForStatus, type PiFixture } from "../test/support/piFixture";
 import { launchBrowser, openWebview, type WebviewHarness } from "../test/webview/harness";
@@ -67,12 +67,12 @@ function sessionJsonl(cwd: string, messages: number): string {
   return lines.map((l) => JSON.stringify(l)).join("\n") + "\n";
 }
 
-async function resume(fx: PiFixture, messages: number): Promise<ChatSession> {
+async function resume(fx: PiFixture, messages: number): Promise<Chat> {
   const dir = path.join(fx.agentDir, "sessions", "bench");
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${messages}-${randomUUID()}.jsonl`);
   fs.writeFileSync(file, sessionJsonl(fx.workspace, messages));
-  const session = fx.host.createSession({ cwd: fx.workspace, sessionFile: file });
+  const session = fx.host.createChat({ cwd: fx.workspace, sessionFile: file });
   await waitForStatus(session, "ready", 120_000);
   return session;
 }
@@ -84,7 +84,7 @@ interface Recorded {
   batches: Array<{ at: number; batch: PatchBatch }>;
 }
 
-async function record(session: ChatSession, prompt: string): Promise<Recorded> {
+async function record(session: Chat, prompt: string): Promise<Recorded> {
   const batches: Recorded["batches"] = [];
   let first = 0;
   let sawWorking = false;

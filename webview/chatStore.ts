@@ -61,7 +61,7 @@ export class ChatStore {
 
   applyBatch(batch: PatchBatch): void {
     // A batch for another session (the view switched) or already in our snapshot.
-    if (this.state.info && batch.sessionId !== this.state.info.sessionId) return;
+    if (this.state.info && batch.chatId !== this.state.info.chatId) return;
     if (batch.seq <= this.state.seq) return;
     for (const patch of batch.patches) {
       if (!applyPatch(this.state, patch)) {

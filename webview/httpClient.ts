@@ -139,12 +139,12 @@ export class HttpClient {
    * (the server accepts it there for this route only). `lastEventId` resumes a stream this page
    * re-created itself; EventSource's own reconnects send the Last-Event-ID header instead.
    */
-  eventsUrl(sessionId: string, lastEventId?: string): string {
+  eventsUrl(chatId: string, lastEventId?: string): string {
     const query = new URLSearchParams();
     const token = this.token;
     if (token) query.set("access_token", token);
     if (lastEventId) query.set("lastEventId", lastEventId);
     const q = query.toString();
-    return `${this.apiBase}/sessions/${encodeURIComponent(sessionId)}/events${q ? `?${q}` : ""}`;
+    return `${this.apiBase}/sessions/${encodeURIComponent(chatId)}/events${q ? `?${q}` : ""}`;
   }
 }

@@ -2,7 +2,7 @@
 // over Server-Sent Events. A `snapshot` event replaces the view's state and `patches` events
 // apply in order; a dropped stream resumes from the last event id (EventSource does it itself,
 // and when the server refused the reconnect we find out why and resume by hand).
-import type { ActionResult, DialogAnswerParams, ModelChoice, PastSessionSummary, PromptImage, SlashCommand } from "../src/protocol/messages";
+import type { ActionResult, DialogAnswerParams, ModelChoice, PiSessionSummary, PromptImage, SlashCommand } from "../src/protocol/messages";
 import type { ChatSnapshot, PatchBatch } from "../src/protocol/transcript";
 import { ApiError, errorText, type HttpClient } from "./httpClient";
 import { tabGet, tabSet } from "./tabStorage";
@@ -17,7 +17,7 @@ export type ConnectionState =
   | { kind: "closed"; reason: string };
 
 export interface HttpTransport extends ChatTransport {
-  readonly sessionId: string;
+  readonly chatId: string;
   /** Resumes the stream after the page signed in again. */
   reconnect(): void;
   /** Stops streaming for good. */
@@ -54,7 +54,7 @@ export async function chooseSession(client: HttpClient): Promise<{ id: string; n
   if (!id) {
     const { sessions } = await client.request<{ sessions: SessionRow[] }>("GET", "/sessions");
     const latest = sessions.reduce<SessionRow | undefined>((best, s) => (!best || (s.lastActivity ?? 0) > (best.lastActivity ?? 0) ? s : best), undefined);
-    id = latest?.id ?? (await client.request<{ sessionId: string }>("POST", "/sessions")).sessionId;
+    id = latest?.id ?? (await client.request<{ chatId: string }>("POST", "/sessions")).chatId;
   }
   if (url.searchParams.get("session") !== id) {
     url.searchParams.set("session", id);
@@ -88,8 +88,8 @@ function parseScroll(raw: string | undefined): ScrollPosition | undefined {
   }
 }
 
-export function createHttpTransport(client: HttpClient, sessionId: string, onConnection: (state: ConnectionState) => void = () => undefined): HttpTransport {
-  const base = `/sessions/${encodeURIComponent(sessionId)}`;
+export function createHttpTransport(client: HttpClient, chatId: string, onConnection: (state: ConnectionState) => void = () => undefined): HttpTransport {
+  const base = `/sessions/${encodeURIComponent(chatId)}`;
   const patchListeners = new Set<(batch: PatchBatch) => void>();
   const snapshotListeners = new Set<(snapshot: ChatSnapshot) => void>();
   /** connect() calls waiting for the next snapshot. They never reject: a later sign-in or reconnect answers them. */
@@ -116,7 +116,7 @@ export function createHttpTransport(client: HttpClient, sessionId: string, onCon
     if (stopped) return;
     clearTimeout(retryTimer);
     source?.close();
-    const es = new EventSource(client.eventsUrl(sessionId, resume ? lastEventId : undefined));
+    const es = new EventSource(client.eventsUrl(chatId, resume ? lastEventId : undefined));
     source = es;
     const current = () => es === source;
     const track = (e: MessageEvent<string>) => {
@@ -184,7 +184,7 @@ export function createHttpTransport(client: HttpClient, sessionId: string, onCon
   };
 
   return {
-    sessionId,
+    chatId,
     connect: () =>
       new Promise<ChatSnapshot>((resolve) => {
         // A fresh stream always starts with a snapshot (also the resync after a patch that did not fit).
@@ -219,16 +219,16 @@ export function createHttpTransport(client: HttpClient, sessionId: string, onCon
     setModel: (provider, modelId) => action(() => post("/model", { provider, modelId })),
     setThinking: (level) => action(() => post("/thinking", { level })),
     // Past session files are not served over HTTP yet: an empty list, and resuming says so.
-    listSessions: async (): Promise<PastSessionSummary[]> => {
-      const reply = await client.request<{ past?: PastSessionSummary[] }>("GET", "/sessions");
+    listSessions: async (): Promise<PiSessionSummary[]> => {
+      const reply = await client.request<{ past?: PiSessionSummary[] }>("GET", "/sessions");
       return Array.isArray(reply?.past) ? reply.past : [];
     },
     resumeSession: (file) => action(() => post("/resume", { file })),
     onPatches: (listener) => void patchListeners.add(listener),
     onSnapshot: (listener) => void snapshotListeners.add(listener),
-    loadDraft: () => tabGet(`pi.draft.${sessionId}`) ?? "",
-    saveDraft: (text) => tabSet(`pi.draft.${sessionId}`, text),
-    loadScroll: () => parseScroll(tabGet(`pi.scroll.${sessionId}`)),
-    saveScroll: (position) => tabSet(`pi.scroll.${sessionId}`, position ? JSON.stringify(position) : undefined),
+    loadDraft: () => tabGet(`pi.draft.${chatId}`) ?? "",
+    saveDraft: (text) => tabSet(`pi.draft.${chatId}`, text),
+    loadScroll: () => parseScroll(tabGet(`pi.scroll.${chatId}`)),
+    saveScroll: (position) => tabSet(`pi.scroll.${chatId}`, position ? JSON.stringify(position) : undefined),
   };
 }

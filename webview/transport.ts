@@ -1,6 +1,6 @@
 // What the chat app needs from its host. VS Code (vscode-messenger) implements it today;
 // a browser (HTTP + SSE) implements the same interface for the remote view.
-import type { ActionResult, DialogAnswerParams, ModelChoice, PastSessionSummary, PromptImage, SlashCommand } from "../src/protocol/messages";
+import type { ActionResult, DialogAnswerParams, ModelChoice, PiSessionSummary, PromptImage, SlashCommand } from "../src/protocol/messages";
 import type { ChatSnapshot, PatchBatch } from "../src/protocol/transcript";
 
 export interface ChatTransport {
@@ -16,7 +16,7 @@ export interface ChatTransport {
   getModels(): Promise<{ models: ModelChoice[]; thinkingLevels: string[] }>;
   setModel(provider: string, modelId: string): Promise<ActionResult>;
   setThinking(level: string): Promise<ActionResult>;
-  listSessions(): Promise<PastSessionSummary[]>;
+  listSessions(): Promise<PiSessionSummary[]>;
   resumeSession(file: string): Promise<ActionResult>;
   /** Opens a file a tool card names, in the editor. Absent: the host cannot (a browser), so no button. */
   openFile?(path: string): Promise<ActionResult>;

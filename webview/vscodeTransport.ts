@@ -45,7 +45,7 @@ export function createVscodeTransport(vscode: VsCodeApi): ChatTransport {
   const messenger = new Messenger(vscode);
   const state = (): PersistedState => (vscode.getState() as PersistedState | undefined) ?? {};
   const rememberChat = (snapshot: ChatSnapshot): ChatSnapshot => {
-    const chatId = snapshot?.info?.sessionId || undefined;
+    const chatId = snapshot?.info?.chatId || undefined;
     if (chatId !== state().chatId) vscode.setState({ ...state(), chatId });
     return snapshot;
   };

@@ -9,7 +9,7 @@ export class PatchBatcher {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly sessionId: string,
+    private readonly chatId: string,
     private readonly currentSeq: () => number,
     private readonly deliver: (batch: PatchBatch) => void,
     private readonly intervalMs = FRAME_MS,
@@ -41,7 +41,7 @@ export class PatchBatcher {
     if (!this.queue.length) return;
     const patches = this.queue;
     this.queue = [];
-    this.deliver({ sessionId: this.sessionId, seq: this.currentSeq(), patches });
+    this.deliver({ chatId: this.chatId, seq: this.currentSeq(), patches });
   }
 
   /** Drops what is queued (a snapshot is about to replace it). */

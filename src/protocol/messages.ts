@@ -60,14 +60,14 @@ export const SetThinkingRequest: RequestType<{ level: string }, ActionResult> = 
 export const SteerRequest: RequestType<PromptParams, ActionResult> = { method: "pi/steer" };
 export const ClearQueueNotification: NotificationType<Record<string, never>> = { method: "pi/clearQueue" };
 
-export interface PastSessionSummary {
+export interface PiSessionSummary {
   file: string;
   title: string;
   /** ms since epoch of the last write. */
   modified: number;
 }
 /** Webview → host: this folder's past sessions, newest first. */
-export const ListSessionsRequest: RequestType<Record<string, never>, { sessions: PastSessionSummary[] }> = { method: "pi/listSessions" };
+export const ListSessionsRequest: RequestType<Record<string, never>, { sessions: PiSessionSummary[] }> = { method: "pi/listSessions" };
 /** Webview → host: resume one of the listed sessions in this view. */
 export const ResumeSessionRequest: RequestType<{ file: string }, ActionResult> = { method: "pi/resumeSession" };
 export const ForkPointsRequest: RequestType<Record<string, never>, { points: Array<{ entryId: string; text: string }> }> = { method: "pi/forkPoints" };

@@ -2,7 +2,7 @@
 // (VS Code webviews now, browser clients over SSE later). The host owns the truth and sends
 // small patches; a view applies them with `applyPatch` — never a whole transcript per update.
 
-export type SessionStatus = "starting" | "ready" | "working" | "stopped" | "crashed" | "error";
+export type ChatStatus = "starting" | "ready" | "working" | "stopped" | "crashed" | "error";
 
 export interface UserItem {
   kind: "user";
@@ -92,7 +92,7 @@ export interface DialogItem {
 
 export type ChatItem = UserItem | AssistantItem | ToolItem | NoticeItem | DialogItem;
 
-export interface SessionUsage {
+export interface ChatUsage {
   inputTokens: number;
   outputTokens: number;
   totalTokens: number;
@@ -103,15 +103,15 @@ export interface SessionUsage {
   contextWindow?: number;
 }
 
-export interface SessionInfo {
-  sessionId: string;
+export interface ChatInfo {
+  chatId: string;
   /** Workspace folder pi runs in. */
   cwd: string;
   title: string;
   /** "provider/id". */
   model?: string;
   thinkingLevel?: string;
-  usage?: SessionUsage;
+  usage?: ChatUsage;
   /** Messages waiting while pi works (steering first, then follow-ups). */
   queue?: { steering: string[]; followUp: string[] };
   /** Lines a pi extension shows in the chat (setWidget), by widget key. */
@@ -128,20 +128,20 @@ export type ChatPatch =
   | { op: "toolOutput"; itemId: string; delta: string; reset?: boolean }
   /** Marks an item finished: an assistant message stops streaming, a tool gets its final status (and, when given, its complete details). */
   | { op: "finish"; itemId: string; toolStatus?: "done" | "error"; errorMessage?: string; details?: ToolDetails }
-  | { op: "status"; status: SessionStatus; detail?: string }
-  | { op: "info"; info: SessionInfo };
+  | { op: "status"; status: ChatStatus; detail?: string }
+  | { op: "info"; info: ChatInfo };
 
 /** A run of patches; `seq` is the sequence number of the last patch in it. */
 export interface PatchBatch {
-  sessionId: string;
+  chatId: string;
   seq: number;
   patches: ChatPatch[];
 }
 
 /** The whole state of a session, sent once when a view (re)connects. */
 export interface ChatSnapshot {
-  info: SessionInfo;
-  status: SessionStatus;
+  info: ChatInfo;
+  status: ChatStatus;
   statusDetail?: string;
   items: ChatItem[];
   /** Sequence number of the last patch folded into this snapshot. */
@@ -149,8 +149,8 @@ export interface ChatSnapshot {
 }
 
 export interface ChatState {
-  info?: SessionInfo;
-  status: SessionStatus;
+  info?: ChatInfo;
+  status: ChatStatus;
   statusDetail?: string;
   items: ChatItem[];
   /** Item id → index in `items`, so patches stay O(1) on long chats. */
@@ -175,7 +175,7 @@ export function stateFromSnapshot(snapshot: ChatSnapshot): ChatState {
   };
 }
 
-export function snapshotFromState(state: ChatState, info: SessionInfo): ChatSnapshot {
+export function snapshotFromState(state: ChatState, info: ChatInfo): ChatSnapshot {
   return { info, status: state.status, statusDetail: state.statusDetail, items: state.items.slice(), seq: state.seq };
 }
 

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import pino from "pino";
 import { offlinePiEnv, writeDemoAgentDir } from "../demo/demoAgentDir";
 import { startScriptedModel, type ScriptedModelServer } from "../demo/scriptedModel";
-import { defaultGuardPath, defaultPiCliPath, SessionHost } from "../host/sessionHost";
+import { defaultGuardPath, defaultPiCliPath, ChatHost } from "../host/chatHost";
 import { ConfigError, configFromEnv, redactedConfig, type ServerConfig } from "./config";
 import { createPiServer, type PiServer } from "./httpServer";
 
@@ -133,7 +133,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     log.info({ model: demoModel.baseUrl }, "demo model started");
   }
   const agentDir = args.agentDir ?? process.env.PI_CODING_AGENT_DIR;
-  const host = new SessionHost({
+  const host = new ChatHost({
     piCliPath: defaultPiCliPath(__dirname),
     env: () => (agentDir ? { PI_CODING_AGENT_DIR: path.resolve(agentDir) } : {}),
     log: (level, message) => log[level](message),

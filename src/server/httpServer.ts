@@ -5,7 +5,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import FindMyWay from "find-my-way";
 import type { Logger } from "pino";
-import type { SessionHost } from "../host/sessionHost";
+import type { ChatHost } from "../host/chatHost";
 import { ProtocolError } from "../protocol/validate";
 import { Authenticator, bearerFrom, loadOrCreateJwtSecret } from "./auth";
 import { unsafeBindReason, type ServerConfig } from "./config";
@@ -16,7 +16,7 @@ import { clientIp, HostPolicy, setCorsHeaders, setSecurityHeaders } from "./secu
 import { SseHub } from "./sseHub";
 
 export interface PiServerOptions {
-  host: SessionHost;
+  host: ChatHost;
   workspace: string;
   config: ServerConfig;
   log: Logger;
@@ -92,8 +92,8 @@ export function createPiServer(options: PiServerOptions): PiServer {
 
   // Sessions created or closed elsewhere (another face of the host) get or lose their streams.
   const sync = () => {
-    const live = new Set<string>(host.sessions().map((s) => s.id));
-    for (const s of host.sessions()) hub.attach(s);
+    const live = new Set<string>(host.chats().map((s) => s.id));
+    for (const s of host.chats()) hub.attach(s);
     for (const id of hub.ids()) if (!live.has(id)) hub.detach(id);
   };
   const stopSync = host.onDidChange(sync);

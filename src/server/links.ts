@@ -6,10 +6,10 @@
  * `<baseUrl>/?session=<id>#ticket=<ticket>` (no fragment without a ticket). A query already in
  * `baseUrl` (a port forwarder's, say) is kept.
  */
-export function sessionPageUrl(baseUrl: string, sessionId: string, ticket?: string): string {
+export function sessionPageUrl(baseUrl: string, chatId: string, ticket?: string): string {
   const url = new URL(baseUrl);
   if (!url.pathname.endsWith("/")) url.pathname += "/";
-  url.searchParams.set("session", sessionId);
+  url.searchParams.set("session", chatId);
   url.hash = ticket ? `ticket=${encodeURIComponent(ticket)}` : "";
   return url.toString();
 }

@@ -3,9 +3,9 @@
 import * as fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import * as path from "node:path";
-import type { ChatSession } from "../host/chatSession";
-import type { SessionHost } from "../host/sessionHost";
-import { agentDirFrom, listPastSessions } from "../host/sessionFiles";
+import type { Chat } from "../host/chat";
+import type { ChatHost } from "../host/chatHost";
+import { agentDirFrom, listPiSessions } from "../host/piSessionFiles";
 import { FileSearch } from "../host/workspaceFiles";
 import { base64Length, MAX_IMAGE_BYTES, MAX_IMAGES } from "../protocol/images";
 import { MAX_FILE_QUERY, MAX_PROMPT_CHARS, parseDialogAnswer, parsePromptImages, ProtocolError } from "../protocol/validate";
@@ -27,7 +27,7 @@ export interface RouteContext {
 }
 
 export interface RouteDeps {
-  host: SessionHost;
+  host: ChatHost;
   workspace: string;
   config: ServerConfig;
   auth: Authenticator;
@@ -96,7 +96,7 @@ export function findAssetsRoot(fromDir: string = __dirname): string | undefined 
   }
 }
 
-function sessionSummary(s: ChatSession): { id: string; title: string; cwd: string; status: string; lastActivity: number } {
+function sessionSummary(s: Chat): { id: string; title: string; cwd: string; status: string; lastActivity: number } {
   const info = s.info;
   // lastActivity (ms since epoch of the last prompt) lets a browser open the most recent chat.
   return { id: s.id, title: info.title, cwd: s.cwd, status: s.status, lastActivity: s.lastActivity };
@@ -113,7 +113,7 @@ export function buildRoutes(deps: RouteDeps): Route[] {
   const files = new FileSearch();
   const messageBodyLimit = config.bodyLimitBytes + IMAGES_BODY_ALLOWANCE;
 
-  const session = (ctx: RouteContext): ChatSession => {
+  const session = (ctx: RouteContext): Chat => {
     const id = ctx.params.id ?? "";
     const s = host.get(id);
     if (!s) throw new HttpError(404, "session_not_found", `No live session with id "${id.slice(0, 100)}".`);
@@ -125,7 +125,7 @@ export function buildRoutes(deps: RouteDeps): Route[] {
   };
 
   /** Runs a session command; pi's refusal becomes a 409 with its reason. */
-  const command = async (ctx: RouteContext, status: number, run: (s: ChatSession, body: Record<string, unknown>) => Promise<unknown>) => {
+  const command = async (ctx: RouteContext, status: number, run: (s: Chat, body: Record<string, unknown>) => Promise<unknown>) => {
     notShuttingDown();
     const s = session(ctx);
     const body = objectBody(ctx.body);
@@ -186,7 +186,7 @@ export function buildRoutes(deps: RouteDeps): Route[] {
     ),
 
     api("GET", "/health", { auth: false }, ({ res }) =>
-      sendJson(res, 200, { status: deps.isShuttingDown() ? "shutting_down" : "ok", activeSessions: host.sessions().length }),
+      sendJson(res, 200, { status: deps.isShuttingDown() ? "shutting_down" : "ok", activeSessions: host.chats().length }),
     ),
 
     api("POST", "/auth/login", { auth: false }, ({ req, res, body }) => {
@@ -232,8 +232,8 @@ export function buildRoutes(deps: RouteDeps): Route[] {
 
     // Live sessions, and the workspace's past sessions (pi's JSONL files, newest first).
     api("GET", "/sessions", {}, ({ res }) => {
-      const live = host.sessions();
-      const past = (live.find((s) => s.cwd === deps.workspace)?.pastSessions() ?? listPastSessions(agentDirFrom({ ...process.env, ...deps.sessionEnv }), deps.workspace)).map(
+      const live = host.chats();
+      const past = (live.find((s) => s.cwd === deps.workspace)?.piSessions() ?? listPiSessions(agentDirFrom({ ...process.env, ...deps.sessionEnv }), deps.workspace)).map(
         ({ file, title, modified }) => ({ file, title, modified }),
       );
       sendJson(res, 200, { sessions: live.map(sessionSummary), past });
@@ -244,12 +244,12 @@ export function buildRoutes(deps: RouteDeps): Route[] {
       const b = objectBody(body);
       const unknown = Object.keys(b);
       if (unknown.length) throw new HttpError(400, "invalid_body", `Unknown field "${unknown[0].slice(0, 50)}": sessions always start in the server's workspace.`);
-      if (host.sessions().length >= MAX_SESSIONS) throw new HttpError(429, "too_many_sessions", `At most ${MAX_SESSIONS} sessions may be open; delete one first.`);
-      const s = host.createSession({ cwd: deps.workspace, env: deps.sessionEnv });
+      if (host.chats().length >= MAX_SESSIONS) throw new HttpError(429, "too_many_sessions", `At most ${MAX_SESSIONS} sessions may be open; delete one first.`);
+      const s = host.createChat({ cwd: deps.workspace, env: deps.sessionEnv });
       created.add(s.id);
       hub.attach(s);
-      deps.log("info", "session created", { sessionId: s.id });
-      sendJson(res, 201, { sessionId: s.id });
+      deps.log("info", "session created", { chatId: s.id });
+      sendJson(res, 201, { chatId: s.id });
     }),
 
     api("DELETE", "/sessions/:id", { body: false }, async (ctx) => {
@@ -259,7 +259,7 @@ export function buildRoutes(deps: RouteDeps): Route[] {
       created.delete(s.id);
       hub.detach(s.id);
       await host.dispose(s.id);
-      deps.log("info", "session deleted", { sessionId: s.id });
+      deps.log("info", "session deleted", { chatId: s.id });
       sendEmpty(ctx.res, 204);
     }),
 
@@ -267,7 +267,7 @@ export function buildRoutes(deps: RouteDeps): Route[] {
     api("POST", "/sessions/:id/resume", {}, async (ctx) => {
       const s = session(ctx);
       const file = stringField(objectBody(ctx.body), "file", 4096);
-      if (!s.pastSessions().some((p) => p.file === file)) throw new HttpError(400, "not_a_session", "That file is not a past session of this workspace.");
+      if (!s.piSessions().some((p) => p.file === file)) throw new HttpError(400, "not_a_session", "That file is not a past session of this workspace.");
       await s.switchTo(file);
       sendEmpty(ctx.res, 204);
     }),
@@ -370,7 +370,7 @@ export function buildRoutes(deps: RouteDeps): Route[] {
       req.socket.setKeepAlive(true, 30_000);
       const lastEventId = parseLastEventId(req.headers["last-event-id"]) ?? parseLastEventId(ctx.query.get("lastEventId") ?? undefined);
       const mode = hub.subscribe(s.id, res, lastEventId);
-      deps.log("debug", "SSE client connected", { sessionId: s.id, mode, lastEventId });
+      deps.log("debug", "SSE client connected", { chatId: s.id, mode, lastEventId });
       res.on("close", () => hub.unsubscribe(s.id, res));
     }),
   ];

@@ -4,7 +4,7 @@
 // A client that cannot keep up is dropped (it reconnects); it never slows the others down.
 import type { ChatSnapshot, PatchBatch } from "../protocol/transcript";
 
-/** What a stream needs from a chat (ChatSession satisfies it). */
+/** What a stream needs from a chat (Chat satisfies it). */
 export interface StreamSource {
   readonly id: string;
   snapshot(): ChatSnapshot;
@@ -217,7 +217,7 @@ export class SseHub {
   }
 
   /** The session is gone: tell its clients and end their streams. */
-  detach(id: string, event = "closed", data: unknown = { sessionId: id }): void {
+  detach(id: string, event = "closed", data: unknown = { chatId: id }): void {
     const stream = this.streams.get(id);
     if (!stream) return;
     this.streams.delete(id);

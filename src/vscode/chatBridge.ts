@@ -2,22 +2,22 @@
 // a snapshot on (re)connect, then only patch batches.
 import type { WebviewIdMessageParticipant } from "vscode-messenger-common";
 import type { Messenger } from "vscode-messenger";
-import type { ChatSession } from "../host/chatSession";
+import type { Chat } from "../host/chat";
 import { AppendToDraftNotification, PatchesNotification, SnapshotNotification } from "../protocol/messages";
 import type { ChatSnapshot } from "../protocol/transcript";
 
-export interface SessionSource {
+export interface ChatSource {
   /** Creates a session for this view when the user types before one exists. */
-  create(): Promise<ChatSession>;
+  create(): Promise<Chat>;
   /** Called when the user asks for a fresh session in this view. */
-  createNew(): Promise<ChatSession>;
+  createNew(): Promise<Chat>;
   /** This view stopped showing `session` (replaced by a new one). */
-  release?(session: ChatSession): void;
+  release?(session: Chat): void;
 }
 
 export function idleSnapshot(hint: string): ChatSnapshot {
   return {
-    info: { sessionId: "", cwd: "", title: "Pi" },
+    info: { chatId: "", cwd: "", title: "Pi" },
     status: "stopped",
     items: [{ kind: "notice", id: "idle-hint", level: "info", text: hint }],
     seq: 0,
@@ -25,7 +25,7 @@ export function idleSnapshot(hint: string): ChatSnapshot {
 }
 
 export class ChatBridge {
-  private session: ChatSession | undefined;
+  private session: Chat | undefined;
   private unsubscribe: Array<() => void> = [];
   /** True between the page's connect and its unloading: only then does a notification arrive. */
   private live = false;
@@ -35,21 +35,21 @@ export class ChatBridge {
   constructor(
     private readonly messenger: Messenger,
     readonly participant: WebviewIdMessageParticipant,
-    readonly source: SessionSource,
+    readonly source: ChatSource,
     private readonly idleHint: () => string,
     /**
      * Told whenever this view starts showing another session (to remember it for a reload);
      * what it returns is undone when the view shows another one or closes.
      */
-    private readonly shown?: (session: ChatSession) => (() => void) | void,
+    private readonly shown?: (session: Chat) => (() => void) | void,
   ) {}
 
-  get current(): ChatSession | undefined {
+  get current(): Chat | undefined {
     return this.session;
   }
 
   /** Shows another session in this view (or none). */
-  attach(session: ChatSession | undefined): void {
+  attach(session: Chat | undefined): void {
     this.unsubscribe.forEach((u) => u());
     this.unsubscribe = [];
     this.session = session;
@@ -87,9 +87,9 @@ export class ChatBridge {
     this.live = false;
   }
 
-  async ensureSession(): Promise<ChatSession> {
+  async ensureSession(): Promise<Chat> {
     if (!this.session) this.attach(await this.source.create());
-    return this.session as ChatSession;
+    return this.session as Chat;
   }
 
   dispose(): void {

@@ -1,7 +1,7 @@
 // Editor-tab chats: each tab owns its own session; closing the tab stops its pi.
 import * as vscode from "vscode";
-import type { ChatSession } from "../host/chatSession";
-import { ChatBridge, type SessionSource } from "./chatBridge";
+import type { Chat } from "../host/chat";
+import { ChatBridge, type ChatSource } from "./chatBridge";
 import type { ChatRouter } from "./chatRouter";
 import { chatHtml, chatWebviewOptions } from "./webviewHtml";
 
@@ -15,22 +15,22 @@ export class ChatPanels {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly router: ChatRouter,
-    private readonly source: SessionSource,
-    private readonly disposeSession: (session: ChatSession) => Promise<void>,
+    private readonly source: ChatSource,
+    private readonly disposeSession: (session: Chat) => Promise<void>,
     private readonly idleHint: () => string,
-    private readonly shown?: (session: ChatSession) => (() => void) | void,
+    private readonly shown?: (session: Chat) => (() => void) | void,
   ) {}
 
-  get sessions(): ChatSession[] {
+  get chats(): Chat[] {
     return [...this.open].flatMap((b) => (b.current ? [b.current] : []));
   }
 
   /** The session of the focused chat tab, if a chat tab has focus. */
-  get activeSession(): ChatSession | undefined {
+  get activeSession(): Chat | undefined {
     return this.active?.current;
   }
 
-  openNew(session: ChatSession | undefined): void {
+  openNew(session: Chat | undefined): void {
     const panel = vscode.window.createWebviewPanel(CHAT_PANEL_TYPE, "Pi Chat", vscode.ViewColumn.Beside, {
       ...chatWebviewOptions(this.extensionUri),
       retainContextWhenHidden: false,
@@ -39,7 +39,7 @@ export class ChatPanels {
   }
 
   /** Wires a tab (new, or restored by VS Code after a reload) to `session`. */
-  adopt(panel: vscode.WebviewPanel, session: ChatSession | undefined): void {
+  adopt(panel: vscode.WebviewPanel, session: Chat | undefined): void {
     panel.webview.options = chatWebviewOptions(this.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, "media", "pi.svg");
     const participant = this.router.messenger.registerWebviewPanel(panel);

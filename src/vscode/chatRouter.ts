@@ -3,7 +3,7 @@
 // inside the extension host.
 import { Messenger } from "vscode-messenger";
 import { isWebviewIdMessageParticipant, type MessageParticipant, type RequestType } from "vscode-messenger-common";
-import type { ChatSession } from "../host/chatSession";
+import type { Chat } from "../host/chat";
 import type { Logger } from "../host/piProcess";
 import { FileSearch } from "../host/workspaceFiles";
 import {
@@ -62,8 +62,8 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
 
 /** What tool cards' buttons do in the editor (toolCardCommands.ts provides it; until then they are refused). */
 export interface ToolCardActions {
-  openFile(session: ChatSession, path: string): Promise<void>;
-  openDiff(session: ChatSession, toolCallId: string): Promise<void>;
+  openFile(session: Chat, path: string): Promise<void>;
+  openDiff(session: Chat, toolCallId: string): Promise<void>;
 }
 
 /** What code blocks' Copy and Insert do (VS Code's clipboard and active editor). */
@@ -149,7 +149,7 @@ export class ChatRouter {
     this.sessionRequest(RenameRequest, (p) => ({ name: parseStringField(p, "rename", "name", 200) }), (s, { name }) => s.rename(name));
     this.sessionRequest(ResumeSessionRequest, (p) => ({ file: parseStringField(p, "resumeSession", "file", 4096) }), async (s, { file }) => {
       // Only files from this folder's own list: a view cannot make pi open an arbitrary path.
-      if (!s.pastSessions().some((p) => p.file === file)) throw new ProtocolError("resumeSession: not a session of this folder");
+      if (!s.piSessions().some((p) => p.file === file)) throw new ProtocolError("resumeSession: not a session of this folder");
       await s.switchTo(file);
     });
     // The session is the one this view shows: a view cannot reach another chat's files or snapshots.
@@ -171,7 +171,7 @@ export class ChatRouter {
       }
     });
     this.query(GetModelsRequest, async (s) => ({ models: await s.models(), thinkingLevels: await s.thinkingLevels() }), { models: [], thinkingLevels: [] });
-    this.query(ListSessionsRequest, async (s) => ({ sessions: s.pastSessions().map(({ file, title, modified }) => ({ file, title, modified })) }), { sessions: [] });
+    this.query(ListSessionsRequest, async (s) => ({ sessions: s.piSessions().map(({ file, title, modified }) => ({ file, title, modified })) }), { sessions: [] });
     this.sessionRequest(ExportHtmlRequest, (p) => parseEmptyParams(p, "exportHtml"), async (s) => this.sessionFileActions.exported(await s.exportHtml()));
     this.sessionRequest(OpenSessionFileRequest, (p) => parseEmptyParams(p, "openSessionFile"), async (s) => {
       if (!s.piSessionFile) throw new Error("This chat has no session file yet.");
@@ -233,12 +233,12 @@ export class ChatRouter {
     });
   }
 
-  private sessionRequest<P>(type: RequestType<P, ActionResult>, parse: (raw: unknown) => P, run: (session: ChatSession, params: P) => Promise<unknown>): void {
+  private sessionRequest<P>(type: RequestType<P, ActionResult>, parse: (raw: unknown) => P, run: (session: Chat, params: P) => Promise<unknown>): void {
     this.request(type, parse, (params, bridge) => run(this.requireSession(bridge, type.method), params));
   }
 
   /** A parameterless read; answers `empty` when there is no session or it fails. */
-  private query<R>(type: RequestType<Record<string, never>, R>, run: (session: ChatSession) => Promise<R>, empty: R): void {
+  private query<R>(type: RequestType<Record<string, never>, R>, run: (session: Chat) => Promise<R>, empty: R): void {
     this.messenger.onRequest(type, async (raw: unknown, sender: MessageParticipant) => {
       try {
         parseEmptyParams(raw, type.method);
@@ -262,11 +262,11 @@ export class ChatRouter {
     });
   }
 
-  private sessionFor(sender: MessageParticipant, what: string): ChatSession {
+  private sessionFor(sender: MessageParticipant, what: string): Chat {
     return this.requireSession(this.bridgeFor(sender, what), what);
   }
 
-  private requireSession(bridge: ChatBridge, what: string): ChatSession {
+  private requireSession(bridge: ChatBridge, what: string): Chat {
     if (!bridge.current) throw new Error(`${what}: no session in this view yet.`);
     return bridge.current;
   }

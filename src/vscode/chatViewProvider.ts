@@ -2,8 +2,8 @@
 // replaces it. retainContextWhenHidden stays off on purpose: a hidden view costs no memory,
 // and on show the page reconnects and gets a snapshot (the draft lives in webview state).
 import * as vscode from "vscode";
-import type { ChatSession } from "../host/chatSession";
-import { ChatBridge, type SessionSource } from "./chatBridge";
+import type { Chat } from "../host/chat";
+import { ChatBridge, type ChatSource } from "./chatBridge";
 import type { ChatRouter } from "./chatRouter";
 import { chatHtml, chatWebviewOptions } from "./webviewHtml";
 
@@ -12,28 +12,28 @@ export const CHAT_VIEW_ID = "pi.chat";
 export class ChatViewProvider implements vscode.WebviewViewProvider {
   private bridge: ChatBridge | undefined;
   /** The session the sidebar shows, kept across view disposal (e.g. moving the view). */
-  private session: ChatSession | undefined;
+  private session: Chat | undefined;
   /** Draft text added before the view was ever resolved (the sidebar was closed). */
   private pendingDraft: string[] = [];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly router: ChatRouter,
-    private readonly source: SessionSource,
+    private readonly source: ChatSource,
     private readonly idleHint: () => string,
     /** The session to show when the view opens with none (the one from before a reload). */
-    private restore?: () => Promise<ChatSession | undefined>,
-    private readonly shown?: (session: ChatSession) => (() => void) | void,
+    private restore?: () => Promise<Chat | undefined>,
+    private readonly shown?: (session: Chat) => (() => void) | void,
   ) {}
 
-  get current(): ChatSession | undefined {
+  get current(): Chat | undefined {
     return this.session;
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     view.webview.options = chatWebviewOptions(this.extensionUri);
     const participant = this.router.messenger.registerWebviewView(view);
-    const source: SessionSource = {
+    const source: ChatSource = {
       create: async () => this.track(await this.source.create()),
       createNew: async () => this.track(await this.source.createNew()),
       release: (session) => this.source.release?.(session),
@@ -64,7 +64,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
   }
 
   /** Shows `session` in the sidebar (the previous sidebar session is returned for disposal). */
-  show(session: ChatSession): ChatSession | undefined {
+  show(session: Chat): Chat | undefined {
     const previous = this.session;
     this.session = session;
     this.bridge?.attach(session);
@@ -82,7 +82,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     this.bridge?.attach(this.session);
   }
 
-  private track(session: ChatSession): ChatSession {
+  private track(session: Chat): Chat {
     this.session = session;
     return session;
   }

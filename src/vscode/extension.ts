@@ -1,8 +1,8 @@
 // Entry point: wires the session host (no vscode inside) to VS Code's UI.
 import * as vscode from "vscode";
-import type { ChatSession } from "../host/chatSession";
-import { defaultGuardPath, defaultPiCliPath, SessionHost, type GuardConfig } from "../host/sessionHost";
-import type { SessionSource } from "./chatBridge";
+import type { Chat } from "../host/chat";
+import { defaultGuardPath, defaultPiCliPath, ChatHost, type GuardConfig } from "../host/chatHost";
+import type { ChatSource } from "./chatBridge";
 import { CHAT_PANEL_TYPE, ChatPanels } from "./chatPanels";
 import { ChatRestore } from "./chatRestore";
 import { ChatRouter } from "./chatRouter";
@@ -21,7 +21,7 @@ import { noFolderMessage, pickWorkspaceFolder } from "./workspaceFolders";
 
 /** What activate() returns: used by the extension tests, and by other extensions. */
 export interface PiExtensionApi {
-  host: SessionHost;
+  host: ChatHost;
   /** The browser-facing server ("Pi: Start Remote Server"), shared with the tests. */
   remote: RemoteServer;
   /** How long activate() took, in ms (reported by the benchmarks). */
@@ -32,7 +32,7 @@ const UNTRUSTED =
   "Pi is off in this untrusted workspace: the agent runs commands and edits files. " +
   "To use it, trust the folder (Command Palette → “Workspaces: Manage Workspace Trust”).";
 
-let host: SessionHost | undefined;
+let host: ChatHost | undefined;
 let demo: DemoModel | undefined;
 let remote: RemoteServer | undefined;
 
@@ -46,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
   context.subscriptions.push(channel);
   const apiKeys = new ApiKeys(context);
   const keysLoaded = apiKeys.load().catch((err: unknown) => log("warn", `could not read stored API keys: ${String(err)}`));
-  const sessionHost = new SessionHost({
+  const sessionHost = new ChatHost({
     piCliPath: defaultPiCliPath(context.extensionUri.fsPath),
     configuredNodePath: () => settings().get<string>("nodePath"),
     env: () => {
@@ -84,19 +84,19 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
       ? "Type a message to start pi in this workspace, or run “Pi: New Session”. No API key? Try “Pi: Try Demo Session”."
       : noFolderMessage();
 
-  const createIn = async (env?: NodeJS.ProcessEnv): Promise<ChatSession> => {
+  const createIn = async (env?: NodeJS.ProcessEnv): Promise<Chat> => {
     if (!vscode.workspace.isTrusted) throw new Error(UNTRUSTED);
     await keysLoaded;
     const folder = await pickWorkspaceFolder();
     if (!folder) throw new Error(noFolderMessage());
-    return sessionHost.createSession({ cwd: folder.uri.fsPath, env });
+    return sessionHost.createChat({ cwd: folder.uri.fsPath, env });
   };
-  const source: SessionSource = {
+  const source: ChatSource = {
     create: () => createIn(),
     createNew: () => createIn(),
     // Declared below; only called later, from a view.
     release: (session) => {
-      if (view.current === session || panels.sessions.includes(session)) return;
+      if (view.current === session || panels.chats.includes(session)) return;
       log("info", `stopping the pi of replaced chat ${session.id}`);
       void sessionHost.dispose(session.id);
     },
@@ -104,11 +104,11 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
 
   // Remember what each view shows, so a window reload brings the chats back (pi --session).
   const restore = new ChatRestore(context.workspaceState);
-  const demoSessions = new WeakSet<ChatSession>();
+  const demoSessions = new WeakSet<Chat>();
   const openFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
   const usage = new UsageStatus();
   context.subscriptions.push(usage);
-  const rememberAs = (key: (s: ChatSession) => string) => (session: ChatSession) => {
+  const rememberAs = (key: (s: Chat) => string) => (session: Chat) => {
     usage.follow(session);
     const save = () => {
       const file = session.piSessionFile;
@@ -118,13 +118,13 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
     // Only while this view shows it: a replaced session stopping must not rewrite the record.
     return session.onStatus(save);
   };
-  const restoreFrom = async (key: string): Promise<ChatSession | undefined> => {
+  const restoreFrom = async (key: string): Promise<Chat | undefined> => {
     const record = vscode.workspace.isTrusted ? restore.get(key, openFolders()) : undefined;
     if (!record) return undefined;
     try {
       await keysLoaded;
       const env = record.demo ? await demoModel.env() : undefined;
-      const session = sessionHost.createSession({ cwd: record.cwd, sessionFile: record.file, env });
+      const session = sessionHost.createChat({ cwd: record.cwd, sessionFile: record.file, env });
       if (record.demo) demoSessions.add(session);
       return session;
     } catch (err) {
@@ -137,9 +137,9 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
   registerContextCommands(context, router, view);
   const panels = new ChatPanels(context.extensionUri, router, source, (s) => sessionHost.dispose(s.id), idleHint, rememberAs((s) => `panel:${s.id}`));
 
-  const showInSidebar = async (session: ChatSession) => {
+  const showInSidebar = async (session: Chat) => {
     const previous = view.show(session);
-    if (previous && !panels.sessions.includes(previous)) void sessionHost.dispose(previous.id);
+    if (previous && !panels.chats.includes(previous)) void sessionHost.dispose(previous.id);
     await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
   };
   const reportError = (err: unknown) => {

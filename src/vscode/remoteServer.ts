@@ -1,13 +1,13 @@
 // "Pi: Start/Stop Remote Server" and "Pi: Open Session in Browser": the HTTP/SSE server runs
-// inside the extension host on the same SessionHost, so a browser and the VS Code chat show
+// inside the extension host on the same ChatHost, so a browser and the VS Code chat show
 // the same live session. It always requires a credential (even on loopback: other local
 // users and processes must not drive the agent); VS Code hands the browser a one-time ticket.
 import * as path from "node:path";
 import pino from "pino";
 import * as vscode from "vscode";
-import type { ChatSession } from "../host/chatSession";
+import type { Chat } from "../host/chat";
 import type { Logger } from "../host/piProcess";
-import type { SessionHost } from "../host/sessionHost";
+import type { ChatHost } from "../host/chatHost";
 import { configFromEnv, isLoopbackHost } from "../server/config";
 import { createPiServer, type PiServer } from "../server/httpServer";
 import { sessionPageUrl } from "../server/links";
@@ -16,12 +16,12 @@ const PASSWORD_KEY = "pi.server.password";
 
 export interface RemoteServerDeps {
   context: vscode.ExtensionContext;
-  host: SessionHost;
+  host: ChatHost;
   log: Logger;
   /** The chat the user is looking at (sidebar or focused editor tab), if any. */
-  currentSession(): ChatSession | undefined;
+  currentSession(): Chat | undefined;
   /** Starts a session in the sidebar when there is none to open. */
-  newSession(): Promise<ChatSession>;
+  newSession(): Promise<Chat>;
 }
 
 /** pino writes JSON lines; the extension's log channel wants a level and a message. */
@@ -111,7 +111,7 @@ export class RemoteServer implements vscode.Disposable {
   }
 
   /** A link to `session` that logs the browser in once; through port forwarding when remote. */
-  async linkTo(session: ChatSession): Promise<vscode.Uri> {
+  async linkTo(session: Chat): Promise<vscode.Uri> {
     const server = await this.start();
     const external = await vscode.env.asExternalUri(vscode.Uri.parse(server.url));
     server.allowForwarded(external.toString(true));

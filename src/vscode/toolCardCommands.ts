@@ -4,12 +4,12 @@
 // found the session of the view that sent it.
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type { SessionHost } from "../host/sessionHost";
+import type { ChatHost } from "../host/chatHost";
 import { resolveWorkspaceFile } from "../host/workspaceFile";
 import type { ChatRouter } from "./chatRouter";
 import { DIFF_SCHEME, DiffDocuments, diffUri } from "./diffDocuments";
 
-export function registerToolCardCommands(context: vscode.ExtensionContext, router: ChatRouter, host: SessionHost): void {
+export function registerToolCardCommands(context: vscode.ExtensionContext, router: ChatRouter, host: ChatHost): void {
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(DIFF_SCHEME, new DiffDocuments(host)));
   router.toolCardActions = {
     async openFile(session, requested) {

@@ -1,7 +1,7 @@
 // A status-bar item with the usage of the chat the user last looked at: tokens, cost and
 // context-window share after each turn, like the chat header. Hidden until there is usage.
 import * as vscode from "vscode";
-import type { ChatSession } from "../host/chatSession";
+import type { Chat } from "../host/chat";
 import { usageText } from "../protocol/usageText";
 
 export class UsageStatus implements vscode.Disposable {
@@ -13,7 +13,7 @@ export class UsageStatus implements vscode.Disposable {
     this.item.command = "pi.chat.focus";
   }
 
-  follow(session: ChatSession): void {
+  follow(session: Chat): void {
     this.unsubscribe?.();
     const render = () => {
       const text = usageText(session.info.usage);

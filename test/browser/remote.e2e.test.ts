@@ -284,7 +284,7 @@ describe("browser page on a real server (password)", function () {
   });
 
   it("a ticket link signs in without the password form and leaves no #ticket behind; a used link does not", async () => {
-    const id = [...site.fx.host.sessions()][0].id;
+    const id = [...site.fx.host.chats()][0].id;
     const link = sessionPageUrl(site.base, id, site.server.issueLoginTicket());
     const { page } = await open(link);
     await page.locator('[data-testid="prompt-input"]').waitFor();
@@ -322,7 +322,7 @@ describe("browser page on a server that signs in only by ticket (as VS Code star
     const tabs: Tab[] = [];
     const { page } = await openTab(browser, `${site.base}/`, tabs);
     await page.locator('[data-testid="login-unavailable"]', { hasText: "Open Session in Browser" }).waitFor();
-    assert.equal(site.fx.host.sessions().length, 0, "nothing was created anonymously");
+    assert.equal(site.fx.host.chats().length, 0, "nothing was created anonymously");
 
     await page.goto(sessionPageUrl(site.base, "no-such-session", site.server.issueLoginTicket()));
     await page.locator('[data-testid="prompt-input"]').waitFor();

@@ -33,7 +33,7 @@ describe("composer helpers with a real pi", function () {
 
   it("lists pi's commands (a prompt template from the agent dir), asked once per session", async () => {
     write(fx.agentDir, "prompts/review.md", "---\ndescription: Review staged git changes\n---\nReview the staged changes. Focus on ${1:-correctness}.\n");
-    const s = fx.host.createSession({ cwd: fx.workspace });
+    const s = fx.host.createChat({ cwd: fx.workspace });
     await waitForStatus(s, "ready");
     const commands = await s.commands();
     const review = commands.find((c) => c.name === "review");
@@ -51,7 +51,7 @@ describe("composer helpers with a real pi", function () {
   });
 
   it("sends attached images with the prompt to the model", async () => {
-    const s = fx.host.createSession({ cwd: fx.workspace });
+    const s = fx.host.createChat({ cwd: fx.workspace });
     await waitForStatus(s, "ready");
     const first = fx.model.requests.length;
     await s.prompt("what is in this picture?", [{ type: "image", data: PNG, mimeType: "image/png" }]);

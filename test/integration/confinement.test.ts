@@ -8,7 +8,7 @@ import * as path from "node:path";
 import * as esbuild from "esbuild";
 import type { ChatRequestBody, ReplyPlan, ScriptedToolCall } from "../../src/demo/scriptedReplies";
 import { messageText } from "../../src/demo/scriptedReplies";
-import type { ChatSession } from "../../src/host/chatSession";
+import type { Chat } from "../../src/host/chat";
 import type { RpcExtensionUIRequest, RpcExtensionUIResponse } from "../../src/pi/rpcTypes";
 import type { ChatItem, ToolItem } from "../../src/protocol/transcript";
 import { assistantText, startPiFixture, waitFor, waitForStatus, type PiFixture } from "../support/piFixture";
@@ -68,7 +68,7 @@ function toolItem(items: ChatItem[], id: string): ToolItem | undefined {
 }
 
 /** Prompts the scripted model into one tool call and returns its finished card. */
-async function runTool(session: ChatSession, name: string, args: Record<string, unknown>): Promise<ToolItem> {
+async function runTool(session: Chat, name: string, args: Record<string, unknown>): Promise<ToolItem> {
   const id = `guard_${++callCounter}`;
   const key = `guard-case ${id}`;
   script.set(key, { id, name, arguments: args });
@@ -81,13 +81,13 @@ async function runTool(session: ChatSession, name: string, args: Record<string, 
   return item;
 }
 
-function allOutputs(session: ChatSession): string {
+function allOutputs(session: Chat): string {
   const items = session.snapshot().items;
   return items.map((i) => (i.kind === "tool" ? i.output : "")).join("\n") + "\n" + assistantText(items);
 }
 
 /** The user's own `!command` (pi's RPC `bash`). */
-function userBash(session: ChatSession, command: string) {
+function userBash(session: Chat, command: string) {
   return session.runUserBash(command);
 }
 
@@ -119,10 +119,10 @@ describe("workspace confinement (pi guard extension)", function () {
     ...extra,
   });
 
-  async function startGuarded(policy: string, extra: Record<string, string> = {}, guardPath = guardJs): Promise<ChatSession> {
+  async function startGuarded(policy: string, extra: Record<string, string> = {}, guardPath = guardJs): Promise<Chat> {
     // pi enables only read/bash/edit/write by default: ls, grep and find are switched on too.
     const args = ["-e", guardPath, "--tools", "read,bash,edit,write,ls,grep,find"];
-    const session = fx.host.createSession({ cwd: layout.ws, env: guardEnv(policy, extra), args });
+    const session = fx.host.createChat({ cwd: layout.ws, env: guardEnv(policy, extra), args });
     await waitForStatus(session, "ready");
     return session;
   }
@@ -148,7 +148,7 @@ describe("workspace confinement (pi guard extension)", function () {
   });
 
   describe("file tools", () => {
-    let session: ChatSession;
+    let session: Chat;
     const tally = { attempts: 0, blocked: 0, legit: 0, allowed: 0 };
 
     before(async () => {
@@ -258,7 +258,7 @@ describe("workspace confinement (pi guard extension)", function () {
   });
 
   it("control: without the guard, pi itself reads outside the workspace (so the battery is meaningful)", async () => {
-    const session = fx.host.createSession({ cwd: layout.ws, env: { HOME: layout.home } });
+    const session = fx.host.createChat({ cwd: layout.ws, env: { HOME: layout.home } });
     await waitForStatus(session, "ready");
     for (const p of ["../outside/secret.txt", "link-dir/secret.txt", "it's/secret.txt", `file://${layout.outside}/secret.txt`]) {
       const item = await runTool(session, "read", { path: p });

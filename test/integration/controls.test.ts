@@ -15,7 +15,7 @@ describe("session controls with a real pi", function () {
   });
 
   it("lists models, switches model, and validates thinking levels against the model", async () => {
-    const s = fx.host.createSession({ cwd: fx.workspace });
+    const s = fx.host.createChat({ cwd: fx.workspace });
     await waitForStatus(s, "ready");
     const models = await s.models();
     assert.deepEqual(
@@ -40,7 +40,7 @@ describe("session controls with a real pi", function () {
   });
 
   it("reports usage after a turn", async () => {
-    const s = fx.host.createSession({ cwd: fx.workspace });
+    const s = fx.host.createChat({ cwd: fx.workspace });
     await waitForStatus(s, "ready");
     await s.prompt("hello usage");
     await waitFor("usage", () => (s.info.usage?.totalTokens ?? 0) > 0 && s.info.usage);
@@ -51,7 +51,7 @@ describe("session controls with a real pi", function () {
   });
 
   it("queues messages typed while pi works, shows the queue, and clears it", async () => {
-    const s = fx.host.createSession({ cwd: fx.workspace });
+    const s = fx.host.createChat({ cwd: fx.workspace });
     await waitForStatus(s, "ready");
     await s.prompt("slow 300");
     await waitForStatus(s, "working");
@@ -68,7 +68,7 @@ describe("session controls with a real pi", function () {
   });
 
   it("shows a pi extension's confirm dialog as a card and sends the chat's answer back", async () => {
-    const s = fx.host.createSession({ cwd: fx.workspace, args: ["-e", path.join(__dirname, "..", "fixtures", "askExtension.ts")] });
+    const s = fx.host.createChat({ cwd: fx.workspace, args: ["-e", path.join(__dirname, "..", "fixtures", "askExtension.ts")] });
     await waitForStatus(s, "ready");
     await s.prompt("bash echo ask-one");
     const card = await waitFor("the dialog card", () => s.snapshot().items.find((i) => i.kind === "dialog" && i.state === "open"));
@@ -83,7 +83,7 @@ describe("session controls with a real pi", function () {
   });
 
   it("abort cancels an open dialog card and returns promptly", async () => {
-    const s = fx.host.createSession({ cwd: fx.workspace, args: ["-e", path.join(__dirname, "..", "fixtures", "askExtension.ts")] });
+    const s = fx.host.createChat({ cwd: fx.workspace, args: ["-e", path.join(__dirname, "..", "fixtures", "askExtension.ts")] });
     await waitForStatus(s, "ready");
     await s.prompt("bash echo ask-two");
     const card = await waitFor("the dialog card", () => s.snapshot().items.find((i) => i.kind === "dialog" && i.state === "open"));

@@ -15,7 +15,7 @@ describe("session lifecycle with a real pi", function () {
 
   it("reclaims an idle chat and restarts it transparently on the next message", async () => {
     fx = await startPiFixture({}, { idleMinutes: () => 1 });
-    const session = fx.host.createSession({ cwd: fx.workspace });
+    const session = fx.host.createChat({ cwd: fx.workspace });
     await waitForStatus(session, "ready");
     await session.prompt("first message");
     await waitFor("the first answer", () => assistantText(session.snapshot().items).includes("first message"));
@@ -34,12 +34,12 @@ describe("session lifecycle with a real pi", function () {
 
   it("caps concurrent pi processes: reclaims the idle one, refuses when all are busy", async () => {
     fx = await startPiFixture({}, { maxProcesses: () => 1 });
-    const a = fx.host.createSession({ cwd: fx.workspace });
+    const a = fx.host.createChat({ cwd: fx.workspace });
     await waitForStatus(a, "ready");
-    const b = fx.host.createSession({ cwd: fx.workspace });
+    const b = fx.host.createChat({ cwd: fx.workspace });
     await waitForStatus(b, "ready");
     assert.equal(a.status, "stopped", "the idle chat made room");
-    assert.equal(fx.host.sessions().filter((s) => s.isRunning).length, 1);
+    assert.equal(fx.host.chats().filter((s) => s.isRunning).length, 1);
     await b.prompt("slow 400");
     await waitForStatus(b, "working");
     await assert.rejects(a.prompt("let me in"), /limit 1/);
@@ -53,13 +53,13 @@ describe("session lifecycle with a real pi", function () {
     fx = await startPiFixture();
     const before = processesMatching(PI_CLI).length;
     for (let i = 0; i < 50; i++) {
-      const s = fx.host.createSession({ cwd: fx.workspace });
+      const s = fx.host.createChat({ cwd: fx.workspace });
       // Alternate: stop once ready, and stop while still starting.
       if (i % 2 === 0) await waitForStatus(s, "ready");
       await fx.host.dispose(s.id);
     }
     await waitFor("all pi processes to exit", () => processesMatching(PI_CLI).length === before, 10_000);
-    assert.equal(fx.host.sessions().length, 0);
+    assert.equal(fx.host.chats().length, 0);
     // A start racing its stop must not spawn pi late: look again after a pause.
     await new Promise((r) => setTimeout(r, 1500));
     assert.deepEqual(processesInCwd(fx.workspace), [], "no process runs in the workspace");

@@ -18,7 +18,7 @@ describe("session with a real pi", function () {
   });
 
   it("streams a prompt's answer as incremental patches", async () => {
-    const session = fx.host.createSession({ cwd: fx.workspace });
+    const session = fx.host.createChat({ cwd: fx.workspace });
     const batches: PatchBatch[] = [];
     session.onBatch((b) => batches.push(b));
     await waitForStatus(session, "ready");
@@ -40,7 +40,7 @@ describe("session with a real pi", function () {
   });
 
   it("runs a tool call that writes a file inside the workspace", async () => {
-    const session = fx.host.createSession({ cwd: fx.workspace });
+    const session = fx.host.createChat({ cwd: fx.workspace });
     await waitForStatus(session, "ready");
     await session.prompt("write notes/hello.txt hi from pi");
     await waitFor("the tool card to finish", () =>
@@ -51,7 +51,7 @@ describe("session with a real pi", function () {
   });
 
   it("aborts mid-stream promptly and stays usable", async () => {
-    const session = fx.host.createSession({ cwd: fx.workspace });
+    const session = fx.host.createChat({ cwd: fx.workspace });
     await waitForStatus(session, "ready");
     await session.prompt("slow 500");
     await waitFor("streaming to start", () => assistantText(session.snapshot().items).includes("w3"));
@@ -67,7 +67,7 @@ describe("session with a real pi", function () {
   });
 
   it("reports pi killed from outside as crashed, with a notice, and can restart on the same session", async () => {
-    const session = fx.host.createSession({ cwd: fx.workspace });
+    const session = fx.host.createChat({ cwd: fx.workspace });
     await waitForStatus(session, "ready");
     await session.prompt("remember me");
     await waitFor("the answer", () => assistantText(session.snapshot().items).includes("remember me"));
@@ -84,7 +84,7 @@ describe("session with a real pi", function () {
   });
 
   it("leaves no pi process and no child of it alive after stop()", async () => {
-    const session = fx.host.createSession({ cwd: fx.workspace });
+    const session = fx.host.createChat({ cwd: fx.workspace });
     await waitForStatus(session, "ready");
     // A bash tool child that would outlive pi if shutdown were careless.
     await session.prompt("bash sleep 300 && echo leaked-marker-7781");
@@ -96,7 +96,7 @@ describe("session with a real pi", function () {
   });
 
   it("shows pi's stderr when it exits at start", async () => {
-    const session = fx.host.createSession({ cwd: fx.workspace, args: ["--definitely-not-a-flag"] });
+    const session = fx.host.createChat({ cwd: fx.workspace, args: ["--definitely-not-a-flag"] });
     await waitFor("the start to fail", () => session.status === "error" || session.status === "crashed");
     const notice = session.snapshot().items.find((i) => i.kind === "notice" && i.level === "error");
     assert.ok(notice && notice.kind === "notice" && (notice.detail ?? "").length > 0, "the notice carries pi's stderr tail");

@@ -1,7 +1,7 @@
 // Past sessions with a real pi: listing pi's files, resume, new, fork, rename, export.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { listPastSessions } from "../../src/host/sessionFiles";
+import { listPiSessions } from "../../src/host/piSessionFiles";
 import { assistantText, startPiFixture, waitFor, waitForStatus, type PiFixture } from "../support/piFixture";
 
 describe("past sessions with a real pi", function () {
@@ -15,7 +15,7 @@ describe("past sessions with a real pi", function () {
   });
 
   async function chat(text: string) {
-    const s = fx.host.createSession({ cwd: fx.workspace });
+    const s = fx.host.createChat({ cwd: fx.workspace });
     await waitForStatus(s, "ready");
     await s.prompt(text);
     await waitFor("the answer", () => assistantText(s.snapshot().items).includes(text));
@@ -28,13 +28,13 @@ describe("past sessions with a real pi", function () {
     const firstFile = first.piSessionFile as string;
     await new Promise((r) => setTimeout(r, 20));
     const second = await chat("second topic");
-    const listed = listPastSessions(fx.agentDir, fx.workspace);
+    const listed = listPiSessions(fx.agentDir, fx.workspace);
     assert.deepEqual(
       listed.map((s) => s.title),
       ["second topic", "first topic"],
     );
     assert.equal(listed[1].file, firstFile);
-    assert.deepEqual(listPastSessions(fx.agentDir, "/some/other/folder"), [], "other folders' sessions are not listed");
+    assert.deepEqual(listPiSessions(fx.agentDir, "/some/other/folder"), [], "other folders' sessions are not listed");
 
     await second.switchTo(firstFile);
     assert.equal(second.piSessionFile, firstFile);
@@ -60,7 +60,7 @@ describe("past sessions with a real pi", function () {
 
     await s.rename("My renamed chat");
     assert.equal(s.info.title, "My renamed chat");
-    await waitFor("the name in the list", () => listPastSessions(fx.agentDir, fx.workspace).find((p) => p.title === "My renamed chat"));
+    await waitFor("the name in the list", () => listPiSessions(fx.agentDir, fx.workspace).find((p) => p.title === "My renamed chat"));
 
     const html = await s.exportHtml(`${fx.workspace}/export.html`);
     assert.ok(fs.readFileSync(html, "utf8").includes("alpha"));

@@ -4,19 +4,19 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ChatSession } from "../../src/host/chatSession";
+import type { Chat } from "../../src/host/chat";
 import { snapshotKey } from "../../src/piGuard/snapshotFormat";
 import type { PatchBatch, ToolItem } from "../../src/protocol/transcript";
 import { startPiFixture, waitFor, waitForStatus, type PiFixture } from "../support/piFixture";
 
 const GUARD_SOURCE = path.join(__dirname, "..", "..", "src", "piGuard", "guard.ts");
 
-function tools(session: ChatSession): ToolItem[] {
+function tools(session: Chat): ToolItem[] {
   return session.snapshot().items.filter((i): i is ToolItem => i.kind === "tool");
 }
 
 /** Sends a prompt that makes the scripted model call one tool; returns that tool's finished card. */
-async function runTool(session: ChatSession, prompt: string): Promise<ToolItem> {
+async function runTool(session: Chat, prompt: string): Promise<ToolItem> {
   const seen = new Set(tools(session).map((t) => t.id));
   await session.prompt(prompt);
   const item = await waitFor(`the tool card of "${prompt}"`, () => tools(session).find((t) => !seen.has(t.id) && t.status !== "running"));
@@ -27,11 +27,11 @@ async function runTool(session: ChatSession, prompt: string): Promise<ToolItem> 
 describe("tool cards with a real pi", function () {
   this.timeout(60_000);
   let fx: PiFixture;
-  let session: ChatSession;
+  let session: Chat;
 
   beforeEach(async () => {
     fx = await startPiFixture({}, { guard: () => ({ path: GUARD_SOURCE, bashPolicy: "never-ask", bashAllow: [], loadUserExtensions: false }) });
-    session = fx.host.createSession({ cwd: fx.workspace });
+    session = fx.host.createChat({ cwd: fx.workspace });
     await waitForStatus(session, "ready");
   });
   afterEach(async () => {

@@ -18,7 +18,7 @@ describe("server: REST API", function () {
   it("GET /health is public and counts sessions", async () => {
     const r = await request(f.port, "/api/v1/health");
     assert.equal(r.status, 200);
-    assert.deepEqual(r.json, { status: "ok", activeSessions: f.fx.host.sessions().length });
+    assert.deepEqual(r.json, { status: "ok", activeSessions: f.fx.host.chats().length });
   });
 
   it("puts the security headers on every response, errors included", async () => {
@@ -88,7 +88,7 @@ describe("server: REST API", function () {
   it("creates, lists, prompts, reads, aborts and deletes a session", async () => {
     const created = await request(f.port, "/api/v1/sessions", { method: "POST" });
     assert.equal(created.status, 201);
-    const id = (created.json as { sessionId: string }).sessionId;
+    const id = (created.json as { chatId: string }).chatId;
     const list = await request(f.port, "/api/v1/sessions");
     const row = (list.json as { sessions: Array<{ id: string; cwd: string; title: string; status: string }> }).sessions.find((s) => s.id === id);
     assert.ok(row);
@@ -105,9 +105,9 @@ describe("server: REST API", function () {
     const items = (messages.json as { items: Array<{ kind: string }>; seq: number }).items;
     assert.deepEqual(items.map((i) => i.kind), ["user", "assistant"]);
     const state = await request(f.port, `/api/v1/sessions/${id}/state`);
-    const st = state.json as { status: string; info: { sessionId: string; model: string }; seq: number };
+    const st = state.json as { status: string; info: { chatId: string; model: string }; seq: number };
     assert.equal(st.status, "ready");
-    assert.equal(st.info.sessionId, id);
+    assert.equal(st.info.chatId, id);
     assert.equal(st.info.model, "pi-demo/pi-demo");
     const stats = await request(f.port, `/api/v1/sessions/${id}/stats`);
     assert.equal(stats.status, 200);

@@ -81,7 +81,7 @@ describe("server: authentication", function () {
     assert.equal((status.json as { authenticated: boolean }).authenticated, true);
     // EventSource cannot send headers: the stream takes ?access_token=.
     const created = await request(f.port, "/api/v1/sessions", { method: "POST", headers: bearer(token) });
-    const id = (created.json as { sessionId: string }).sessionId;
+    const id = (created.json as { chatId: string }).chatId;
     const sse = new SseClient(f.port, `/api/v1/sessions/${id}/events?access_token=${encodeURIComponent(token)}`);
     await sse.open();
     assert.equal(sse.status, 200);

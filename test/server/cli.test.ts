@@ -72,7 +72,7 @@ describe("server: CLI", function () {
     const auth = { authorization: `Bearer ${secret}` };
     const created = await request(port, "/api/v1/sessions", { method: "POST", headers: auth });
     assert.equal(created.status, 201);
-    const id = (created.json as { sessionId: string }).sessionId;
+    const id = (created.json as { chatId: string }).chatId;
     let ready = false;
     for (let i = 0; i < 200 && !ready; i++) {
       const st = await request(port, `/api/v1/sessions/${id}/state`, { headers: auth });

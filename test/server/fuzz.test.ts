@@ -39,10 +39,10 @@ function raw(port: number, data: string | Buffer, waitMs = 2000): Promise<string
 describe("server: HTTP fuzz", function () {
   this.timeout(180_000);
   let f: ServerFixture;
-  let sessionId: string;
+  let chatId: string;
   before(async () => {
     f = await startServerFixture();
-    sessionId = await createReadySession(f);
+    chatId = await createReadySession(f);
   });
   after(async () => {
     await f.cleanup();
@@ -112,7 +112,7 @@ describe("server: HTTP fuzz", function () {
     let leaked = 0;
     const one = (i: number) => {
       const method = pick(methods);
-      let p = pick(paths).replace("SID", next() < 0.5 ? sessionId : "00000000-0000-0000-0000-000000000000");
+      let p = pick(paths).replace("SID", next() < 0.5 ? chatId : "00000000-0000-0000-0000-000000000000");
       if (next() < 0.1) p += `?${"q=".repeat(50)}`;
       const body = method === "GET" || method === "HEAD" ? undefined : pick(bodies);
       // Never a valid session-creating or pi-driving request: the bodies above are all invalid.
@@ -179,7 +179,7 @@ describe("server: HTTP fuzz", function () {
     for (let i = 0; i < 300; i++) {
       const len = Math.floor(next() * 600);
       const junk = Buffer.from(Array.from({ length: len }, () => Math.floor(next() * 256)));
-      const prefix = next() < 0.5 ? Buffer.from(`POST /api/v1/sessions/${sessionId}/prompt HTTP/1.1\r\n${host}`) : Buffer.alloc(0);
+      const prefix = next() < 0.5 ? Buffer.from(`POST /api/v1/sessions/${chatId}/prompt HTTP/1.1\r\n${host}`) : Buffer.alloc(0);
       const reply = await raw(f.port, Buffer.concat([prefix, junk]), 300);
       assert.doesNotMatch(reply, /^HTTP\/1\.1 5/, `junk ${i}`);
     }
@@ -194,10 +194,10 @@ describe("server: HTTP fuzz", function () {
     const health = await request(f.port, "/api/v1/health");
     assert.equal(health.status, 200);
     assert.equal((health.json as { status: string }).status, "ok");
-    assert.equal(f.fx.host.sessions().length, 1, "the fuzz created no sessions");
-    const r = await request(f.port, `/api/v1/sessions/${sessionId}/prompt`, { method: "POST", body: { message: "still alive?" } });
+    assert.equal(f.fx.host.chats().length, 1, "the fuzz created no sessions");
+    const r = await request(f.port, `/api/v1/sessions/${chatId}/prompt`, { method: "POST", body: { message: "still alive?" } });
     assert.equal(r.status, 202);
-    await waitFor("the reply", () => assistantText(f.fx.host.get(sessionId)?.snapshot().items ?? []).includes("still alive?"));
+    await waitFor("the reply", () => assistantText(f.fx.host.get(chatId)?.snapshot().items ?? []).includes("still alive?"));
     assert.ok(!Object.prototype.hasOwnProperty.call({}, "polluted"));
   });
 });

@@ -74,7 +74,7 @@ describe("server: SSE event stream", function () {
     await c.until("the snapshot", () => c.events.length >= 1);
     assert.equal(c.events[0].event, "snapshot");
     const snap = JSON.parse(c.events[0].data) as ChatSnapshot;
-    assert.equal(snap.info.sessionId, id);
+    assert.equal(snap.info.chatId, id);
     assert.equal(snap.status, "ready");
   });
 
@@ -187,7 +187,7 @@ describe("server: SSE event stream", function () {
     assert.equal(refused.status, 503);
     await cb.until("shutdown", () => cb.events.some((e) => e.event === "shutdown") && cb.ended);
     await closing;
-    assert.equal(f.fx.host.sessions().length, 0, "every pi stopped");
+    assert.equal(f.fx.host.chats().length, 0, "every pi stopped");
   });
 });
 
@@ -198,7 +198,7 @@ class FakeSource implements StreamSource {
   private batchL = new Set<(b: PatchBatch) => void>();
   private snapL = new Set<(s: ChatSnapshot) => void>();
   snapshot(): ChatSnapshot {
-    return { info: { sessionId: this.id, cwd: "/", title: "t" }, status: "ready", items: [], seq: this.seq };
+    return { info: { chatId: this.id, cwd: "/", title: "t" }, status: "ready", items: [], seq: this.seq };
   }
   onBatch(l: (b: PatchBatch) => void) {
     this.batchL.add(l);
@@ -210,7 +210,7 @@ class FakeSource implements StreamSource {
   }
   emit(): void {
     this.seq++;
-    const b: PatchBatch = { sessionId: this.id, seq: this.seq, patches: [{ op: "status", status: "working" }] };
+    const b: PatchBatch = { chatId: this.id, seq: this.seq, patches: [{ op: "status", status: "working" }] };
     this.batchL.forEach((l) => l(b));
   }
   replace(): void {

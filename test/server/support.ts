@@ -209,7 +209,7 @@ export class SseClient {
 export async function createReadySession(f: ServerFixture): Promise<string> {
   const created = await request(f.port, "/api/v1/sessions", { method: "POST" });
   if (created.status !== 201) throw new Error(`POST /sessions → ${created.status} ${created.text}`);
-  const id = (created.json as { sessionId: string }).sessionId;
+  const id = (created.json as { chatId: string }).chatId;
   await waitFor("the session to be ready", () => f.fx.host.get(id)?.status === "ready", 30_000);
   return id;
 }

@@ -58,7 +58,7 @@ describe("server: login tickets on a requireAuth loopback server", function () {
 
     const created = await request(f.port, "/api/v1/sessions", { method: "POST", headers: bearer(token) });
     assert.equal(created.status, 201);
-    const id = (created.json as { sessionId: string }).sessionId;
+    const id = (created.json as { chatId: string }).chatId;
     const sse = new SseClient(f.port, `/api/v1/sessions/${id}/events?access_token=${encodeURIComponent(token)}`);
     await sse.open();
     assert.equal(sse.status, 200);
@@ -121,7 +121,7 @@ describe("server: started by VS Code (ownsSessions: false)", function () {
       const config = configFromEnv({}, { port: 0, host: "127.0.0.1", dataDir, requireAuth: true });
       const server = createPiServer({ host: fx.host, workspace: fx.workspace, config, log: pino({ level: "silent" }), ownsSessions: false });
       await server.listen();
-      const chat = fx.host.createSession({ cwd: fx.workspace });
+      const chat = fx.host.createChat({ cwd: fx.workspace });
       await waitFor("the chat to be ready", () => chat.status === "ready", 30_000);
       const sse = new SseClient(server.port, `/api/v1/sessions/${chat.id}/events`);
       await sse.open();
@@ -131,8 +131,8 @@ describe("server: started by VS Code (ownsSessions: false)", function () {
       const del = await request(server.port, `/api/v1/sessions/${chat.id}`, { method: "DELETE", headers: auth });
       assert.equal(del.status, 403, "a browser cannot close a chat that VS Code owns");
       assert.equal(chat.status, "ready");
-      const own = (await request(server.port, "/api/v1/sessions", { method: "POST", body: {}, headers: auth })).json as { sessionId: string };
-      assert.equal((await request(server.port, `/api/v1/sessions/${own.sessionId}`, { method: "DELETE", headers: auth })).status, 204, "but it can close what it opened");
+      const own = (await request(server.port, "/api/v1/sessions", { method: "POST", body: {}, headers: auth })).json as { chatId: string };
+      assert.equal((await request(server.port, `/api/v1/sessions/${own.chatId}`, { method: "DELETE", headers: auth })).status, 204, "but it can close what it opened");
       await server.close();
       assert.equal(fx.host.get(chat.id), chat);
       assert.equal(chat.status, "ready");

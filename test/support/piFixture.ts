@@ -1,26 +1,26 @@
 // A real pi with only the model scripted: a scripted OpenAI-compatible server on 127.0.0.1,
-// a private agent dir, a temp workspace, and a SessionHost that runs pi from node_modules.
+// a private agent dir, a temp workspace, and a ChatHost that runs pi from node_modules.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { offlinePiEnv, writeDemoAgentDir } from "../../src/demo/demoAgentDir";
 import { startScriptedModel, type ScriptedModelOptions, type ScriptedModelServer } from "../../src/demo/scriptedModel";
-import type { ChatSession } from "../../src/host/chatSession";
-import { defaultPiCliPath, SessionHost, type SessionHostOptions } from "../../src/host/sessionHost";
-import type { ChatItem, SessionStatus } from "../../src/protocol/transcript";
+import type { Chat } from "../../src/host/chat";
+import { defaultPiCliPath, ChatHost, type ChatHostOptions } from "../../src/host/chatHost";
+import type { ChatItem, ChatStatus } from "../../src/protocol/transcript";
 
 export interface PiFixture {
   model: ScriptedModelServer;
   agentDir: string;
   workspace: string;
-  host: SessionHost;
+  host: ChatHost;
   logs: string[];
   cleanup(): Promise<void>;
 }
 
 export async function startPiFixture(
   options: ScriptedModelOptions = {},
-  hostOptions: Partial<Pick<SessionHostOptions, "maxProcesses" | "idleMinutes" | "guard">> = {},
+  hostOptions: Partial<Pick<ChatHostOptions, "maxProcesses" | "idleMinutes" | "guard">> = {},
 ): Promise<PiFixture> {
   const model = await startScriptedModel(options);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "pi-vscode-it-"));
@@ -29,7 +29,7 @@ export async function startPiFixture(
   fs.mkdirSync(workspace, { recursive: true });
   writeDemoAgentDir(agentDir, model.baseUrl, { withReasoningModel: true });
   const logs: string[] = [];
-  const host = new SessionHost({
+  const host = new ChatHost({
     piCliPath: defaultPiCliPath(path.join(__dirname, "..", "..")),
     env: () => offlinePiEnv(agentDir),
     log: (level, message) => logs.push(`${level}: ${message}`),
@@ -68,7 +68,7 @@ export function waitFor<T>(what: string, check: () => T | undefined | false, tim
   });
 }
 
-export function waitForStatus(session: ChatSession, status: SessionStatus, timeoutMs?: number): Promise<true> {
+export function waitForStatus(session: Chat, status: ChatStatus, timeoutMs?: number): Promise<true> {
   return waitFor(`status ${status}`, () => session.status === status, timeoutMs).catch((err: Error) => {
     throw new Error(`${err.message}; the status is ${session.status}`);
   });

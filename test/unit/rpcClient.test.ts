@@ -34,9 +34,9 @@ describe("pi RPC client", () => {
     const [ida, idb] = h.written.map((w) => w.id);
     assert.notEqual(ida, idb);
     h.emit({ type: "response", id: idb, command: "get_messages", success: true, data: { messages: [] } });
-    h.emit({ type: "response", id: ida, command: "get_state", success: true, data: { sessionId: "S" } });
+    h.emit({ type: "response", id: ida, command: "get_state", success: true, data: { chatId: "S" } });
     assert.deepEqual(await b, { messages: [] });
-    assert.deepEqual(await a, { sessionId: "S" });
+    assert.deepEqual(await a, { chatId: "S" });
   });
 
   it("rejects with pi's error text when a command fails", async () => {

@@ -99,7 +99,7 @@ describe("transcript builder", () => {
     assert.deepEqual(b.state.items.map((i) => i.kind), ["user", "assistant", "tool"]);
     const tool = b.state.items[2];
     assert.ok(tool.kind === "tool" && tool.output === "wrote" && tool.name === "write");
-    const roundTrip = stateFromSnapshot(snapshotFromState(b.state, { sessionId: "s", cwd: "/w", title: "w" }));
+    const roundTrip = stateFromSnapshot(snapshotFromState(b.state, { chatId: "s", cwd: "/w", title: "w" }));
     assert.deepEqual(roundTrip.items, b.state.items);
     assert.equal(roundTrip.index.get(tool.id), 2);
   });

@@ -22,12 +22,12 @@ describe("chat webview in Chromium", function () {
       { kind: "assistant", id: "a1", blocks: [], streaming: true },
     ], "working"));
     await w.page.locator('[data-testid="user-message"]', { hasText: "hi" }).waitFor();
-    await w.patches({ sessionId: "s1", seq: 2, patches: [{ op: "append", itemId: "a1", block: 0, blockType: "text", delta: "Hello **wor" }] });
-    await w.patches({ sessionId: "s1", seq: 3, patches: [{ op: "append", itemId: "a1", block: 0, blockType: "text", delta: "ld**" }, { op: "finish", itemId: "a1" }, { op: "status", status: "ready" }] });
+    await w.patches({ chatId: "s1", seq: 2, patches: [{ op: "append", itemId: "a1", block: 0, blockType: "text", delta: "Hello **wor" }] });
+    await w.patches({ chatId: "s1", seq: 3, patches: [{ op: "append", itemId: "a1", block: 0, blockType: "text", delta: "ld**" }, { op: "finish", itemId: "a1" }, { op: "status", status: "ready" }] });
     await w.page.locator('[data-testid="assistant-message"] strong', { hasText: "world" }).waitFor();
     assert.equal(await w.page.locator('[data-testid="status"]').textContent(), "ready");
     // An old batch (already in the snapshot) is ignored.
-    await w.patches({ sessionId: "s1", seq: 2, patches: [{ op: "append", itemId: "a1", block: 0, blockType: "text", delta: "DUPLICATE" }] });
+    await w.patches({ chatId: "s1", seq: 2, patches: [{ op: "append", itemId: "a1", block: 0, blockType: "text", delta: "DUPLICATE" }] });
     await w.page.waitForTimeout(100);
     assert.ok(!(await w.page.locator('[data-testid="assistant-message"]').textContent())?.includes("DUPLICATE"));
   });
@@ -58,7 +58,7 @@ describe("chat webview in Chromium", function () {
   it("resyncs from a fresh snapshot when a patch refers to an unknown item", async () => {
     w = await openWebview(browser, snapshotWith([]));
     await w.setSnapshot(snapshotWith([{ kind: "assistant", id: "a9", blocks: [{ type: "text", text: "recovered" }], streaming: false }], "ready", 10));
-    await w.patches({ sessionId: "s1", seq: 5, patches: [{ op: "append", itemId: "missing", block: 0, blockType: "text", delta: "x" }] });
+    await w.patches({ chatId: "s1", seq: 5, patches: [{ op: "append", itemId: "missing", block: 0, blockType: "text", delta: "x" }] });
     await w.page.locator('[data-testid="assistant-message"]', { hasText: "recovered" }).waitFor();
     assert.equal((await w.sent()).filter((m) => m.method === "pi/connect").length, 2);
   });

@@ -112,7 +112,7 @@ export async function openWebview(browser: Browser, snapshot: ChatSnapshot): Pro
 export { launchBrowser };
 
 export function snapshotWith(items: ChatSnapshot["items"], status: ChatSnapshot["status"] = "ready", seq = 1): ChatSnapshot {
-  return { info: { sessionId: "s1", cwd: "/ws", title: "ws", model: "pi-demo/pi-demo" }, status, items, seq };
+  return { info: { chatId: "s1", cwd: "/ws", title: "ws", model: "pi-demo/pi-demo" }, status, items, seq };
 }
 
 /**

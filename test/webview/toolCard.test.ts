@@ -64,11 +64,11 @@ describe("tool cards in Chromium", function () {
     w = await openWebview(browser, snapshotWith([{ kind: "tool", id: "call_b", name: "bash", args: "{}", status: "running", output: "", details: { command: "make test" } }], "working"));
     const card = w.page.locator('[data-testid="tool-card"]');
     await card.locator(".tool-command", { hasText: "$ make test" }).waitFor();
-    await w.patches({ sessionId: "s1", seq: 2, patches: [{ op: "toolOutput", itemId: "call_b", delta: "compiling…\n" }] });
+    await w.patches({ chatId: "s1", seq: 2, patches: [{ op: "toolOutput", itemId: "call_b", delta: "compiling…\n" }] });
     await card.locator(".tool-output", { hasText: "compiling…" }).waitFor();
     assert.equal(await card.locator('[data-testid="exit-code"]').count(), 0, "no exit code while it runs");
     await w.patches({
-      sessionId: "s1",
+      chatId: "s1",
       seq: 3,
       patches: [
         { op: "toolOutput", itemId: "call_b", delta: "\n\nCommand exited with code 2" },

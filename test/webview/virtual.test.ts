@@ -53,7 +53,7 @@ describe("virtualized transcript in Chromium", function () {
   // A string, not a function: tsx would wrap named inner functions in a helper the page lacks.
   const frames = (n = 2) => w.page.evaluate(`new Promise((r) => { let k = ${n}; const step = () => (k-- ? requestAnimationFrame(step) : r()); step(); })`);
   const appendLive = (seq: number, delta: string) =>
-    w.patches({ sessionId: "s1", seq, patches: [{ op: "append", itemId: "live", block: 0, blockType: "text", delta }] });
+    w.patches({ chatId: "s1", seq, patches: [{ op: "append", itemId: "live", block: 0, blockType: "text", delta }] });
 
   it("keeps under 200 items in the DOM for a 10,000-item chat, shows the latest, and reaches the first", async () => {
     w = await openWebview(browser, snapshotWith(longChat(N)));
@@ -95,7 +95,7 @@ describe("virtualized transcript in Chromium", function () {
         assert.ok((await gapToEnd()) < 2, `pinned after patch ${seq}`);
       }
     }
-    await w.patches({ sessionId: "s1", seq: 42, patches: [{ op: "add", item: { kind: "tool", id: "t-new", name: "bash", args: "{}", status: "running", output: "x\n".repeat(30) } }] });
+    await w.patches({ chatId: "s1", seq: 42, patches: [{ op: "add", item: { kind: "tool", id: "t-new", name: "bash", args: "{}", status: "running", output: "x\n".repeat(30) } }] });
     await w.page.locator('[data-id="t-new"]').waitFor();
     await frames();
     assert.ok((await gapToEnd()) < 2, "pinned after a new item");
@@ -115,7 +115,7 @@ describe("virtualized transcript in Chromium", function () {
     const scrollTop = await scroller().evaluate((el) => el.scrollTop);
 
     for (let seq = 2; seq < 22; seq++) await appendLive(seq, "more text\n\n".repeat(5));
-    await w.patches({ sessionId: "s1", seq: 22, patches: [{ op: "add", item: { kind: "user", id: "u-new", text: "new question" } }] });
+    await w.patches({ chatId: "s1", seq: 22, patches: [{ op: "add", item: { kind: "user", id: "u-new", text: "new question" } }] });
     await frames(3);
     assert.deepEqual(await w.page.evaluate(TOP_ITEM), before, "new output at the end does not move the view");
     assert.equal(await scroller().evaluate((el) => el.scrollTop), scrollTop);
@@ -127,7 +127,7 @@ describe("virtualized transcript in Chromium", function () {
       return els[Math.max(0, at - 2)].dataset.id as string;
     }, before.id);
     assert.notEqual(aboveId, before.id);
-    await w.patches({ sessionId: "s1", seq: 23, patches: [{ op: "replace", item: { kind: "user", id: aboveId, text: "grown\n".repeat(40) } }] });
+    await w.patches({ chatId: "s1", seq: 23, patches: [{ op: "replace", item: { kind: "user", id: aboveId, text: "grown\n".repeat(40) } }] });
     await w.page.locator(`[data-id="${aboveId}"]`, { hasText: "grown" }).waitFor();
     await frames(2);
     const after = await w.page.evaluate(TOP_ITEM);
@@ -178,7 +178,7 @@ describe("virtualized transcript in Chromium", function () {
     assert.equal(resynced?.id, narrow?.id, "a resync of the same chat keeps the place");
     assert.ok(Math.abs((resynced?.offset ?? 0) - (narrow?.offset ?? 0)) < 1.5);
 
-    await notify({ ...snapshotWith(longChat(300).map((it) => ({ ...it, id: `other-${it.id}` })), "ready", 1), info: { sessionId: "s2", cwd: "/ws", title: "other" } });
+    await notify({ ...snapshotWith(longChat(300).map((it) => ({ ...it, id: `other-${it.id}` })), "ready", 1), info: { chatId: "s2", cwd: "/ws", title: "other" } });
     await w.page.locator('[data-id="other-i299"]').waitFor();
     await frames(3);
     assert.ok((await gapToEnd()) < 2, "another session starts at its end");

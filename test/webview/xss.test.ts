@@ -108,9 +108,9 @@ describe("XSS payloads from the model are inert in the real webview", function (
       const id = `a${i}`;
       // Streamed in two deltas, split mid-payload: a half tag must not become a live one either.
       const cut = Math.floor(payload.length / 2);
-      await w.patches({ sessionId: "s1", seq: seq++, patches: [{ op: "add", item: { kind: "assistant", id, blocks: [], streaming: true } }] });
-      await w.patches({ sessionId: "s1", seq: seq++, patches: [{ op: "append", itemId: id, block: 0, blockType: "text", delta: `payload ${i}: ${payload.slice(0, cut)}` }] });
-      await w.patches({ sessionId: "s1", seq: seq++, patches: [{ op: "append", itemId: id, block: 0, blockType: "text", delta: payload.slice(cut) }, { op: "finish", itemId: id }] });
+      await w.patches({ chatId: "s1", seq: seq++, patches: [{ op: "add", item: { kind: "assistant", id, blocks: [], streaming: true } }] });
+      await w.patches({ chatId: "s1", seq: seq++, patches: [{ op: "append", itemId: id, block: 0, blockType: "text", delta: `payload ${i}: ${payload.slice(0, cut)}` }] });
+      await w.patches({ chatId: "s1", seq: seq++, patches: [{ op: "append", itemId: id, block: 0, blockType: "text", delta: payload.slice(cut) }, { op: "finish", itemId: id }] });
       await w.page.locator('[data-testid="assistant-message"]', { hasText: `payload ${i}:` }).last().waitFor();
       // Hover and click whatever the payload produced, as a curious user would.
       const message = w.page.locator('[data-testid="assistant-message"]', { hasText: `payload ${i}:` }).last();

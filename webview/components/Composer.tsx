@@ -4,7 +4,7 @@
 // pasted, dropped or attached. Focus stays here while pi works; the draft survives reloads.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { MAX_IMAGES } from "../../src/protocol/images";
-import type { SessionInfo, SessionStatus } from "../../src/protocol/transcript";
+import type { ChatInfo, ChatStatus } from "../../src/protocol/transcript";
 import { applyPick } from "../completion";
 import { imageFiles, readAttachments, type Attachment } from "../composerImages";
 import type { ChatTransport } from "../transport";
@@ -12,7 +12,7 @@ import { Attachments } from "./Attachments";
 import { COMPLETION_LIST_ID, CompletionList, optionId } from "./CompletionList";
 import { useCompletion } from "./useCompletion";
 
-export function Composer({ status, info, transport }: { status: SessionStatus; info: SessionInfo | undefined; transport: ChatTransport }) {
+export function Composer({ status, info, transport }: { status: ChatStatus; info: ChatInfo | undefined; transport: ChatTransport }) {
   const [text, setText] = useState(() => transport.loadDraft());
   const [caret, setCaret] = useState(() => text.length);
   const [attachments, setAttachments] = useState<Attachment[]>([]);
@@ -24,7 +24,7 @@ export function Composer({ status, info, transport }: { status: SessionStatus; i
   const textRef = useRef(text);
   const working = status === "working";
   // A message typed while pi starts is sent once it is ready (the host waits), not dropped.
-  const { completion, move, setActive, dismiss } = useCompletion(transport, text, caret, info?.sessionId);
+  const { completion, move, setActive, dismiss } = useCompletion(transport, text, caret, info?.chatId);
 
   useEffect(() => input.current?.focus(), []);
 

@@ -1,18 +1,18 @@
 // Session title, status, model and thinking pickers, usage, and the session menu.
 import { useEffect, useState } from "preact/hooks";
-import type { ModelChoice, PastSessionSummary } from "../../src/protocol/messages";
-import type { SessionInfo, SessionStatus } from "../../src/protocol/transcript";
+import type { ModelChoice, PiSessionSummary } from "../../src/protocol/messages";
+import type { ChatInfo, ChatStatus } from "../../src/protocol/transcript";
 import { usageText } from "../../src/protocol/usageText";
 import type { ChatTransport } from "../transport";
 import { SessionMenu } from "./SessionMenu";
 
 
-export function Header({ info, status, transport }: { info: SessionInfo | undefined; status: SessionStatus; transport: ChatTransport }) {
+export function Header({ info, status, transport }: { info: ChatInfo | undefined; status: ChatStatus; transport: ChatTransport }) {
   const [models, setModels] = useState<ModelChoice[]>([]);
   const [levels, setLevels] = useState<string[]>([]);
-  const [sessions, setSessions] = useState<PastSessionSummary[] | undefined>();
+  const [sessions, setSessions] = useState<PiSessionSummary[] | undefined>();
   const [error, setError] = useState("");
-  const live = !!info?.sessionId && (status === "ready" || status === "working");
+  const live = !!info?.chatId && (status === "ready" || status === "working");
 
   useEffect(() => {
     if (!live) return;
@@ -24,7 +24,7 @@ export function Header({ info, status, transport }: { info: SessionInfo | undefi
         setLevels(Array.isArray(r?.thinkingLevels) ? r.thinkingLevels : []);
       })
       .catch(() => setModels([]));
-  }, [live, info?.model, info?.sessionId, transport]);
+  }, [live, info?.model, info?.chatId, transport]);
 
   const report = (r: { accepted: boolean; error?: string }) => setError(r.accepted ? "" : r.error ?? "Failed.");
   const openSessions = async () => {
@@ -39,10 +39,10 @@ export function Header({ info, status, transport }: { info: SessionInfo | undefi
         <span class="title" title={info?.cwd}>{info?.title ?? "Pi"}</span>
         <span class={`status ${status}`} data-testid="status" role="status">{status}</span>
         <span class="spacer" />
-        <button type="button" class="icon" aria-label="Past sessions" title="Past sessions" onClick={() => void openSessions()} disabled={!info?.sessionId}>☰</button>
+        <button type="button" class="icon" aria-label="Past sessions" title="Past sessions" onClick={() => void openSessions()} disabled={!info?.chatId}>☰</button>
         <button type="button" class="icon" aria-label="New session" title="New session" data-testid="new-session" onClick={() => transport.newSession()}>+</button>
       </div>
-      {info?.sessionId ? (
+      {info?.chatId ? (
         <div class="controls-row">
           <select aria-label="Model" data-testid="model-picker" value={info.model} disabled={!live} onChange={(e) => {
             const [provider, ...rest] = (e.target as HTMLSelectElement).value.split("/");

@@ -3,7 +3,7 @@
 // Follows the end while the user is there; scrolled up, a button jumps back to the latest.
 import type { JSX } from "preact";
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
-import type { ChatItem, SessionStatus } from "../../src/protocol/transcript";
+import type { ChatItem, ChatStatus } from "../../src/protocol/transcript";
 import { TranscriptScroller } from "../transcriptScroller";
 import type { ChatTransport } from "../transport";
 import { AssistantMessage, DialogCard, Notice, ToolCard, UserMessage } from "./Items";
@@ -19,7 +19,7 @@ const SPACER_STYLE = { overflowAnchor: "none" };
 const JUMP_STRIP_STYLE = { position: "relative", height: "0", flex: "none" };
 const JUMP_STYLE = { position: "absolute", right: "16px", bottom: "10px", zIndex: "1" };
 
-function Item({ item, status, transport }: { item: ChatItem; status: SessionStatus; transport: ChatTransport }) {
+function Item({ item, status, transport }: { item: ChatItem; status: ChatStatus; transport: ChatTransport }) {
   switch (item.kind) {
     case "user":
       return <UserMessage item={item} />;
@@ -34,7 +34,7 @@ function Item({ item, status, transport }: { item: ChatItem; status: SessionStat
   }
 }
 
-export function Transcript({ items, status, transport }: { items: ChatItem[]; status: SessionStatus; transport: ChatTransport; version: number }) {
+export function Transcript({ items, status, transport }: { items: ChatItem[]; status: ChatStatus; transport: ChatTransport; version: number }) {
   const ref = useRef<HTMLDivElement>(null);
   const before = useRef<HTMLDivElement>(null);
   const after = useRef<HTMLDivElement>(null);

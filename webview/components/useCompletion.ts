@@ -36,7 +36,7 @@ function fileOption(path: string): CompletionOption {
 
 const sameTrigger = (a: Trigger | undefined, b: Trigger | undefined) => !!a && !!b && a.kind === b.kind && a.start === b.start;
 
-export function useCompletion(transport: ChatTransport, text: string, caret: number, sessionId: string | undefined) {
+export function useCompletion(transport: ChatTransport, text: string, caret: number, chatId: string | undefined) {
   const raw = triggerAt(text, caret);
   const supported = raw && (raw.kind === "command" ? !!transport.commands : !!transport.findFiles) ? raw : undefined;
   const [dismissed, setDismissed] = useState<Trigger | undefined>();
@@ -63,7 +63,7 @@ export function useCompletion(transport: ChatTransport, text: string, caret: num
     return () => {
       current = false;
     };
-  }, [commandsOpen, sessionId, transport]);
+  }, [commandsOpen, chatId, transport]);
 
   const fileQuery = trigger?.kind === "file" ? trigger.query : undefined;
   useEffect(() => {

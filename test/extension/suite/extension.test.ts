@@ -40,7 +40,7 @@ export function defineExtensionTests(): void {
     it("Pi: New Session starts a working pi in the workspace folder", async () => {
       const t0 = Date.now();
       await vscode.commands.executeCommand("pi.newSession");
-      const session = await until("a ready session", () => api.host.sessions().find((s) => s.status === "ready"));
+      const session = await until("a ready session", () => api.host.chats().find((s) => s.status === "ready"));
       console.log(`      New Session → ready: ${Date.now() - t0} ms`);
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
       assert.equal(session.cwd, folder);
@@ -51,21 +51,21 @@ export function defineExtensionTests(): void {
     });
 
     it("a second New Session replaces the sidebar chat and stops the first pi", async () => {
-      const first = api.host.sessions()[0];
+      const first = api.host.chats()[0];
       const firstPid = first.pid as number;
       await vscode.commands.executeCommand("pi.newSession");
-      await until("the new session", () => api.host.sessions().find((s) => s !== first && s.status === "ready"));
+      await until("the new session", () => api.host.chats().find((s) => s !== first && s.status === "ready"));
       await until("the first pi to exit", () => !fs.existsSync(`/proc/${firstPid}`) || fs.readFileSync(`/proc/${firstPid}/stat`, "utf8").includes(") Z"));
-      assert.equal(api.host.sessions().includes(first), false);
+      assert.equal(api.host.chats().includes(first), false);
     });
 
     it("Pi: Open Chat in Editor gives the tab its own session", async () => {
-      const before = api.host.sessions().length;
+      const before = api.host.chats().length;
       await vscode.commands.executeCommand("pi.openChatInEditor");
-      const tab = await until("the editor chat's session", () => api.host.sessions().length === before + 1 && api.host.sessions()[before]);
+      const tab = await until("the editor chat's session", () => api.host.chats().length === before + 1 && api.host.chats()[before]);
       await until("ready", () => tab.status === "ready");
       await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
-      await until("the tab's session to be disposed", () => !api.host.sessions().includes(tab));
+      await until("the tab's session to be disposed", () => !api.host.chats().includes(tab));
     });
 
     it("Pi: Try Demo Session runs the built-in demo model end to end", async () => {
@@ -77,7 +77,7 @@ export function defineExtensionTests(): void {
 
     it("the remote server serves the sidebar's live session, only with a credential, and stops without it", async () => {
       const server = await api.remote.start();
-      const sidebar = api.host.sessions().find((s) => s.status === "ready" || s.status === "working");
+      const sidebar = api.host.chats().find((s) => s.status === "ready" || s.status === "working");
       assert.ok(sidebar, "the demo session is live");
       const anonymous = await fetch(`${server.url}/api/v1/sessions`);
       assert.equal(anonymous.status, 401, "even on loopback, VS Code's server wants a credential");
@@ -94,7 +94,7 @@ export function defineExtensionTests(): void {
       assert.equal(again.status, 401, "a ticket works once");
       await vscode.commands.executeCommand("pi.stopRemoteServer");
       await assert.rejects(fetch(`${server.url}/api/v1/health`), "the port is closed");
-      assert.ok(api.host.sessions().includes(sidebar), "stopping the server leaves the chat running");
+      assert.ok(api.host.chats().includes(sidebar), "stopping the server leaves the chat running");
     });
   });
 }

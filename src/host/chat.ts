@@ -4,19 +4,19 @@ import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import type { PiEvent, PiResponseData, RpcExtensionUIRequest, RpcExtensionUIResponse, RpcSessionState } from "../pi/rpcTypes";
 import type { DialogAnswerParams, ModelChoice, PromptImage, SlashCommand } from "../protocol/messages";
-import type { ChatSnapshot, PatchBatch, SessionInfo, SessionStatus, SessionUsage } from "../protocol/transcript";
+import type { ChatSnapshot, PatchBatch, ChatInfo, ChatStatus, ChatUsage } from "../protocol/transcript";
 import { snapshotFromState } from "../protocol/transcript";
 import { snapshotKey } from "../piGuard/snapshotFormat";
 import type { NodeRuntime } from "./nodeRuntime";
 import { PatchBatcher } from "./patchBatcher";
 import { DialogCards, responseToAnswer } from "./dialogCards";
 import { ExtensionView } from "./extensionView";
-import { agentDirFrom, listPastSessions, type PastSession } from "./sessionFiles";
+import { agentDirFrom, listPiSessions, type PiSession } from "./piSessionFiles";
 import { describeExit, PiProcess, type Logger, type PiExit } from "./piProcess";
 import { TranscriptBuilder } from "./transcriptBuilder";
 import type { ToolSnapshots } from "./toolSnapshots";
 
-export interface ChatSessionLaunch {
+export interface ChatLaunch {
   cwd: string;
   piCliPath: string;
   resolveNode: () => Promise<NodeRuntime>;
@@ -26,7 +26,7 @@ export interface ChatSessionLaunch {
   sessionFile?: string;
   log: Logger;
   /** Admission control before each (re)start: may free a slot, or throw to refuse. */
-  beforeStart?: (session: ChatSession) => Promise<void>;
+  beforeStart?: (session: Chat) => Promise<void>;
   /** Where the guard keeps before/after images of written files (PI_VSCODE_SNAPSHOT_DIR); the host removes it. */
   snapshots?: ToolSnapshots;
 }
@@ -39,27 +39,27 @@ export interface ToolChange {
   key: string;
 }
 
-export type UiRequestHandler = (session: ChatSession, request: RpcExtensionUIRequest) => Promise<RpcExtensionUIResponse | undefined>;
+export type UiRequestHandler = (session: Chat, request: RpcExtensionUIRequest) => Promise<RpcExtensionUIResponse | undefined>;
 
 type Listener<T> = (value: T) => void;
 
 export type { ModelChoice };
 
 
-export class ChatSession {
+export class Chat {
   readonly id = randomUUID();
   private process: PiProcess | undefined;
   private readonly builder: TranscriptBuilder;
   private readonly batcher: PatchBatcher;
   private readonly batchListeners = new Set<Listener<PatchBatch>>();
   private readonly snapshotListeners = new Set<Listener<ChatSnapshot>>();
-  private readonly statusListeners = new Set<Listener<SessionStatus>>();
+  private readonly statusListeners = new Set<Listener<ChatStatus>>();
   private readonly dialogs: DialogCards;
   private sessionFile: string | undefined;
   private model: string | undefined;
   private thinkingLevel: string | undefined;
-  private usage: SessionUsage | undefined;
-  private queue: SessionInfo["queue"];
+  private usage: ChatUsage | undefined;
+  private queue: ChatInfo["queue"];
   private title: string;
   private readonly extensionView = new ExtensionView();
   private starting: Promise<void> | undefined;
@@ -71,7 +71,7 @@ export class ChatSession {
   /** When the last prompt was sent; the host's idle reclaim reads it. */
   lastActivity = Date.now();
 
-  constructor(private readonly launch: ChatSessionLaunch) {
+  constructor(private readonly launch: ChatLaunch) {
     this.sessionFile = launch.sessionFile;
     this.title = path.basename(launch.cwd);
     this.batcher = new PatchBatcher(this.id, () => this.builder.state.seq, (batch) => this.batchListeners.forEach((l) => l(batch)));
@@ -86,7 +86,7 @@ export class ChatSession {
     return this.launch.cwd;
   }
 
-  get status(): SessionStatus {
+  get status(): ChatStatus {
     return this.builder.state.status;
   }
 
@@ -94,9 +94,9 @@ export class ChatSession {
     return this.process?.pid;
   }
 
-  get info(): SessionInfo {
+  get info(): ChatInfo {
     return {
-      sessionId: this.id,
+      chatId: this.id,
       cwd: this.launch.cwd,
       title: this.title,
       model: this.model,
@@ -134,7 +134,7 @@ export class ChatSession {
     return () => this.snapshotListeners.delete(listener);
   }
 
-  onStatus(listener: Listener<SessionStatus>): () => void {
+  onStatus(listener: Listener<ChatStatus>): () => void {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);
   }
@@ -295,8 +295,8 @@ export class ChatSession {
   }
 
   /** This folder's past sessions (from pi's session files in this chat's agent dir). */
-  pastSessions(): PastSession[] {
-    return listPastSessions(agentDirFrom(this.launch.env), this.launch.cwd);
+  piSessions(): PiSession[] {
+    return listPiSessions(agentDirFrom(this.launch.env), this.launch.cwd);
   }
 
   /** Switches this chat to another session file (resume), then shows its transcript. */
@@ -435,7 +435,7 @@ export class ChatSession {
     return proc;
   }
 
-  private setStatus(status: SessionStatus, detail?: string): void {
+  private setStatus(status: ChatStatus, detail?: string): void {
     if (this.status !== status || detail) this.builder.apply({ op: "status", status, detail });
   }
 

@@ -2,12 +2,12 @@
 // finds them, and stops them all at shutdown. No `vscode` import: both faces share it.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ChatSession, type UiRequestHandler } from "./chatSession";
+import { Chat, type UiRequestHandler } from "./chat";
 import { findNodeRuntime, type NodeRuntime } from "./nodeRuntime";
 import type { Logger } from "./piProcess";
 import { ToolSnapshots } from "./toolSnapshots";
 
-export interface SessionHostOptions {
+export interface ChatHostOptions {
   /** pi's CLI entry (dist/bundle/cli.js of @earendil-works/pi-coding-agent). */
   piCliPath: string;
   /** The `pi.nodePath` setting (read each time a session starts). */
@@ -34,7 +34,7 @@ export interface GuardConfig {
   loadUserExtensions: boolean;
 }
 
-export interface CreateSessionOptions {
+export interface CreateChatOptions {
   cwd: string;
   /** Overrides on top of the host's environment (e.g. the demo agent dir). */
   env?: NodeJS.ProcessEnv;
@@ -71,15 +71,15 @@ export function defaultPiCliPath(fromDir: string = __dirname): string {
   throw new Error(`pi's CLI was not found near ${fromDir}; reinstall the extension.`);
 }
 
-export class SessionHost {
-  private readonly live = new Map<string, ChatSession>();
+export class ChatHost {
+  private readonly live = new Map<string, Chat>();
   private readonly listeners = new Set<Listener>();
   uiHandler: UiRequestHandler | undefined;
 
-  constructor(private readonly options: SessionHostOptions) {}
+  constructor(private readonly options: ChatHostOptions) {}
 
   /** Creates a chat and starts its pi; the returned session reports start failures in its transcript. */
-  createSession(request: CreateSessionOptions): ChatSession {
+  createChat(request: CreateChatOptions): Chat {
     const guard = this.options.guard?.();
     const guardArgs = guard ? [...(guard.loadUserExtensions ? [] : ["--no-extensions"]), "-e", guard.path] : [];
     const guardEnv: NodeJS.ProcessEnv = guard
@@ -88,7 +88,7 @@ export class SessionHost {
     // The guard writes write/edit snapshots here; the chat reads them for diffs. Gone with the chat.
     const snapshots = this.createSnapshots();
     const snapshotEnv: NodeJS.ProcessEnv = snapshots ? { PI_VSCODE_SNAPSHOT_DIR: snapshots.dir } : {};
-    const session = new ChatSession({
+    const session = new Chat({
       cwd: request.cwd,
       piCliPath: this.options.piCliPath,
       resolveNode: () => this.resolveNode(),
@@ -107,11 +107,11 @@ export class SessionHost {
     return session;
   }
 
-  get(id: string): ChatSession | undefined {
+  get(id: string): Chat | undefined {
     return this.live.get(id);
   }
 
-  sessions(): ChatSession[] {
+  chats(): Chat[] {
     return [...this.live.values()];
   }
 
@@ -148,7 +148,7 @@ export class SessionHost {
     }
   }
 
-  private removeSnapshots(session: ChatSession): void {
+  private removeSnapshots(session: Chat): void {
     try {
       session.snapshots?.remove();
     } catch (err) {
@@ -157,10 +157,10 @@ export class SessionHost {
   }
 
   /** Enforces the process cap: reclaims the least recently used idle chat, or refuses. */
-  private async admit(starting: ChatSession): Promise<void> {
+  private async admit(starting: Chat): Promise<void> {
     const cap = this.options.maxProcesses?.() ?? 0;
     if (cap <= 0) return;
-    const running = this.sessions().filter((s) => s !== starting && s.isRunning);
+    const running = this.chats().filter((s) => s !== starting && s.isRunning);
     if (running.length < cap) return;
     const idle = running.filter((s) => s.status === "ready").sort((a, b) => a.lastActivity - b.lastActivity)[0];
     if (!idle) {
@@ -177,7 +177,7 @@ export class SessionHost {
   async reclaimIdle(now = Date.now()): Promise<number> {
     const minutes = this.options.idleMinutes?.() ?? 0;
     if (minutes <= 0) return 0;
-    const stale = this.sessions().filter((s) => s.isRunning && s.status === "ready" && now - s.lastActivity >= minutes * 60_000);
+    const stale = this.chats().filter((s) => s.isRunning && s.status === "ready" && now - s.lastActivity >= minutes * 60_000);
     await Promise.all(
       stale.map((s) => s.reclaim(`pi was stopped after ${minutes} idle minute${minutes === 1 ? "" : "s"} to free memory; your next message restarts it on this session.`)),
     );

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-export interface PastSession {
+export interface PiSession {
   file: string;
   id: string;
   /** ISO time the session started. */
@@ -64,7 +64,7 @@ function firstUserText(lines: HeadLine[]): string | undefined {
   return undefined;
 }
 
-export function readPastSession(file: string): PastSession | undefined {
+export function readPastSession(file: string): PiSession | undefined {
   let head: string;
   let modified: number;
   try {
@@ -87,7 +87,7 @@ export function readPastSession(file: string): PastSession | undefined {
 }
 
 /** Past sessions of `cwd`, newest first. */
-export function listPastSessions(agentDir: string, cwd: string, limit = 200): PastSession[] {
+export function listPiSessions(agentDir: string, cwd: string, limit = 200): PiSession[] {
   const root = path.join(agentDir, "sessions");
   let dirs: string[];
   try {
@@ -95,7 +95,7 @@ export function listPastSessions(agentDir: string, cwd: string, limit = 200): Pa
   } catch {
     return [];
   }
-  const sessions: PastSession[] = [];
+  const sessions: PiSession[] = [];
   for (const dir of dirs) {
     const full = path.join(root, dir);
     let files: string[];
