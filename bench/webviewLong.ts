@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Browser } from "playwright-core";
-import type { Chat } from "../src/host/chat";
+import type { Chat } from "../src/host/chat/chat";
 import type { ChatSnapshot, PatchBatch } from "../src/protocol/transcript";
 import { startPiFixture, waitFor, waitForStatus, type PiFixture } from "../test/support/piFixture";
 import { launchBrowser, openWebview, type WebviewHarness } from "../test/webview/harness";

@@ -14,11 +14,10 @@ export class ChatStore {
   private readonly listeners = new Set<Listener>();
   private frame = 0;
   private resyncing: Promise<void> | undefined;
-  private readonly clientId = Math.random().toString(36).slice(2);
 
   constructor(private readonly transport: ChatTransport) {
-    transport.onPatches((batch) => this.applyBatch(batch));
-    transport.onSnapshot((snapshot) => this.setSnapshot(snapshot));
+    transport.on("patches", (batch) => this.applyBatch(batch));
+    transport.on("snapshot", (snapshot) => this.setSnapshot(snapshot));
   }
 
   /**
@@ -37,7 +36,7 @@ export class ChatStore {
       if (wait) await new Promise((r) => setTimeout(r, wait));
       try {
         const snapshot = await Promise.race([
-          this.transport.connect(this.clientId),
+          this.transport.connect(),
           new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no answer from the host")), 5_000)),
         ]);
         if (snapshot && typeof snapshot === "object" && Array.isArray(snapshot.items)) return this.setSnapshot(snapshot);

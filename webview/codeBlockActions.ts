@@ -3,7 +3,8 @@
 import type { ChatTransport } from "./transport";
 
 export function installCodeBlockActions(transport: ChatTransport, root: HTMLElement = document.body): () => void {
-  if (!transport.insertText) root.classList.add("no-insert");
+  const canInsert = transport.can("insertText");
+  if (!canInsert) root.classList.add("no-insert");
   const onClick = (event: MouseEvent) => {
     const button = (event.target as Element | null)?.closest?.("button[data-code-action]");
     if (!(button instanceof HTMLButtonElement) || !button.closest(".markdown")) return;
@@ -16,10 +17,10 @@ export function installCodeBlockActions(transport: ChatTransport, root: HTMLElem
       setTimeout(() => (button.textContent = original), 1500);
     };
     if (action === "copy") {
-      const copied = transport.copyText ? transport.copyText(code).then((r) => r.accepted) : navigator.clipboard.writeText(code).then(() => true);
-      void copied.then((ok) => done(ok ? "Copied" : "Copy failed"), () => done("Copy failed"));
-    } else if (action === "insert" && transport.insertText) {
-      void transport.insertText(code).then((r) => done(r.accepted ? "Inserted" : r.error ?? "No editor"), () => done("Failed"));
+      const copied = transport.can("copyText") ? transport.call("copyText", { text: code }) : navigator.clipboard.writeText(code);
+      void copied.then(() => done("Copied"), () => done("Copy failed"));
+    } else if (action === "insert" && canInsert) {
+      void transport.call("insertText", { text: code }).then(() => done("Inserted"), (err: Error) => done(err.message || "Failed"));
     }
   };
   root.addEventListener("click", onClick);

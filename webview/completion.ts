@@ -1,7 +1,7 @@
 // What the composer completes: `/command` when the message starts with a slash, `@path` at the
 // start of any word. Pure text functions; the hook (useCompletion.ts) keeps the state.
 import { mention } from "../src/protocol/mentions";
-import type { SlashCommand } from "../src/protocol/messages";
+import type { SlashCommand } from "../src/protocol/types";
 
 export interface Trigger {
   kind: "command" | "file";

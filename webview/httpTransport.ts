@@ -1,12 +1,15 @@
-// The chat transport of the browser page: actions over the server's REST API, the transcript
-// over Server-Sent Events. A `snapshot` event replaces the view's state and `patches` events
-// apply in order; a dropped stream resumes from the last event id (EventSource does it itself,
-// and when the server refused the reconnect we find out why and resume by hand).
-import type { ActionResult, DialogAnswerParams, ModelChoice, PiSessionSummary, PromptImage, SlashCommand } from "../src/protocol/messages";
+// The chat transport of the browser page: actions over the server's REST API (verbs and paths
+// from the action table), the transcript over Server-Sent Events (event names from the event
+// table). A `snapshot` event replaces the view's state and `patches` events apply in order; a
+// dropped stream resumes from the last event id (EventSource does it itself, and when the
+// server refused the reconnect we find out why and resume by hand).
+import type { ActionResult } from "../src/protocol/actions";
 import type { ChatSnapshot, PatchBatch } from "../src/protocol/transcript";
-import { ApiError, errorText, type HttpClient } from "./httpClient";
+import { VIEW_EVENTS, type ViewEventName } from "../src/protocol/viewEvents";
+import { callOverHttp, canOverHttp } from "./httpActions";
+import { ApiError, type HttpClient } from "./httpClient";
 import { tabGet, tabSet } from "./tabStorage";
-import type { ChatTransport, ScrollPosition } from "./transport";
+import { type ChatTransport, EventListeners, type ScrollPosition } from "./transport";
 
 /** How the event stream is doing, for the page's banner. */
 export type ConnectionState =
@@ -27,55 +30,38 @@ export interface HttpTransport extends ChatTransport {
 const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 15_000;
 
-interface SessionRow {
-  id: string;
-  lastActivity?: number;
+/** Shows `chatId` in the address bar (replaceState): a reload or a copied link shows the same chat. */
+function showInUrl(chatId: string): void {
+  const url = new URL(location.href);
+  if (url.searchParams.get("chat") === chatId) return;
+  url.searchParams.set("chat", chatId);
+  history.replaceState(history.state, "", `${url.pathname}${url.search}${url.hash}`);
 }
 
 /**
- * Which live session this page shows: `?session=<id>` when it is still open, else the most
- * recently used one, else a new one. The choice goes into the URL (replaceState), so a reload
- * or a copied link shows the same chat. `note` explains a fallback from a stale `?session=`.
+ * Which live chat this page shows: `?chat=<id>` when it is still open, else the most recently
+ * used one, else a new one. `note` explains a fallback from a stale `?chat=`.
  */
-export async function chooseSession(client: HttpClient): Promise<{ id: string; note?: string }> {
-  const url = new URL(location.href);
-  const wanted = url.searchParams.get("session");
+export async function chooseChat(client: HttpClient): Promise<{ id: string; note?: string }> {
+  const wanted = new URL(location.href).searchParams.get("chat");
   let note: string | undefined;
   let id: string | undefined;
   if (wanted) {
     try {
-      await client.request("GET", `/sessions/${encodeURIComponent(wanted)}/state`);
+      await callOverHttp(client, "snapshot", {}, wanted);
       id = wanted;
     } catch (err) {
       if (!(err instanceof ApiError && err.status === 404)) throw err;
-      note = "The session in this link is no longer open; showing the most recent one instead.";
+      note = "The chat in this link is no longer open; showing the most recent one instead.";
     }
   }
   if (!id) {
-    const { sessions } = await client.request<{ sessions: SessionRow[] }>("GET", "/sessions");
-    const latest = sessions.reduce<SessionRow | undefined>((best, s) => (!best || (s.lastActivity ?? 0) > (best.lastActivity ?? 0) ? s : best), undefined);
-    id = latest?.id ?? (await client.request<{ chatId: string }>("POST", "/sessions")).chatId;
+    const { chats } = await callOverHttp(client, "listChats", {});
+    const latest = chats.reduce<(typeof chats)[number] | undefined>((best, c) => (!best || c.lastActivity > best.lastActivity ? c : best), undefined);
+    id = latest?.chatId ?? (await callOverHttp(client, "newChat", {})).chatId;
   }
-  if (url.searchParams.get("session") !== id) {
-    url.searchParams.set("session", id);
-    history.replaceState(history.state, "", `${url.pathname}${url.search}${url.hash}`);
-  }
+  showInUrl(id);
   return { id, note };
-}
-
-/** An action's outcome: the server's refusal message instead of an exception. */
-async function action(run: () => Promise<unknown>): Promise<ActionResult> {
-  try {
-    await run();
-    return { accepted: true };
-  } catch (err) {
-    return { accepted: false, error: errorText(err) };
-  }
-}
-
-/** The body of a message: images only when there are some. */
-function withImages(message: string, images: PromptImage[] | undefined): { message: string; images?: PromptImage[] } {
-  return images?.length ? { message, images } : { message };
 }
 
 function parseScroll(raw: string | undefined): ScrollPosition | undefined {
@@ -88,10 +74,11 @@ function parseScroll(raw: string | undefined): ScrollPosition | undefined {
   }
 }
 
-export function createHttpTransport(client: HttpClient, chatId: string, onConnection: (state: ConnectionState) => void = () => undefined): HttpTransport {
-  const base = `/sessions/${encodeURIComponent(chatId)}`;
-  const patchListeners = new Set<(batch: PatchBatch) => void>();
-  const snapshotListeners = new Set<(snapshot: ChatSnapshot) => void>();
+const SSE_EVENTS = (Object.keys(VIEW_EVENTS) as ViewEventName[]).filter((name) => (VIEW_EVENTS[name].over as readonly string[]).includes("sse"));
+
+export function createHttpTransport(client: HttpClient, initialChatId: string, onConnection: (state: ConnectionState) => void = () => undefined): HttpTransport {
+  let chatId = initialChatId;
+  const listeners = new EventListeners();
   /** connect() calls waiting for the next snapshot. They never reject: a later sign-in or reconnect answers them. */
   let waiting: Array<(snapshot: ChatSnapshot) => void> = [];
   let source: EventSource | undefined;
@@ -101,15 +88,32 @@ export function createHttpTransport(client: HttpClient, chatId: string, onConnec
   let retryMs = FIRST_RETRY_MS;
   let stopped = false;
 
-  const post = (path: string, body?: unknown) => client.request("POST", `${base}${path}`, body ?? {});
-  const fireAndForget = (path: string) => void post(path).catch(() => undefined);
-
   const stop = (state: ConnectionState) => {
     stopped = true;
     clearTimeout(retryTimer);
     source?.close();
     source = undefined;
     onConnection(state);
+  };
+
+  const handlers: Record<ViewEventName, (es: EventSource, e: MessageEvent<string>) => void> = {
+    snapshot: (_, e) => {
+      const snapshot = JSON.parse(e.data) as ChatSnapshot;
+      retryMs = FIRST_RETRY_MS;
+      const waiters = waiting;
+      waiting = [];
+      // A pending connect() takes it (the store sets it); otherwise it replaces the state directly.
+      if (waiters.length) waiters.forEach((resolve) => resolve(snapshot));
+      else listeners.emit("snapshot", snapshot);
+    },
+    patches: (_, e) => {
+      retryMs = FIRST_RETRY_MS;
+      listeners.emit("patches", JSON.parse(e.data) as PatchBatch);
+    },
+    closed: () => stop({ kind: "closed", reason: "This chat was closed on the server." }),
+    // The stream ends next; EventSource retries until the server is back.
+    shutdown: () => onConnection({ kind: "reconnecting", reason: "The server is restarting." }),
+    draft: () => undefined,
   };
 
   const open = (resume: boolean) => {
@@ -119,37 +123,17 @@ export function createHttpTransport(client: HttpClient, chatId: string, onConnec
     const es = new EventSource(client.eventsUrl(chatId, resume ? lastEventId : undefined));
     source = es;
     const current = () => es === source;
-    const track = (e: MessageEvent<string>) => {
-      if (e.lastEventId) lastEventId = e.lastEventId;
-    };
     es.addEventListener("open", () => {
       if (current()) onConnection({ kind: "live" });
     });
-    es.addEventListener("snapshot", (e) => {
-      if (!current()) return;
-      const snapshot = JSON.parse(e.data) as ChatSnapshot;
-      track(e);
-      retryMs = FIRST_RETRY_MS;
-      const waiters = waiting;
-      waiting = [];
-      // A pending connect() takes it (the store sets it); otherwise it replaces the state directly.
-      if (waiters.length) waiters.forEach((resolve) => resolve(snapshot));
-      else snapshotListeners.forEach((l) => l(snapshot));
-    });
-    es.addEventListener("patches", (e) => {
-      if (!current()) return;
-      const batch = JSON.parse(e.data) as PatchBatch;
-      track(e);
-      retryMs = FIRST_RETRY_MS;
-      patchListeners.forEach((l) => l(batch));
-    });
-    es.addEventListener("closed", () => {
-      if (current()) stop({ kind: "closed", reason: "This session was closed on the server." });
-    });
-    es.addEventListener("shutdown", () => {
-      // The stream ends next; EventSource retries until the server is back.
-      if (current()) onConnection({ kind: "reconnecting", reason: "The server is restarting." });
-    });
+    for (const name of SSE_EVENTS) {
+      es.addEventListener(name, (e) => {
+        if (!current()) return;
+        const message = e as MessageEvent<string>;
+        if (message.lastEventId) lastEventId = message.lastEventId;
+        handlers[name](es, message);
+      });
+    }
     es.addEventListener("error", () => {
       if (!current()) return;
       if (es.readyState === EventSource.CONNECTING) {
@@ -173,18 +157,32 @@ export function createHttpTransport(client: HttpClient, chatId: string, onConnec
   const probe = async () => {
     if (stopped) return;
     try {
-      await client.request("GET", `${base}/state`);
+      await callOverHttp(client, "snapshot", {}, chatId);
       open(true);
     } catch (err) {
       if (stopped) return;
       if (err instanceof ApiError && err.status === 401) onConnection({ kind: "unauthorized" });
-      else if (err instanceof ApiError && err.status === 404) stop({ kind: "closed", reason: "This session is no longer open on the server." });
+      else if (err instanceof ApiError && err.status === 404) stop({ kind: "closed", reason: "This chat is no longer open on the server." });
       else scheduleProbe();
     }
   };
 
+  // A new chat is shown here, as in VS Code: the page follows it (address bar, stream).
+  const showNewChat = async () => {
+    const result = await callOverHttp(client, "newChat", {});
+    chatId = result.chatId;
+    lastEventId = undefined;
+    showInUrl(chatId);
+    open(false);
+    return result;
+  };
+  const call: ChatTransport["call"] = async (name, params) =>
+    name === "newChat" ? ((await showNewChat()) as ActionResult<typeof name>) : callOverHttp(client, name, params, chatId);
+
   return {
-    chatId,
+    get chatId() {
+      return chatId;
+    },
     connect: () =>
       new Promise<ChatSnapshot>((resolve) => {
         // A fresh stream always starts with a snapshot (also the resync after a patch that did not fit).
@@ -197,35 +195,9 @@ export function createHttpTransport(client: HttpClient, chatId: string, onConnec
       open(true);
     },
     close: () => stop({ kind: "closed", reason: "Disconnected." }),
-    prompt: (text, images) => action(() => post("/prompt", withImages(text, images))),
-    steer: (text, images) => action(() => post("/steer", withImages(text, images))),
-    commands: async () => (await client.request<{ commands: SlashCommand[] }>("GET", `${base}/commands`)).commands,
-    findFiles: async (query) => (await client.request<{ files: string[] }>("GET", `${base}/files?q=${encodeURIComponent(query)}`)).files,
-    abort: () => fireAndForget("/abort"),
-    // The server has no route for this yet; the queued messages are delivered as usual.
-    clearQueue: () => undefined,
-    newSession: () => fireAndForget("/new-session"),
-    restart: () => fireAndForget("/restart"),
-    answerDialog: (answer: DialogAnswerParams) => action(() => post("/ui-response", answer)),
-    getModels: async () => {
-      try {
-        const { models } = await client.request<{ models: ModelChoice[] }>("GET", `${base}/models`);
-        // The server does not list thinking levels yet: no picker rather than a guessed list.
-        return { models, thinkingLevels: [] };
-      } catch {
-        return { models: [], thinkingLevels: [] };
-      }
-    },
-    setModel: (provider, modelId) => action(() => post("/model", { provider, modelId })),
-    setThinking: (level) => action(() => post("/thinking", { level })),
-    // Past session files are not served over HTTP yet: an empty list, and resuming says so.
-    listSessions: async (): Promise<PiSessionSummary[]> => {
-      const reply = await client.request<{ past?: PiSessionSummary[] }>("GET", "/sessions");
-      return Array.isArray(reply?.past) ? reply.past : [];
-    },
-    resumeSession: (file) => action(() => post("/resume", { file })),
-    onPatches: (listener) => void patchListeners.add(listener),
-    onSnapshot: (listener) => void snapshotListeners.add(listener),
+    call,
+    can: canOverHttp,
+    on: (event, listener) => listeners.on(event, listener),
     loadDraft: () => tabGet(`pi.draft.${chatId}`) ?? "",
     saveDraft: (text) => tabSet(`pi.draft.${chatId}`, text),
     loadScroll: () => parseScroll(tabGet(`pi.scroll.${chatId}`)),

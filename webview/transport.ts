@@ -1,50 +1,23 @@
-// What the chat app needs from its host. VS Code (vscode-messenger) implements it today;
-// a browser (HTTP + SSE) implements the same interface for the remote view.
-import type { ActionResult, DialogAnswerParams, ModelChoice, PiSessionSummary, PromptImage, SlashCommand } from "../src/protocol/messages";
-import type { ChatSnapshot, PatchBatch } from "../src/protocol/transcript";
+// What the chat app needs from its host, derived from the action table: one `call` per action
+// (typed by the table), the host's events, and the page state that survives a reload. VS Code
+// (vscode-messenger) and a browser (HTTP + SSE) implement it; the UI cannot tell them apart
+// except through `can` (an editor action has no meaning in a browser).
+import type { ActionName, ActionParams, ActionResult } from "../src/protocol/actions";
+import type { ChatSnapshot } from "../src/protocol/transcript";
+import type { ViewEventData, ViewEventName } from "../src/protocol/viewEvents";
 
 export interface ChatTransport {
-  connect(clientId: string): Promise<ChatSnapshot>;
-  /** `images`: pasted or dropped into the composer (already within the limits of protocol/images.ts). */
-  prompt(text: string, images?: PromptImage[]): Promise<ActionResult>;
-  steer(text: string, images?: PromptImage[]): Promise<ActionResult>;
-  abort(): void;
-  clearQueue(): void;
-  newSession(): void;
-  restart(): void;
-  answerDialog(answer: DialogAnswerParams): Promise<ActionResult>;
-  getModels(): Promise<{ models: ModelChoice[]; thinkingLevels: string[] }>;
-  setModel(provider: string, modelId: string): Promise<ActionResult>;
-  setThinking(level: string): Promise<ActionResult>;
-  listSessions(): Promise<PiSessionSummary[]>;
-  resumeSession(file: string): Promise<ActionResult>;
-  /** Opens a file a tool card names, in the editor. Absent: the host cannot (a browser), so no button. */
-  openFile?(path: string): Promise<ActionResult>;
-  /** Shows a write/edit card's change in a diff editor. Absent: no "Open diff" button. */
-  openDiff?(toolCallId: string): Promise<ActionResult>;
-  /** pi's slash commands for the composer's `/` list. Absent: no list. */
-  commands?(): Promise<SlashCommand[]>;
-  /** Workspace files for an `@` mention, best matches first. Absent: no picker. */
-  findFiles?(query: string): Promise<string[]>;
-  /** The active editor's problems as draft text. Absent (a browser): no "Add problems" button. */
-  problems?(): Promise<ActionResult & { text?: string }>;
-  /** Text the host adds to the draft ("Add Selection to Chat"). Returns an unsubscribe. Absent: never happens. */
-  onAppendToDraft?(listener: (text: string) => void): () => void;
-  onPatches(listener: (batch: PatchBatch) => void): void;
-  onSnapshot(listener: (snapshot: ChatSnapshot) => void): void;
-  /** Survives a reload of the page (VS Code: webview state). */
+  /** Asks for the chat's whole state (and, over HTTP, opens its event stream). */
+  connect(): Promise<ChatSnapshot>;
+  /** Runs an action of the table; rejects with the host's reason (an Error whose message is for people). */
+  call<K extends ActionName>(name: K, params: ActionParams<K>): Promise<ActionResult<K>>;
+  /** Whether this transport offers the action: the UI hides what it cannot do. */
+  can(name: ActionName): boolean;
+  /** A host event; returns an unsubscribe. */
+  on<E extends ViewEventName>(event: E, listener: (data: ViewEventData<E>) => void): () => void;
+  /** Survives a reload of the page (VS Code: webview state; browser: the tab's storage). */
   loadDraft(): string;
   saveDraft(text: string): void;
-  /** Copies through the host (VS Code's clipboard); absent: the page uses navigator.clipboard. */
-  copyText?(text: string): Promise<ActionResult>;
-  /** Inserts at the cursor of the active editor; absent (browser): no Insert button. */
-  insertText?(text: string): Promise<ActionResult>;
-  /** The session menu; absent methods hide their buttons (the browser has none of these yet). */
-  rename?(name: string): Promise<ActionResult>;
-  forkPoints?(): Promise<Array<{ entryId: string; text: string }>>;
-  fork?(entryId: string): Promise<ActionResult>;
-  exportHtml?(): Promise<ActionResult>;
-  openSessionFile?(): Promise<ActionResult>;
   /** Where the transcript was scrolled to (undefined = follow the end); survives a reload too. */
   loadScroll(): ScrollPosition | undefined;
   saveScroll(position: ScrollPosition | undefined): void;
@@ -54,4 +27,34 @@ export interface ChatTransport {
 export interface ScrollPosition {
   itemId: string;
   offset: number;
+}
+
+/** An action's failure as text for the UI ("" when it worked). */
+export async function failureOf(run: Promise<unknown>): Promise<string> {
+  try {
+    await run;
+    return "";
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** Listener sets per event, shared by both transports. */
+export class EventListeners {
+  private readonly sets = new Map<ViewEventName, Set<(data: never) => void>>();
+
+  on<E extends ViewEventName>(event: E, listener: (data: ViewEventData<E>) => void): () => void {
+    let set = this.sets.get(event);
+    if (!set) this.sets.set(event, (set = new Set()));
+    set.add(listener as (data: never) => void);
+    return () => set.delete(listener as (data: never) => void);
+  }
+
+  emit<E extends ViewEventName>(event: E, data: ViewEventData<E>): void {
+    this.sets.get(event)?.forEach((l) => (l as (d: ViewEventData<E>) => void)(data));
+  }
+
+  count(event: ViewEventName): number {
+    return this.sets.get(event)?.size ?? 0;
+  }
 }

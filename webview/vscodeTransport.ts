@@ -1,38 +1,11 @@
-// The transport inside a VS Code webview: vscode-messenger requests and notifications.
-import { Messenger, type VsCodeApi } from "vscode-messenger-webview";
+// The transport inside a VS Code webview: every action is a vscode-messenger request named by
+// the action table, every host event a notification named by the event table.
 import { HOST_EXTENSION } from "vscode-messenger-common";
-import {
-  AbortNotification,
-  AppendToDraftNotification,
-  ClearQueueNotification,
-  CommandsRequest,
-  ConnectRequest,
-  ExportHtmlRequest,
-  ForkPointsRequest,
-  ForkRequest,
-  OpenSessionFileRequest,
-  RenameRequest,
-  FindFilesRequest,
-  ProblemsRequest,
-  CopyTextRequest,
-  InsertTextRequest,
-  DialogAnswerRequest,
-  GetModelsRequest,
-  ListSessionsRequest,
-  NewSessionNotification,
-  OpenDiffRequest,
-  OpenFileRequest,
-  PatchesNotification,
-  PromptRequest,
-  RestartNotification,
-  ResumeSessionRequest,
-  SetModelRequest,
-  SetThinkingRequest,
-  SnapshotNotification,
-  SteerRequest,
-} from "../src/protocol/messages";
+import { Messenger, type VsCodeApi } from "vscode-messenger-webview";
+import { ACTIONS, type ActionName, type MessengerReply, messengerMethod } from "../src/protocol/actions";
 import type { ChatSnapshot } from "../src/protocol/transcript";
-import type { ChatTransport, ScrollPosition } from "./transport";
+import { eventMethod, VIEW_EVENTS, type ViewEventData, type ViewEventName } from "../src/protocol/viewEvents";
+import { type ChatTransport, EventListeners, type ScrollPosition } from "./transport";
 
 interface PersistedState {
   draft?: string;
@@ -43,6 +16,7 @@ interface PersistedState {
 
 export function createVscodeTransport(vscode: VsCodeApi): ChatTransport {
   const messenger = new Messenger(vscode);
+  const listeners = new EventListeners();
   const state = (): PersistedState => (vscode.getState() as PersistedState | undefined) ?? {};
   const rememberChat = (snapshot: ChatSnapshot): ChatSnapshot => {
     const chatId = snapshot?.info?.chatId || undefined;
@@ -50,52 +24,37 @@ export function createVscodeTransport(vscode: VsCodeApi): ChatTransport {
     return snapshot;
   };
   // The host may send draft text before the composer has subscribed (the page just loaded): keep it until then.
-  const draftListeners = new Set<(text: string) => void>();
   let draftBacklog: string[] = [];
-  messenger.onNotification(AppendToDraftNotification, (params) => {
-    const text = typeof params?.text === "string" ? params.text : "";
-    if (!text) return;
-    if (draftListeners.size) draftListeners.forEach((l) => l(text));
-    else draftBacklog.push(text);
-  });
+  const deliver = <E extends ViewEventName>(name: E, data: ViewEventData<E>) => {
+    if (name === "snapshot") rememberChat(data as ChatSnapshot);
+    if (name === "draft" && listeners.count("draft") === 0) draftBacklog.push((data as ViewEventData<"draft">).text);
+    else listeners.emit(name, data);
+  };
+  for (const name of Object.keys(VIEW_EVENTS) as ViewEventName[]) {
+    if (!(VIEW_EVENTS[name].over as readonly string[]).includes("vscode")) continue;
+    messenger.onNotification<ViewEventData<typeof name>>({ method: eventMethod(name) }, (data) => deliver(name, data));
+  }
+
+  const call: ChatTransport["call"] = async (name, params) => {
+    const reply = (await messenger.sendRequest({ method: messengerMethod(name) }, HOST_EXTENSION, params)) as MessengerReply<never>;
+    if (!reply || typeof reply !== "object") throw new Error(`${name}: the host sent no answer.`);
+    if (!reply.ok) throw new Error(reply.error?.message ?? `${name} failed.`);
+    return reply.result;
+  };
+
   const transport: ChatTransport = {
-    connect: (clientId) => messenger.sendRequest(ConnectRequest, HOST_EXTENSION, { clientId }).then(rememberChat),
-    prompt: (text, images) => messenger.sendRequest(PromptRequest, HOST_EXTENSION, images?.length ? { text, images } : { text }),
-    steer: (text, images) => messenger.sendRequest(SteerRequest, HOST_EXTENSION, images?.length ? { text, images } : { text }),
-    abort: () => messenger.sendNotification(AbortNotification, HOST_EXTENSION, {}),
-    clearQueue: () => messenger.sendNotification(ClearQueueNotification, HOST_EXTENSION, {}),
-    newSession: () => messenger.sendNotification(NewSessionNotification, HOST_EXTENSION, {}),
-    restart: () => messenger.sendNotification(RestartNotification, HOST_EXTENSION, {}),
-    answerDialog: (answer) => messenger.sendRequest(DialogAnswerRequest, HOST_EXTENSION, answer),
-    getModels: () => messenger.sendRequest(GetModelsRequest, HOST_EXTENSION, {}),
-    setModel: (provider, modelId) => messenger.sendRequest(SetModelRequest, HOST_EXTENSION, { provider, modelId }),
-    setThinking: (level) => messenger.sendRequest(SetThinkingRequest, HOST_EXTENSION, { level }),
-    copyText: (text) => messenger.sendRequest(CopyTextRequest, HOST_EXTENSION, { text }),
-    insertText: (text) => messenger.sendRequest(InsertTextRequest, HOST_EXTENSION, { text }),
-    rename: (name) => messenger.sendRequest(RenameRequest, HOST_EXTENSION, { name }),
-    forkPoints: async () => {
-      const reply = await messenger.sendRequest(ForkPointsRequest, HOST_EXTENSION, {});
-      return Array.isArray(reply?.points) ? reply.points : [];
+    connect: () => call("snapshot", {}).then(rememberChat),
+    call,
+    can: (name: ActionName) => (ACTIONS[name] as { vscode?: false }).vscode !== false,
+    on: (event, listener) => {
+      const off = listeners.on(event, listener);
+      if (event === "draft") {
+        const backlog = draftBacklog;
+        draftBacklog = [];
+        backlog.forEach((text) => (listener as (d: ViewEventData<"draft">) => void)({ text }));
+      }
+      return off;
     },
-    fork: (entryId) => messenger.sendRequest(ForkRequest, HOST_EXTENSION, { entryId }),
-    exportHtml: () => messenger.sendRequest(ExportHtmlRequest, HOST_EXTENSION, {}),
-    openSessionFile: () => messenger.sendRequest(OpenSessionFileRequest, HOST_EXTENSION, {}),
-    listSessions: async () => (await messenger.sendRequest(ListSessionsRequest, HOST_EXTENSION, {})).sessions,
-    resumeSession: (file) => messenger.sendRequest(ResumeSessionRequest, HOST_EXTENSION, { file }),
-    openFile: (path) => messenger.sendRequest(OpenFileRequest, HOST_EXTENSION, { path }),
-    openDiff: (toolCallId) => messenger.sendRequest(OpenDiffRequest, HOST_EXTENSION, { toolCallId }),
-    commands: async () => (await messenger.sendRequest(CommandsRequest, HOST_EXTENSION, {})).commands,
-    findFiles: async (query) => (await messenger.sendRequest(FindFilesRequest, HOST_EXTENSION, { query })).files,
-    problems: () => messenger.sendRequest(ProblemsRequest, HOST_EXTENSION, {}),
-    onAppendToDraft: (listener) => {
-      draftListeners.add(listener);
-      const backlog = draftBacklog;
-      draftBacklog = [];
-      backlog.forEach((text) => listener(text));
-      return () => draftListeners.delete(listener);
-    },
-    onPatches: (listener) => messenger.onNotification(PatchesNotification, listener),
-    onSnapshot: (listener) => messenger.onNotification(SnapshotNotification, (snapshot) => listener(rememberChat(snapshot))),
     loadDraft: () => state().draft ?? "",
     saveDraft: (draft) => vscode.setState({ ...state(), draft }),
     loadScroll: () => state().scroll,

@@ -2,7 +2,7 @@
 // finds them, and stops them all at shutdown. No `vscode` import: both faces share it.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Chat, type UiRequestHandler } from "./chat";
+import { Chat, type UiRequestHandler } from "./chat/chat";
 import { findNodeRuntime, type NodeRuntime } from "./nodeRuntime";
 import type { Logger } from "./piProcess";
 import { ToolSnapshots } from "./toolSnapshots";

@@ -1,7 +1,7 @@
 // pi's dialogs (select/confirm/input/editor) as cards in the transcript. Whoever answers
 // first — a view of the session, or the host's UI handler — wins; a timeout, abort or stop
 // cancels the card (pi's abort would otherwise wait for open dialogs to time out).
-import type { DialogAnswerParams } from "../protocol/messages";
+import type { DialogAnswer } from "../protocol/types";
 import type { DialogItem } from "../protocol/transcript";
 import type { RpcExtensionUIRequest, RpcExtensionUIResponse } from "../pi/rpcTypes";
 import type { TranscriptBuilder } from "./transcriptBuilder";
@@ -38,7 +38,7 @@ export class DialogCards {
   }
 
   /** Answers an open card; false when it is not open or the answer does not fit it. */
-  answer(answer: DialogAnswerParams): boolean {
+  answer(answer: DialogAnswer): boolean {
     const item = this.item(answer.id);
     if (!this.openCards.has(answer.id) || !item) return false;
     if (answer.value !== undefined && item.method === "select" && !(item.options ?? []).includes(answer.value)) return false;
@@ -78,7 +78,7 @@ export class DialogCards {
 }
 
 /** A UI handler's answer (e.g. a native VS Code dialog) in the shape a card is answered with. */
-export function responseToAnswer(response: RpcExtensionUIResponse): DialogAnswerParams {
+export function responseToAnswer(response: RpcExtensionUIResponse): DialogAnswer {
   if ("cancelled" in response) return { id: response.id, cancelled: true };
   if ("confirmed" in response) return { id: response.id, confirmed: response.confirmed };
   return { id: response.id, value: response.value };

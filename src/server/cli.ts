@@ -124,12 +124,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   log.info({ config: redactedConfig(config) }, "starting");
 
   let demoModel: ScriptedModelServer | undefined;
-  let sessionEnv: NodeJS.ProcessEnv | undefined;
+  let chatEnv: NodeJS.ProcessEnv | undefined;
   if (args.demo) {
     demoModel = await startScriptedModel();
     const agentDir = path.join(config.dataDir, "demo-agent");
     writeDemoAgentDir(agentDir, demoModel.baseUrl);
-    sessionEnv = offlinePiEnv(agentDir);
+    chatEnv = offlinePiEnv(agentDir);
     log.info({ model: demoModel.baseUrl }, "demo model started");
   }
   const agentDir = args.agentDir ?? process.env.PI_CODING_AGENT_DIR;
@@ -145,7 +145,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
 
   let server: PiServer;
   try {
-    server = createPiServer({ host, workspace, config, log, sessionEnv });
+    server = createPiServer({ host, workspace, config, log, chatEnv });
     const url = await server.listen();
     if (args.open) openBrowser(url);
   } catch (err) {

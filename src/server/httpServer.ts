@@ -6,12 +6,13 @@ import type { AddressInfo } from "node:net";
 import FindMyWay from "find-my-way";
 import type { Logger } from "pino";
 import type { ChatHost } from "../host/chatHost";
-import { ProtocolError } from "../protocol/validate";
+import { ACTION_ERROR_STATUS, ActionError } from "../protocol/actionError";
+import type { HttpVerb } from "../protocol/actions";
 import { Authenticator, bearerFrom, loadOrCreateJwtSecret } from "./auth";
 import { unsafeBindReason, type ServerConfig } from "./config";
 import { HttpError, readJsonBody, sendEmpty, sendError } from "./http";
 import { RateLimiter } from "./rateLimit";
-import { buildRoutes, findAssetsRoot, type HttpMethod, type Route } from "./routes";
+import { buildRoutes, findAssetsRoot, type Route } from "./routes";
 import { clientIp, HostPolicy, setCorsHeaders, setSecurityHeaders } from "./security";
 import { SseHub } from "./sseHub";
 
@@ -20,14 +21,14 @@ export interface PiServerOptions {
   workspace: string;
   config: ServerConfig;
   log: Logger;
-  sessionEnv?: NodeJS.ProcessEnv;
+  chatEnv?: NodeJS.ProcessEnv;
   /** Directory with dist/webview.js and media/chat.css (default: found next to this code). */
   assetsRoot?: string;
   /**
-   * Whether close() stops every session of the host (default true: the CLI's host is the
+   * Whether close() stops every chat of the host (default true: the CLI's host is the
    * server's own). VS Code passes false: its chats outlive the server.
    */
-  ownsSessions?: boolean;
+  ownsChats?: boolean;
 }
 
 export interface PiServer {
@@ -43,7 +44,7 @@ export interface PiServer {
   allowForwarded(externalUrl: string): void;
 }
 
-const METHODS: HttpMethod[] = ["GET", "POST", "DELETE"];
+const METHODS: HttpVerb[] = ["GET", "POST", "DELETE"];
 const MAX_URL = 4096;
 
 interface Found {
@@ -81,10 +82,10 @@ export function createPiServer(options: PiServerOptions): PiServer {
     auth,
     hub,
     loginLimiter: new RateLimiter(config.rateLimitLoginMax),
-    sessionEnv: options.sessionEnv,
+    chatEnv: options.chatEnv,
     assetsRoot: options.assetsRoot ?? findAssetsRoot(),
     isShuttingDown: () => shuttingDown,
-    ownsSessions: options.ownsSessions,
+    ownsChats: options.ownsChats,
     log: (level, message, extra) => log[level](extra ?? {}, message),
   });
   const router = FindMyWay({ ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 200 });
@@ -102,7 +103,7 @@ export function createPiServer(options: PiServerOptions): PiServer {
   const find = (method: string, pathname: string): Found | "method" | undefined => {
     const lookup = method === "HEAD" ? "GET" : method;
     if ((METHODS as string[]).includes(lookup)) {
-      const hit = router.find(lookup as HttpMethod, pathname);
+      const hit = router.find(lookup as HttpVerb, pathname);
       if (hit) {
         const route = hit.store as Route;
         if (method === "HEAD" && route.stream) return "method";
@@ -175,8 +176,8 @@ export function createPiServer(options: PiServerOptions): PiServer {
       if (err instanceof HttpError) {
         sendError(res, err.status, err.code, err.message, err.headers);
         if (err.headers.Connection === "close") res.on("finish", () => req.destroy());
-      } else if (err instanceof ProtocolError) {
-        sendError(res, 400, "invalid_body", err.message);
+      } else if (err instanceof ActionError) {
+        sendError(res, ACTION_ERROR_STATUS[err.code], err.code, err.message, err.headers);
       } else {
         log.error({ err: err instanceof Error ? err.message : String(err) }, "unhandled error");
         sendError(res, 500, "internal", "Internal server error.");
@@ -225,7 +226,7 @@ export function createPiServer(options: PiServerOptions): PiServer {
         shuttingDown = true;
         stopSync();
         hub.shutdown();
-        if (options.ownsSessions !== false) await host.stopAll();
+        if (options.ownsChats !== false) await host.stopAll();
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => server.closeAllConnections(), 2_000);
           force.unref();

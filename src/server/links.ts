@@ -1,15 +1,15 @@
-// Links to the browser page of one session, e.g. for "Pi: Open Session in Browser".
+// Links to the browser page of one chat, e.g. for "Pi: Open Chat in Browser".
 // The ticket rides in the #fragment: browsers never send it to the server (so it is in no
 // access log) nor in a Referer; the page reads it, exchanges it once and removes it.
 
 /**
- * `<baseUrl>/?session=<id>#ticket=<ticket>` (no fragment without a ticket). A query already in
+ * `<baseUrl>/?chat=<id>#ticket=<ticket>` (no fragment without a ticket). A query already in
  * `baseUrl` (a port forwarder's, say) is kept.
  */
-export function sessionPageUrl(baseUrl: string, chatId: string, ticket?: string): string {
+export function chatPageUrl(baseUrl: string, chatId: string, ticket?: string): string {
   const url = new URL(baseUrl);
   if (!url.pathname.endsWith("/")) url.pathname += "/";
-  url.searchParams.set("session", chatId);
+  url.searchParams.set("chat", chatId);
   url.hash = ticket ? `ticket=${encodeURIComponent(ticket)}` : "";
   return url.toString();
 }

@@ -3,6 +3,7 @@
 // gets exactly what it missed — or a fresh snapshot when the gap is older than the buffer.
 // A client that cannot keep up is dropped (it reconnects); it never slows the others down.
 import type { ChatSnapshot, PatchBatch } from "../protocol/transcript";
+import type { ViewEventData, ViewEventName } from "../protocol/viewEvents";
 
 /** What a stream needs from a chat (Chat satisfies it). */
 export interface StreamSource {
@@ -35,7 +36,8 @@ interface Buffered {
   frame: string;
 }
 
-export function sseFrame(event: string, data: unknown, id?: number): string {
+/** One SSE frame; event names and their data come from the event table (protocol/viewEvents.ts). */
+export function sseFrame<E extends ViewEventName>(event: E, data: ViewEventData<E>, id?: number): string {
   return `${id !== undefined ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
@@ -157,17 +159,17 @@ class SessionStream {
   private checkBackpressure(sink: SseSink): void {
     if (sink.writableLength <= this.limits.clientBufferBytes) return;
     this.stats.dropped++;
-    this.log("warn", `SSE client of session ${this.source.id} fell ${sink.writableLength} bytes behind: dropped (it reconnects with Last-Event-ID)`);
+    this.log("warn", `SSE client of chat ${this.source.id} fell ${sink.writableLength} bytes behind: dropped (it reconnects with Last-Event-ID)`);
     this.clients.delete(sink);
     sink.destroy();
   }
 
-  close(event: string, data: unknown): void {
+  /** Ends the stream with a last event: the chat closed, or the server is going away. */
+  close(last: string): void {
     this.unsubscribe.forEach((u) => u());
-    const frame = sseFrame(event, data);
     for (const sink of this.clients) {
       if (!sink.destroyed) {
-        sink.write(frame);
+        sink.write(last);
         sink.end();
       }
     }
@@ -217,17 +219,17 @@ export class SseHub {
   }
 
   /** The session is gone: tell its clients and end their streams. */
-  detach(id: string, event = "closed", data: unknown = { chatId: id }): void {
+  detach(id: string, last: string = sseFrame("closed", { chatId: id })): void {
     const stream = this.streams.get(id);
     if (!stream) return;
     this.streams.delete(id);
-    stream.close(event, data);
+    stream.close(last);
   }
 
   /** Graceful shutdown: a `shutdown` event to every client, then the streams end. */
   shutdown(reason = "The server is shutting down."): void {
     clearInterval(this.heartbeat);
-    for (const id of [...this.streams.keys()]) this.detach(id, "shutdown", { reason });
+    for (const id of [...this.streams.keys()]) this.detach(id, sseFrame("shutdown", { reason }));
   }
 
   clientCount(id?: string): number {

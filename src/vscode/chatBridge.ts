@@ -1,18 +1,22 @@
-// Connects one chat webview (the sidebar view or an editor tab) to the session it shows:
+// Connects one chat webview (the sidebar view or an editor tab) to the chat it shows:
 // a snapshot on (re)connect, then only patch batches.
 import type { WebviewIdMessageParticipant } from "vscode-messenger-common";
 import type { Messenger } from "vscode-messenger";
-import type { Chat } from "../host/chat";
-import { AppendToDraftNotification, PatchesNotification, SnapshotNotification } from "../protocol/messages";
+import type { Chat } from "../host/chat/chat";
+import type { NotificationType } from "vscode-messenger-common";
+import { eventMethod, type ViewEventData, type ViewEventName } from "../protocol/viewEvents";
 import type { ChatSnapshot } from "../protocol/transcript";
 
 export interface ChatSource {
-  /** Creates a session for this view when the user types before one exists. */
+  /** Creates a chat for this view (the user typed before one existed, or asked for a new one). */
   create(): Promise<Chat>;
-  /** Called when the user asks for a fresh session in this view. */
-  createNew(): Promise<Chat>;
-  /** This view stopped showing `session` (replaced by a new one). */
-  release?(session: Chat): void;
+  /** This view stopped showing `chat` (replaced by a new one). */
+  release?(chat: Chat): void;
+}
+
+/** The vscode-messenger notification of a view event (see protocol/viewEvents.ts). */
+function notification<E extends ViewEventName>(name: E): NotificationType<ViewEventData<E>> {
+  return { method: eventMethod(name) };
 }
 
 export function idleSnapshot(hint: string): ChatSnapshot {
@@ -25,7 +29,7 @@ export function idleSnapshot(hint: string): ChatSnapshot {
 }
 
 export class ChatBridge {
-  private session: Chat | undefined;
+  private chat: Chat | undefined;
   private unsubscribe: Array<() => void> = [];
   /** True between the page's connect and its unloading: only then does a notification arrive. */
   private live = false;
@@ -38,39 +42,39 @@ export class ChatBridge {
     readonly source: ChatSource,
     private readonly idleHint: () => string,
     /**
-     * Told whenever this view starts showing another session (to remember it for a reload);
+     * Told whenever this view starts showing another chat (to remember it for a reload);
      * what it returns is undone when the view shows another one or closes.
      */
-    private readonly shown?: (session: Chat) => (() => void) | void,
+    private readonly shown?: (chat: Chat) => (() => void) | void,
   ) {}
 
   get current(): Chat | undefined {
-    return this.session;
+    return this.chat;
   }
 
-  /** Shows another session in this view (or none). */
-  attach(session: Chat | undefined): void {
+  /** Shows another chat in this view (or none). */
+  attach(chat: Chat | undefined): void {
     this.unsubscribe.forEach((u) => u());
     this.unsubscribe = [];
-    this.session = session;
-    if (session) {
-      const undo = this.shown?.(session);
+    this.chat = chat;
+    if (chat) {
+      const undo = this.shown?.(chat);
       if (undo) this.unsubscribe.push(undo);
       this.unsubscribe.push(
-        session.onBatch((batch) => this.messenger.sendNotification(PatchesNotification, this.participant, batch)),
-        session.onSnapshot((snapshot) => this.messenger.sendNotification(SnapshotNotification, this.participant, snapshot)),
+        chat.onBatch((batch) => this.messenger.sendNotification(notification("patches"), this.participant, batch)),
+        chat.onSnapshot((snapshot) => this.messenger.sendNotification(notification("snapshot"), this.participant, snapshot)),
       );
     }
-    this.messenger.sendNotification(SnapshotNotification, this.participant, this.snapshot());
+    this.messenger.sendNotification(notification("snapshot"), this.participant, this.snapshot());
   }
 
   snapshot(): ChatSnapshot {
-    return this.session ? this.session.snapshot() : idleSnapshot(this.idleHint());
+    return this.chat ? this.chat.snapshot() : idleSnapshot(this.idleHint());
   }
 
   /** Adds text to the page's draft; kept until the page is live when it is still loading. */
   appendToDraft(text: string): void {
-    if (this.live) this.messenger.sendNotification(AppendToDraftNotification, this.participant, { text });
+    if (this.live) this.messenger.sendNotification(notification("draft"), this.participant, { text });
     else this.pendingDraft.push(text);
   }
 
@@ -87,14 +91,23 @@ export class ChatBridge {
     this.live = false;
   }
 
-  async ensureSession(): Promise<Chat> {
-    if (!this.session) this.attach(await this.source.create());
-    return this.session as Chat;
+  /** Shows a new chat here; the replaced one is released (its pi stops unless another view shows it). */
+  async replaceWithNew(): Promise<Chat> {
+    const previous = this.chat;
+    const next = await this.source.create();
+    this.attach(next);
+    if (previous && previous !== next) this.source.release?.(previous);
+    return next;
+  }
+
+  async ensureChat(): Promise<Chat> {
+    if (!this.chat) this.attach(await this.source.create());
+    return this.chat as Chat;
   }
 
   dispose(): void {
     this.unsubscribe.forEach((u) => u());
     this.unsubscribe = [];
-    this.session = undefined;
+    this.chat = undefined;
   }
 }

@@ -1,6 +1,6 @@
 // Editor-tab chats: each tab owns its own session; closing the tab stops its pi.
 import * as vscode from "vscode";
-import type { Chat } from "../host/chat";
+import type { Chat } from "../host/chat/chat";
 import { ChatBridge, type ChatSource } from "./chatBridge";
 import type { ChatRouter } from "./chatRouter";
 import { chatHtml, chatWebviewOptions } from "./webviewHtml";

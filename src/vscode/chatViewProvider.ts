@@ -2,7 +2,7 @@
 // replaces it. retainContextWhenHidden stays off on purpose: a hidden view costs no memory,
 // and on show the page reconnects and gets a snapshot (the draft lives in webview state).
 import * as vscode from "vscode";
-import type { Chat } from "../host/chat";
+import type { Chat } from "../host/chat/chat";
 import { ChatBridge, type ChatSource } from "./chatBridge";
 import type { ChatRouter } from "./chatRouter";
 import { chatHtml, chatWebviewOptions } from "./webviewHtml";
@@ -35,7 +35,6 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     const participant = this.router.messenger.registerWebviewView(view);
     const source: ChatSource = {
       create: async () => this.track(await this.source.create()),
-      createNew: async () => this.track(await this.source.createNew()),
       release: (session) => this.source.release?.(session),
     };
     const bridge = new ChatBridge(this.router.messenger, participant, source, this.idleHint, this.shown);

@@ -4,9 +4,9 @@
 // search, so files.exclude applies as in the Explorer.
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { ActionError } from "../protocol/actionError";
 import { mentionOf, problemsList, selectionBlock, type Problem } from "../host/draftText";
 import { DEFAULT_LIST_LIMITS, FileSearch, IGNORED_DIRS } from "../host/workspaceFiles";
-import type { ChatRouter } from "./chatRouter";
 import { CHAT_VIEW_ID, type ChatViewProvider } from "./chatViewProvider";
 
 /**
@@ -21,6 +21,11 @@ function excludeGlob(folder: vscode.Uri): string {
   return `{${[...[...IGNORED_DIRS].map((d) => `**/${d}`), ...patterns].join(",")}}`;
 }
 
+/** The `@` picker over VS Code's own file search (files.exclude applies as in the Explorer). */
+export function vscodeFileSearch(): FileSearch {
+  return new FileSearch(listWithVscode);
+}
+
 async function listWithVscode(cwd: string): Promise<string[]> {
   const base = vscode.Uri.file(cwd);
   const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(base, "**/*"), excludeGlob(base), DEFAULT_LIST_LIMITS.maxFiles);
@@ -31,7 +36,7 @@ async function listWithVscode(cwd: string): Promise<string[]> {
 }
 
 /** Where a view without a chat would start one: only unambiguous with a single folder. */
-function soleFolder(): string | undefined {
+export function soleFolder(): string | undefined {
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === "file");
   return folders.length === 1 ? folders[0].uri.fsPath : undefined;
 }
@@ -52,9 +57,9 @@ function workingEditor(): vscode.TextEditor | undefined {
   return vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === "file");
 }
 
-async function activeProblems(cwd: string | undefined): Promise<string> {
+export async function activeProblems(cwd: string | undefined): Promise<string> {
   const editor = workingEditor();
-  if (!editor) throw new Error("No file is open: open the file whose problems you want to add.");
+  if (!editor) throw new ActionError("refused", "No file is open: open the file whose problems you want to add.");
   const uri = editor.document.uri;
   const fileMention = mentionOf(cwd ?? vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath, uri.fsPath);
   // Hints (faded unused code and the like) are left out: they are not problems to fix.
@@ -63,7 +68,7 @@ async function activeProblems(cwd: string | undefined): Promise<string> {
     if (!severity) return [];
     return [{ line: d.range.start.line + 1, column: d.range.start.character + 1, severity, message: d.message, source: d.source, code: codeText(d.code) }];
   });
-  if (!problems.length) throw new Error(`No problems in ${fileMention}.`);
+  if (!problems.length) throw new ActionError("refused", `No problems in ${fileMention}.`);
   return problemsList(fileMention, problems);
 }
 
@@ -82,15 +87,7 @@ function selectionText(editor: vscode.TextEditor, cwd: string | undefined): stri
     .join("\n");
 }
 
-export function registerContextCommands(context: vscode.ExtensionContext, router: ChatRouter, view: ChatViewProvider): void {
-  const files = new FileSearch(listWithVscode);
-  router.composerActions = {
-    findFiles: async (cwd, query) => {
-      const folder = cwd ?? soleFolder();
-      return folder ? files.search(folder, query) : [];
-    },
-    problems: activeProblems,
-  };
+export function registerContextCommands(context: vscode.ExtensionContext, view: ChatViewProvider): void {
   context.subscriptions.push(
     vscode.commands.registerCommand("pi.addSelection", async () => {
       const editor = workingEditor();

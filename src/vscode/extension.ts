@@ -1,6 +1,6 @@
 // Entry point: wires the session host (no vscode inside) to VS Code's UI.
 import * as vscode from "vscode";
-import type { Chat } from "../host/chat";
+import type { Chat } from "../host/chat/chat";
 import { defaultGuardPath, defaultPiCliPath, ChatHost, type GuardConfig } from "../host/chatHost";
 import type { ChatSource } from "./chatBridge";
 import { CHAT_PANEL_TYPE, ChatPanels } from "./chatPanels";
@@ -12,10 +12,9 @@ import { ApiKeys } from "./apiKeys";
 import { createLog } from "./log";
 import { createVscodeUiHandler } from "./uiRequests";
 import { RemoteServer } from "./remoteServer";
-import { registerToolCardCommands } from "./toolCardCommands";
-import { createEditorActions } from "./editorActions";
-import { createSessionFileActions } from "./sessionFileActions";
-import { registerContextCommands } from "./contextCommands";
+import { registerDiffDocuments } from "./toolCardCommands";
+import { registerContextCommands, soleFolder } from "./contextCommands";
+import { vscodeActions } from "./vscodeActions";
 import { UsageStatus } from "./usageStatus";
 import { noFolderMessage, pickWorkspaceFolder } from "./workspaceFolders";
 
@@ -73,10 +72,8 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
   const demoModel = new DemoModel(context.globalStorageUri);
   demo = demoModel;
 
-  const router = new ChatRouter(log);
-  registerToolCardCommands(context, router, sessionHost);
-  router.editorActions = createEditorActions();
-  router.sessionFileActions = createSessionFileActions();
+  const router = new ChatRouter({ log, handlers: vscodeActions(), defaultFolder: soleFolder });
+  registerDiffDocuments(context, sessionHost);
   const idleHint = () =>
     !vscode.workspace.isTrusted
       ? UNTRUSTED
@@ -93,7 +90,6 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
   };
   const source: ChatSource = {
     create: () => createIn(),
-    createNew: () => createIn(),
     // Declared below; only called later, from a view.
     release: (session) => {
       if (view.current === session || panels.chats.includes(session)) return;
@@ -134,7 +130,7 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
   };
 
   const view = new ChatViewProvider(context.extensionUri, router, source, idleHint, () => restoreFrom("sidebar"), rememberAs(() => "sidebar"));
-  registerContextCommands(context, router, view);
+  registerContextCommands(context, view);
   const panels = new ChatPanels(context.extensionUri, router, source, (s) => sessionHost.dispose(s.id), idleHint, rememberAs((s) => `panel:${s.id}`));
 
   const showInSidebar = async (session: Chat) => {

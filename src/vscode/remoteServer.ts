@@ -5,12 +5,12 @@
 import * as path from "node:path";
 import pino from "pino";
 import * as vscode from "vscode";
-import type { Chat } from "../host/chat";
+import type { Chat } from "../host/chat/chat";
 import type { Logger } from "../host/piProcess";
 import type { ChatHost } from "../host/chatHost";
 import { configFromEnv, isLoopbackHost } from "../server/config";
 import { createPiServer, type PiServer } from "../server/httpServer";
-import { sessionPageUrl } from "../server/links";
+import { chatPageUrl } from "../server/links";
 
 const PASSWORD_KEY = "pi.server.password";
 
@@ -91,7 +91,7 @@ export class RemoteServer implements vscode.Disposable {
       config,
       log: pinoToChannel(this.deps.log, settings.get<string>("logLevel") ?? "info"),
       // The sessions belong to VS Code: stopping the server must not stop the chats.
-      ownsSessions: false,
+      ownsChats: false,
     });
     const url = await server.listen();
     this.server = server;
@@ -116,7 +116,7 @@ export class RemoteServer implements vscode.Disposable {
     const external = await vscode.env.asExternalUri(vscode.Uri.parse(server.url));
     server.allowForwarded(external.toString(true));
     // asExternalUri may add a path or query (e.g. Codespaces); only the ticket is ours to set.
-    return vscode.Uri.parse(sessionPageUrl(external.toString(true), session.id, server.issueLoginTicket()), true);
+    return vscode.Uri.parse(chatPageUrl(external.toString(true), session.id, server.issueLoginTicket()), true);
   }
 
   async openInBrowser(): Promise<void> {

@@ -2,7 +2,7 @@
 // Dialogs (select/confirm/input/editor) are not handled here: they become cards in the
 // chat, answerable from any view of the session (VS Code or a browser).
 import * as vscode from "vscode";
-import type { UiRequestHandler } from "../host/chat";
+import type { UiRequestHandler } from "../host/chat/chat";
 
 export function createVscodeUiHandler(statusBar: vscode.StatusBarItem): UiRequestHandler {
   const statuses = new Map<string, string>();

@@ -1,7 +1,7 @@
 // A status-bar item with the usage of the chat the user last looked at: tokens, cost and
 // context-window share after each turn, like the chat header. Hidden until there is usage.
 import * as vscode from "vscode";
-import type { Chat } from "../host/chat";
+import type { Chat } from "../host/chat/chat";
 import { usageText } from "../protocol/usageText";
 
 export class UsageStatus implements vscode.Disposable {

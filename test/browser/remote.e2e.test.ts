@@ -11,7 +11,7 @@ import pino from "pino";
 import type { Browser, Page } from "playwright-core";
 import { configFromEnv, type ServerConfig } from "../../src/server/config";
 import { createPiServer, type PiServer } from "../../src/server/httpServer";
-import { sessionPageUrl } from "../../src/server/links";
+import { chatPageUrl } from "../../src/server/links";
 import { launchBrowser } from "../e2e/workbench";
 import { assistantText, startPiFixture, waitFor, type PiFixture } from "../support/piFixture";
 
@@ -285,7 +285,7 @@ describe("browser page on a real server (password)", function () {
 
   it("a ticket link signs in without the password form and leaves no #ticket behind; a used link does not", async () => {
     const id = [...site.fx.host.chats()][0].id;
-    const link = sessionPageUrl(site.base, id, site.server.issueLoginTicket());
+    const link = chatPageUrl(site.base, id, site.server.issueLoginTicket());
     const { page } = await open(link);
     await page.locator('[data-testid="prompt-input"]').waitFor();
     assert.equal(await page.locator('[data-testid="login-form"]').count(), 0);
@@ -324,7 +324,7 @@ describe("browser page on a server that signs in only by ticket (as VS Code star
     await page.locator('[data-testid="login-unavailable"]', { hasText: "Open Session in Browser" }).waitFor();
     assert.equal(site.fx.host.chats().length, 0, "nothing was created anonymously");
 
-    await page.goto(sessionPageUrl(site.base, "no-such-session", site.server.issueLoginTicket()));
+    await page.goto(chatPageUrl(site.base, "no-such-session", site.server.issueLoginTicket()));
     await page.locator('[data-testid="prompt-input"]').waitFor();
     assert.equal(await page.evaluate(() => location.hash), "");
     const id = new URL(page.url()).searchParams.get("session") ?? "";

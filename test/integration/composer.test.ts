@@ -40,9 +40,11 @@ describe("composer helpers with a real pi", function () {
     assert.deepEqual(review, { name: "review", description: "Review staged git changes", source: "prompt" });
     assert.ok(commands.every((c) => Object.keys(c).every((k) => ["name", "description", "source"].includes(k))), "only the fields the view needs");
     assert.equal(s.commands(), s.commands(), "cached: the composer asks on every `/`");
+    await s.prompt("hello");
+    await waitForStatus(s, "ready");
     const before = s.commands();
-    await s.newSession();
-    assert.notEqual(s.commands(), before, "asked again after a new session");
+    await s.history.fork((await s.history.forkPoints())[0].entryId);
+    assert.notEqual(s.commands(), before, "asked again after the pi session changed");
     assert.ok((await s.commands()).some((c) => c.name === "review"));
     // The template runs through the normal prompt: pi expands it before the model sees it.
     await s.prompt("/review security");

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import * as esbuild from "esbuild";
 import type { ChatRequestBody, ReplyPlan, ScriptedToolCall } from "../../src/demo/scriptedReplies";
 import { messageText } from "../../src/demo/scriptedReplies";
-import type { Chat } from "../../src/host/chat";
+import type { Chat } from "../../src/host/chat/chat";
 import type { RpcExtensionUIRequest, RpcExtensionUIResponse } from "../../src/pi/rpcTypes";
 import type { ChatItem, ToolItem } from "../../src/protocol/transcript";
 import { assistantText, startPiFixture, waitFor, waitForStatus, type PiFixture } from "../support/piFixture";

@@ -17,22 +17,22 @@ describe("session controls with a real pi", function () {
   it("lists models, switches model, and validates thinking levels against the model", async () => {
     const s = fx.host.createChat({ cwd: fx.workspace });
     await waitForStatus(s, "ready");
-    const models = await s.models();
+    const models = await s.settings.models();
     assert.deepEqual(
       models.map((m) => `${m.provider}/${m.id}`).filter((m) => m.startsWith("pi-demo/")).sort(),
       ["pi-demo/pi-demo", "pi-demo/pi-demo-thinking"],
     );
     assert.equal(s.info.model, "pi-demo/pi-demo");
-    assert.deepEqual(await s.thinkingLevels(), ["off"], "a non-reasoning model offers only 'off'");
-    await assert.rejects(s.setThinkingLevel("high"), /does not support thinking level "high"/);
-    await assert.rejects(s.setModel("pi-demo", "no-such-model"), /Unknown model/);
-    await s.setModel("pi-demo", "pi-demo-thinking");
+    assert.deepEqual(await s.settings.thinkingLevels(), ["off"], "a non-reasoning model offers only 'off'");
+    await assert.rejects(s.settings.setThinkingLevel("high"), /does not support thinking level "high"/);
+    await assert.rejects(s.settings.setModel("pi-demo", "no-such-model"), /Unknown model/);
+    await s.settings.setModel("pi-demo", "pi-demo-thinking");
     assert.equal(s.info.model, "pi-demo/pi-demo-thinking");
-    const levels = await s.thinkingLevels();
+    const levels = await s.settings.thinkingLevels();
     assert.ok(levels.includes("high"), `reasoning model levels: ${levels.join(",")}`);
-    await s.setThinkingLevel("high");
+    await s.settings.setThinkingLevel("high");
     assert.equal(s.info.thinkingLevel, "high");
-    await assert.rejects(s.setThinkingLevel("ultra-mega"), /does not support/);
+    await assert.rejects(s.settings.setThinkingLevel("ultra-mega"), /does not support/);
     const last = fx.model.requests.length;
     await s.prompt("think about it");
     await waitFor("the answer", () => assistantText(s.snapshot().items).includes("about it"));

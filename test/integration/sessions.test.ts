@@ -36,7 +36,7 @@ describe("past sessions with a real pi", function () {
     assert.equal(listed[1].file, firstFile);
     assert.deepEqual(listPiSessions(fx.agentDir, "/some/other/folder"), [], "other folders' sessions are not listed");
 
-    await second.switchTo(firstFile);
+    await second.history.resume(firstFile);
     assert.equal(second.piSessionFile, firstFile);
     const text = assistantText(second.snapshot().items);
     assert.ok(text.includes("first topic") && !text.includes("second topic"), "the view shows the resumed transcript");
@@ -44,29 +44,27 @@ describe("past sessions with a real pi", function () {
     await waitFor("the answer", () => assistantText(second.snapshot().items).includes("continuing"));
   });
 
-  it("forks from an earlier user message, renames, starts new, and exports HTML", async () => {
+  it("forks from an earlier user message, renames, exports HTML, and resumes only its own files", async () => {
     const s = await chat("alpha");
     await s.prompt("beta");
     await waitFor("beta", () => assistantText(s.snapshot().items).includes("beta"));
     await waitForStatus(s, "ready");
-    const points = await s.forkPoints();
+    const points = await s.history.forkPoints();
     assert.deepEqual(points.map((p) => p.text), ["alpha", "beta"]);
     const original = s.piSessionFile;
-    const text = await s.fork(points[1].entryId);
+    const text = await s.history.fork(points[1].entryId);
     assert.equal(text, "beta", "the forked message comes back for editing");
     assert.notEqual(s.piSessionFile, original, "a fork is a new session file");
     const shown = assistantText(s.snapshot().items);
     assert.ok(shown.includes("alpha") && !shown.includes("beta"), "history up to the fork point");
 
-    await s.rename("My renamed chat");
+    await s.settings.rename("My renamed chat");
     assert.equal(s.info.title, "My renamed chat");
     await waitFor("the name in the list", () => listPiSessions(fx.agentDir, fx.workspace).find((p) => p.title === "My renamed chat"));
 
-    const html = await s.exportHtml(`${fx.workspace}/export.html`);
+    const html = await s.history.exportHtml(`${fx.workspace}/export.html`);
     assert.ok(fs.readFileSync(html, "utf8").includes("alpha"));
 
-    await s.newSession();
-    assert.deepEqual(s.snapshot().items, []);
-    assert.notEqual(s.piSessionFile, original);
+    await assert.rejects(s.history.resume("/etc/passwd"), /not a pi session of this folder/, "only the folder's own pi session files");
   });
 });

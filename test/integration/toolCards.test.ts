@@ -4,7 +4,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Chat } from "../../src/host/chat";
+import type { Chat } from "../../src/host/chat/chat";
 import { snapshotKey } from "../../src/piGuard/snapshotFormat";
 import type { PatchBatch, ToolItem } from "../../src/protocol/transcript";
 import { startPiFixture, waitFor, waitForStatus, type PiFixture } from "../support/piFixture";

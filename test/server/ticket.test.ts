@@ -8,7 +8,7 @@ import pino from "pino";
 import { Authenticator, LoginTickets, verifyJwt } from "../../src/server/auth";
 import { configFromEnv } from "../../src/server/config";
 import { createPiServer } from "../../src/server/httpServer";
-import { sessionPageUrl } from "../../src/server/links";
+import { chatPageUrl } from "../../src/server/links";
 import { startPiFixture, waitFor } from "../support/piFixture";
 import { errorCode, request, SseClient, startServerFixture, type ServerFixture } from "./support";
 
@@ -111,7 +111,7 @@ describe("server: login tickets on a requireAuth loopback server", function () {
   });
 });
 
-describe("server: started by VS Code (ownsSessions: false)", function () {
+describe("server: started by VS Code (ownsChats: false)", function () {
   this.timeout(60_000);
 
   it("stops serving on close but leaves the host's chats running", async () => {
@@ -119,7 +119,7 @@ describe("server: started by VS Code (ownsSessions: false)", function () {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pi-owned-"));
     try {
       const config = configFromEnv({}, { port: 0, host: "127.0.0.1", dataDir, requireAuth: true });
-      const server = createPiServer({ host: fx.host, workspace: fx.workspace, config, log: pino({ level: "silent" }), ownsSessions: false });
+      const server = createPiServer({ host: fx.host, workspace: fx.workspace, config, log: pino({ level: "silent" }), ownsChats: false });
       await server.listen();
       const chat = fx.host.createChat({ cwd: fx.workspace });
       await waitFor("the chat to be ready", () => chat.status === "ready", 30_000);
@@ -174,13 +174,13 @@ describe("server: login tickets (unit)", () => {
     assert.equal(new Authenticator({ jwtSecret: "c".repeat(48), jwtExpiresInSeconds: 60 }).required, false, "off by default");
   });
 
-  it("sessionPageUrl puts the session in the query and the ticket in the fragment", () => {
-    const url = new URL(sessionPageUrl("http://127.0.0.1:3000", "abc-123", "t/k+n="));
+  it("chatPageUrl puts the session in the query and the ticket in the fragment", () => {
+    const url = new URL(chatPageUrl("http://127.0.0.1:3000", "abc-123", "t/k+n="));
     assert.equal(url.origin, "http://127.0.0.1:3000");
     assert.equal(url.pathname, "/");
     assert.equal(url.searchParams.get("session"), "abc-123");
     assert.equal(new URLSearchParams(url.hash.slice(1)).get("ticket"), "t/k+n=");
-    assert.equal(sessionPageUrl("http://[::1]:8080/?x=1#y", "s 1"), "http://[::1]:8080/?x=1&session=s+1", "a forwarder's query stays");
-    assert.equal(sessionPageUrl("http://h:1/?session=old", "new", "t"), "http://h:1/?session=new#ticket=t");
+    assert.equal(chatPageUrl("http://[::1]:8080/?x=1#y", "s 1"), "http://[::1]:8080/?x=1&session=s+1", "a forwarder's query stays");
+    assert.equal(chatPageUrl("http://h:1/?session=old", "new", "t"), "http://h:1/?session=new#ticket=t");
   });
 });

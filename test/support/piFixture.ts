@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { offlinePiEnv, writeDemoAgentDir } from "../../src/demo/demoAgentDir";
 import { startScriptedModel, type ScriptedModelOptions, type ScriptedModelServer } from "../../src/demo/scriptedModel";
-import type { Chat } from "../../src/host/chat";
+import type { Chat } from "../../src/host/chat/chat";
 import { defaultPiCliPath, ChatHost, type ChatHostOptions } from "../../src/host/chatHost";
 import type { ChatItem, ChatStatus } from "../../src/protocol/transcript";
 

@@ -14,7 +14,8 @@ import { resolveWorkspaceFile } from "../../src/host/workspaceFile";
 import type { PiEvent } from "../../src/pi/rpcTypes";
 import { ABSENT_MARKER, decodeSnapshot, MAX_SNAPSHOT_BYTES, snapshotKey, snapshotPath, TOO_LARGE_MARKER } from "../../src/piGuard/snapshotFormat";
 import { createSnapshotter } from "../../src/piGuard/snapshots";
-import { parseOpenDiffParams, parseOpenFileParams, ProtocolError } from "../../src/protocol/validate";
+import { ActionError } from "../../src/protocol/actionError";
+import { checkParams } from "../../src/protocol/checkParams";
 import { applyPatch, emptyState, type ChatPatch, type ToolItem } from "../../src/protocol/transcript";
 import { diffLines, diffStats, durationText, lineRangeText } from "../../webview/toolCardText";
 
@@ -306,18 +307,19 @@ describe("tool details", () => {
     const bad: unknown[] = [undefined, null, "a.txt", [], {}, { path: "" }, { path: 5 }, { path: "a\0b" }, { path: "x".repeat(4097) }, { file: "a.txt" }];
     for (const value of bad) {
       it(`rejects openFile params ${JSON.stringify(value)?.slice(0, 40)}`, () => {
-        assert.throws(() => parseOpenFileParams(value), ProtocolError);
+        assert.throws(() => checkParams("openFile", value), ActionError);
       });
     }
     const badDiff: unknown[] = [undefined, null, "call_1", {}, { toolCallId: "" }, { toolCallId: 1 }, { toolCallId: "x".repeat(501) }, { id: "call_1" }];
     for (const value of badDiff) {
       it(`rejects openDiff params ${JSON.stringify(value)?.slice(0, 40)}`, () => {
-        assert.throws(() => parseOpenDiffParams(value), ProtocolError);
+        assert.throws(() => checkParams("openDiff", value), ActionError);
       });
     }
-    it("accepts good ones and keeps only the known field", () => {
-      assert.deepEqual(parseOpenFileParams({ path: "src/a.ts", extra: 1 }), { path: "src/a.ts" });
-      assert.deepEqual(parseOpenDiffParams({ toolCallId: "call_1", extra: 1 }), { toolCallId: "call_1" });
+    it("accepts good ones and refuses unknown fields", () => {
+      assert.deepEqual(checkParams("openFile", { path: "src/a.ts" }), { path: "src/a.ts" });
+      assert.deepEqual(checkParams("openDiff", { toolCallId: "call_1" }), { toolCallId: "call_1" });
+      assert.throws(() => checkParams("openFile", { path: "src/a.ts", extra: 1 }), ActionError);
     });
 
     describe("only files inside the workspace open", () => {

@@ -6,8 +6,9 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { MAX_IMAGES } from "../../src/protocol/images";
 import type { ChatInfo, ChatStatus } from "../../src/protocol/transcript";
 import { applyPick } from "../completion";
+import { onDraftText } from "../draftBus";
 import { imageFiles, readAttachments, type Attachment } from "../composerImages";
-import type { ChatTransport } from "../transport";
+import { type ChatTransport, failureOf } from "../transport";
 import { Attachments } from "./Attachments";
 import { COMPLETION_LIST_ID, CompletionList, optionId } from "./CompletionList";
 import { useCompletion } from "./useCompletion";
@@ -51,7 +52,14 @@ export function Composer({ status, info, transport }: { status: ChatStatus; info
     placeCaret(joined.length);
   };
 
-  useEffect(() => transport.onAppendToDraft?.(appendToDraft), [transport]);
+  useEffect(() => {
+    const fromHost = transport.on("draft", ({ text: addition }) => appendToDraft(addition));
+    const fromPage = onDraftText(appendToDraft);
+    return () => {
+      fromHost();
+      fromPage();
+    };
+  }, [transport]);
 
   const pick = (index: number) => {
     const option = completion?.options[index];
@@ -75,9 +83,10 @@ export function Composer({ status, info, transport }: { status: ChatStatus; info
     update("");
     setAttachments([]);
     lastSent.current = message;
-    const result = steer ? await transport.steer(message, images) : await transport.prompt(message, images);
-    if (!result.accepted) {
-      setError(result.error ?? "pi did not accept the message.");
+    const params = images.length ? { text: message, images } : { text: message };
+    const failure = await failureOf(transport.call(steer ? "steer" : "prompt", params));
+    if (failure) {
+      setError(failure);
       update(message);
       setAttachments(sending);
     } else setError("");
@@ -85,12 +94,17 @@ export function Composer({ status, info, transport }: { status: ChatStatus; info
   };
 
   const addProblems = async () => {
-    const result = await transport.problems?.();
-    if (result?.accepted && result.text) {
+    try {
+      const { text: problems } = await transport.call("problems", {});
       setError("");
-      appendToDraft(result.text);
-    } else setError(result?.error ?? "No problems to add.");
+      appendToDraft(problems);
+    } catch (err) {
+      setError((err as Error).message || "No problems to add.");
+    }
   };
+
+  const abort = () => void transport.call("abort", {}).catch(() => undefined);
+  const clearQueue = () => void failureOf(transport.call("clearQueue", {})).then(setError);
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (completion) {
@@ -118,7 +132,7 @@ export function Composer({ status, info, transport }: { status: ChatStatus; info
       void send();
     } else if (e.key === "Escape" && working) {
       e.preventDefault();
-      transport.abort();
+      abort();
     } else if (e.key === "ArrowUp" && !text && lastSent.current) {
       e.preventDefault();
       update(lastSent.current);
@@ -163,14 +177,14 @@ export function Composer({ status, info, transport }: { status: ChatStatus; info
             data-testid="edit-queue"
             title="Take the queued messages back into the input to edit them"
             onClick={() => {
-              transport.clearQueue();
+              clearQueue();
               update([...queued, text].filter((t) => t.trim()).join("\n\n"));
               input.current?.focus();
             }}
           >
             Edit
           </button>
-          <button type="button" class="link" data-testid="clear-queue" onClick={() => transport.clearQueue()}>Clear</button>
+          <button type="button" class="link" data-testid="clear-queue" onClick={clearQueue}>Clear</button>
         </div>
       ) : null}
       {error ? <div class="error-text" role="alert">{error}</div> : null}
@@ -215,7 +229,7 @@ export function Composer({ status, info, transport }: { status: ChatStatus; info
         <button type="button" class="secondary" data-testid="attach-image" title={`Attach images (up to ${MAX_IMAGES}; or paste / drop them)`} disabled={attachments.length >= MAX_IMAGES} onClick={() => fileInput.current?.click()}>
           Attach image
         </button>
-        {transport.problems ? (
+        {transport.can("problems") ? (
           <button type="button" class="secondary" data-testid="add-problems" title="Add the active editor's problems to the message" onClick={() => void addProblems()}>
             Add problems
           </button>
@@ -224,7 +238,7 @@ export function Composer({ status, info, transport }: { status: ChatStatus; info
         {working ? (
           <>
             <button type="button" class="secondary" data-testid="steer" disabled={!text.trim()} onClick={() => void send(true)}>Steer</button>
-            <button type="button" data-testid="stop" aria-label="Stop (Escape)" onClick={() => transport.abort()}>Stop</button>
+            <button type="button" data-testid="stop" aria-label="Stop (Escape)" onClick={abort}>Stop</button>
           </>
         ) : null}
         <button type="button" data-testid="send" aria-label="Send (Enter)" disabled={!text.trim()} onClick={() => void send()}>

@@ -1,9 +1,9 @@
 // Session title, status, model and thinking pickers, usage, and the session menu.
 import { useEffect, useState } from "preact/hooks";
-import type { ModelChoice, PiSessionSummary } from "../../src/protocol/messages";
+import type { ModelChoice, PiSessionSummary } from "../../src/protocol/types";
 import type { ChatInfo, ChatStatus } from "../../src/protocol/transcript";
 import { usageText } from "../../src/protocol/usageText";
-import type { ChatTransport } from "../transport";
+import { type ChatTransport, failureOf } from "../transport";
 import { SessionMenu } from "./SessionMenu";
 
 
@@ -13,12 +13,13 @@ export function Header({ info, status, transport }: { info: ChatInfo | undefined
   const [sessions, setSessions] = useState<PiSessionSummary[] | undefined>();
   const [error, setError] = useState("");
   const live = !!info?.chatId && (status === "ready" || status === "working");
+  const run = (action: Promise<unknown>) => failureOf(action).then((failure) => (setError(failure), failure));
 
   useEffect(() => {
     if (!live) return;
     // A reply is data from another process: a malformed one empties the picker, never crashes.
     transport
-      .getModels()
+      .call("models", {})
       .then((r) => {
         setModels(Array.isArray(r?.models) ? r.models : []);
         setLevels(Array.isArray(r?.thinkingLevels) ? r.thinkingLevels : []);
@@ -26,10 +27,9 @@ export function Header({ info, status, transport }: { info: ChatInfo | undefined
       .catch(() => setModels([]));
   }, [live, info?.model, info?.chatId, transport]);
 
-  const report = (r: { accepted: boolean; error?: string }) => setError(r.accepted ? "" : r.error ?? "Failed.");
   const openSessions = async () => {
     if (sessions) return setSessions(undefined);
-    const list = await transport.listSessions().catch(() => undefined);
+    const list = await transport.call("piSessions", {}).then((r) => r.piSessions, () => undefined);
     setSessions(Array.isArray(list) ? list : []);
   };
 
@@ -40,13 +40,13 @@ export function Header({ info, status, transport }: { info: ChatInfo | undefined
         <span class={`status ${status}`} data-testid="status" role="status">{status}</span>
         <span class="spacer" />
         <button type="button" class="icon" aria-label="Past sessions" title="Past sessions" onClick={() => void openSessions()} disabled={!info?.chatId}>☰</button>
-        <button type="button" class="icon" aria-label="New session" title="New session" data-testid="new-session" onClick={() => transport.newSession()}>+</button>
+        <button type="button" class="icon" aria-label="New session" title="New session" data-testid="new-session" onClick={() => void run(transport.call("newChat", {}))}>+</button>
       </div>
       {info?.chatId ? (
         <div class="controls-row">
           <select aria-label="Model" data-testid="model-picker" value={info.model} disabled={!live} onChange={(e) => {
             const [provider, ...rest] = (e.target as HTMLSelectElement).value.split("/");
-            void transport.setModel(provider, rest.join("/")).then(report);
+            void run(transport.call("setModel", { provider, modelId: rest.join("/") }));
           }}>
             {models.length === 0 && info.model ? <option value={info.model}>{info.model}</option> : null}
             {models.map((m) => (
@@ -54,7 +54,7 @@ export function Header({ info, status, transport }: { info: ChatInfo | undefined
             ))}
           </select>
           {levels.length > 1 ? (
-            <select aria-label="Thinking level" data-testid="thinking-picker" value={info.thinkingLevel} onChange={(e) => void transport.setThinking((e.target as HTMLSelectElement).value).then(report)}>
+            <select aria-label="Thinking level" data-testid="thinking-picker" value={info.thinkingLevel} onChange={(e) => void run(transport.call("setThinking", { level: (e.target as HTMLSelectElement).value }))}>
               {levels.map((l) => <option key={l} value={l}>thinking: {l}</option>)}
             </select>
           ) : null}
@@ -69,13 +69,13 @@ export function Header({ info, status, transport }: { info: ChatInfo | undefined
         </div>
       ) : null}
       {error ? <div class="error-text" role="alert">{error}</div> : null}
-      {sessions ? <SessionMenu transport={transport} title={info?.title ?? ""} onDone={(r) => { report(r); if (r.accepted) setSessions(undefined); }} /> : null}
+      {sessions ? <SessionMenu transport={transport} title={info?.title ?? ""} onDone={(failure) => { setError(failure); if (!failure) setSessions(undefined); }} /> : null}
       {sessions ? (
         <ul class="sessions" aria-label="Past sessions of this folder" data-testid="session-list">
           {sessions.length === 0 ? <li class="meta">No past sessions in this folder.</li> : null}
           {sessions.map((s) => (
             <li key={s.file}>
-              <button type="button" class="link" onClick={() => void transport.resumeSession(s.file).then((r) => { report(r); setSessions(undefined); })}>
+              <button type="button" class="link" onClick={() => void run(transport.call("resumePiSession", { file: s.file })).then(() => setSessions(undefined))}>
                 {s.title}
               </button>
               <span class="meta"> {new Date(s.modified).toLocaleString()}</span>

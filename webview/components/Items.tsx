@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import type { AssistantItem, DialogItem, NoticeItem, UserItem } from "../../src/protocol/transcript";
 import { renderMarkdown } from "../markdown";
 import { splitMarkdownBlocks } from "../markdownBlocks";
-import type { ChatTransport } from "../transport";
+import { type ChatTransport, failureOf } from "../transport";
 
 export const UserMessage = memo(({ item }: { item: UserItem }) => (
   <div class="msg user" data-testid="user-message">
@@ -79,7 +79,7 @@ export const Notice = memo(({ item, canRestart, transport }: { item: NoticeItem;
     </div>
     {item.detail ? <pre class="notice-detail">{item.detail}</pre> : null}
     {item.level === "error" && canRestart ? (
-      <button type="button" data-testid="restart" onClick={() => transport.restart()}>
+      <button type="button" data-testid="restart" onClick={() => void transport.call("restart", {}).catch(() => undefined)}>
         Restart
       </button>
     ) : null}
@@ -89,9 +89,8 @@ export const Notice = memo(({ item, canRestart, transport }: { item: NoticeItem;
 export const DialogCard = memo(({ item, transport }: { item: DialogItem; transport: ChatTransport }) => {
   const [text, setText] = useState(item.prefill ?? "");
   const [error, setError] = useState("");
-  const send = async (answer: { value?: string; confirmed?: boolean; cancelled?: boolean }) => {
-    const result = await transport.answerDialog({ id: item.id, ...answer });
-    setError(result.accepted ? "" : result.error ?? "Not accepted.");
+  const send = async (answer: { value?: string; confirmed?: boolean; cancelled?: true }) => {
+    setError(await failureOf(transport.call("answerDialog", { id: item.id, ...answer })));
   };
   const open = item.state === "open";
   return (

@@ -4,7 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { ChatStore } from "../chatStore";
 import { ApiError, errorText, type AuthMethods, type HttpClient } from "../httpClient";
-import { chooseSession, createHttpTransport, type ConnectionState, type HttpTransport } from "../httpTransport";
+import { chooseChat, createHttpTransport, type ConnectionState, type HttpTransport } from "../httpTransport";
 import { App } from "./App";
 import { Login } from "./Login";
 
@@ -57,7 +57,7 @@ export function RemoteApp({ client }: { client: HttpClient }) {
         setPhase({ kind: "login", methods: status.methods, notice });
         return;
       }
-      const { id, note } = await chooseSession(client);
+      const { id, note } = await chooseChat(client);
       const transport = createHttpTransport(client, id, setConnection);
       const store = new ChatStore(transport);
       setPhase({ kind: "chat", store, transport, note });

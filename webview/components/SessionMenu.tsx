@@ -1,47 +1,55 @@
-// The current session's actions, shown with the past-sessions list: rename, fork from an
-// earlier message (its text comes back to the input), export as HTML, open the raw file.
-// Each button exists only when the transport can do it (VS Code can; the browser cannot yet).
+// The chat's menu, shown with the pi-session list: rename, fork from an earlier message (its
+// text comes back to the input), export as HTML, open the raw file. Each button exists only
+// when the transport offers the action.
 import { useState } from "preact/hooks";
-import type { ActionResult } from "../../src/protocol/messages";
-import type { ChatTransport } from "../transport";
+import type { ForkPoint } from "../../src/protocol/types";
+import { addToDraft } from "../draftBus";
+import { type ChatTransport, failureOf } from "../transport";
 
-export function SessionMenu({ transport, title, onDone }: { transport: ChatTransport; title: string; onDone(result: ActionResult): void }) {
+export function SessionMenu({ transport, title, onDone }: { transport: ChatTransport; title: string; onDone(failure: string): void }) {
   const [renaming, setRenaming] = useState<string | undefined>();
-  const [points, setPoints] = useState<Array<{ entryId: string; text: string }> | undefined>();
-  const { rename, forkPoints, fork, exportHtml, openSessionFile } = transport;
+  const [points, setPoints] = useState<ForkPoint[] | undefined>();
+  const run = (action: Promise<unknown>) => void failureOf(action).then(onDone);
+  const fork = (entryId: string) =>
+    run(
+      transport.call("fork", { entryId }).then(({ text }) => {
+        setPoints(undefined);
+        // The forked message comes back to the input, ready to edit and send again.
+        if (text) addToDraft(text);
+      }),
+    );
 
   return (
     <div class="session-menu" data-testid="session-menu">
       <div class="session-actions">
-        {rename ? <button type="button" class="link" data-testid="rename" onClick={() => setRenaming(title)}>Rename</button> : null}
-        {forkPoints && fork ? (
-          <button type="button" class="link" data-testid="fork" onClick={() => void forkPoints().then(setPoints, () => setPoints([]))}>Fork…</button>
+        {transport.can("rename") ? <button type="button" class="link" data-testid="rename" onClick={() => setRenaming(title)}>Rename</button> : null}
+        {transport.can("fork") ? (
+          <button type="button" class="link" data-testid="fork" onClick={() => void transport.call("forkPoints", {}).then((r) => setPoints(r.points), () => setPoints([]))}>Fork…</button>
         ) : null}
-        {exportHtml ? <button type="button" class="link" data-testid="export-html" onClick={() => void exportHtml().then(onDone)}>Export HTML</button> : null}
-        {openSessionFile ? <button type="button" class="link" data-testid="open-session-file" onClick={() => void openSessionFile().then(onDone)}>Open session file</button> : null}
+        {transport.can("exportHtml") ? <button type="button" class="link" data-testid="export-html" onClick={() => run(transport.call("exportHtml", {}))}>Export HTML</button> : null}
+        {transport.can("openPiSessionFile") ? (
+          <button type="button" class="link" data-testid="open-session-file" onClick={() => run(transport.call("openPiSessionFile", {}))}>Open session file</button>
+        ) : null}
       </div>
-      {renaming !== undefined && rename ? (
+      {renaming !== undefined ? (
         <form
           class="rename-form"
           onSubmit={(e) => {
             e.preventDefault();
-            void rename(renaming).then((r) => {
-              setRenaming(undefined);
-              onDone(r);
-            });
+            run(transport.call("rename", { name: renaming }).finally(() => setRenaming(undefined)));
           }}
         >
-          <input aria-label="Session name" data-testid="rename-input" value={renaming} maxLength={200} onInput={(e) => setRenaming((e.target as HTMLInputElement).value)} />
+          <input aria-label="Chat name" data-testid="rename-input" value={renaming} maxLength={200} onInput={(e) => setRenaming((e.target as HTMLInputElement).value)} />
           <button type="submit" disabled={!renaming.trim()}>Save</button>
           <button type="button" class="secondary" onClick={() => setRenaming(undefined)}>Cancel</button>
         </form>
       ) : null}
-      {points && fork ? (
+      {points ? (
         <ul class="fork-points" aria-label="Fork from an earlier message" data-testid="fork-points">
           {points.length === 0 ? <li class="meta">No earlier messages to fork from.</li> : null}
           {points.map((p) => (
             <li key={p.entryId}>
-              <button type="button" class="link" onClick={() => void fork(p.entryId).then((r) => { setPoints(undefined); onDone(r); })}>
+              <button type="button" class="link" onClick={() => fork(p.entryId)}>
                 {p.text.length > 120 ? `${p.text.slice(0, 120)}…` : p.text}
               </button>
             </li>

@@ -6,10 +6,9 @@
 import type { JSX } from "preact";
 import { memo } from "preact/compat";
 import { useMemo, useState } from "preact/hooks";
-import type { ActionResult } from "../../src/protocol/messages";
 import type { ToolDetails, ToolItem } from "../../src/protocol/transcript";
 import { diffLines, diffStats, durationText, lineRangeText } from "../toolCardText";
-import type { ChatTransport } from "../transport";
+import { type ChatTransport, failureOf } from "../transport";
 
 const LONG_OUTPUT = 2000;
 /** Diff lines rendered before "Show all": a big rewrite should not stall the chat. */
@@ -158,16 +157,9 @@ function Badges({ item }: { item: ToolItem }) {
 
 export const ToolCard = memo(({ item, transport }: { item: ToolItem; transport?: ChatTransport }) => {
   const [actionError, setActionError] = useState("");
-  const run = (action: () => Promise<ActionResult>) => {
-    action().then(
-      (r) => setActionError(r.accepted ? "" : r.error ?? "Not possible."),
-      (err: unknown) => setActionError(err instanceof Error ? err.message : String(err)),
-    );
-  };
-  const fileOpener = transport?.openFile;
-  const diffOpener = transport?.openDiff;
-  const openFile = fileOpener ? (path: string) => run(() => fileOpener.call(transport, path)) : undefined;
-  const openDiff = diffOpener ? () => run(() => diffOpener.call(transport, item.id)) : undefined;
+  const run = (action: Promise<unknown>) => void failureOf(action).then(setActionError);
+  const openFile = transport?.can("openFile") ? (path: string) => run(transport.call("openFile", { path })) : undefined;
+  const openDiff = transport?.can("openDiff") ? () => run(transport.call("openDiff", { toolCallId: item.id })) : undefined;
   const Body = item.details ? BODIES[item.name] : undefined;
   return (
     <div class={`tool ${item.status}`} data-testid="tool-card" data-status={item.status} data-tool={item.name}>

@@ -2,7 +2,7 @@
 // commands, asked once per opening; files, searched as the query changes, stale answers
 // dropped), the highlighted option, and Escape's "not now" for the word being typed.
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { SlashCommand } from "../../src/protocol/messages";
+import type { SlashCommand } from "../../src/protocol/types";
 import { commandInsertion, fileInsertion, filterCommands, triggerAt, type Trigger } from "../completion";
 import type { ChatTransport } from "../transport";
 
@@ -38,7 +38,7 @@ const sameTrigger = (a: Trigger | undefined, b: Trigger | undefined) => !!a && !
 
 export function useCompletion(transport: ChatTransport, text: string, caret: number, chatId: string | undefined) {
   const raw = triggerAt(text, caret);
-  const supported = raw && (raw.kind === "command" ? !!transport.commands : !!transport.findFiles) ? raw : undefined;
+  const supported = raw && transport.can(raw.kind === "command" ? "commands" : "findFiles") ? raw : undefined;
   const [dismissed, setDismissed] = useState<Trigger | undefined>();
   const trigger = supported && !sameTrigger(supported, dismissed) ? supported : undefined;
   const [commands, setCommands] = useState<SlashCommand[] | undefined>();
@@ -54,11 +54,11 @@ export function useCompletion(transport: ChatTransport, text: string, caret: num
   // Commands: asked whenever the list opens (the host caches them; a new session may have others).
   const commandsOpen = trigger?.kind === "command";
   useEffect(() => {
-    if (!commandsOpen || !transport.commands) return;
+    if (!commandsOpen) return;
     let current = true;
     transport
-      .commands()
-      .then((list) => current && setCommands(Array.isArray(list) ? list.filter((c) => typeof c?.name === "string") : []))
+      .call("commands", {})
+      .then(({ commands: list }) => current && setCommands(Array.isArray(list) ? list.filter((c) => typeof c?.name === "string") : []))
       .catch(() => current && setCommands([]));
     return () => {
       current = false;
@@ -67,12 +67,12 @@ export function useCompletion(transport: ChatTransport, text: string, caret: num
 
   const fileQuery = trigger?.kind === "file" ? trigger.query : undefined;
   useEffect(() => {
-    if (fileQuery === undefined || !transport.findFiles) return;
+    if (fileQuery === undefined) return;
     const id = ++search.current;
     const timer = setTimeout(() => {
       transport
-        .findFiles?.(fileQuery)
-        .then((paths) => id === search.current && setFiles({ query: fileQuery, paths: Array.isArray(paths) ? paths.filter((p) => typeof p === "string") : [] }))
+        .call("findFiles", { query: fileQuery })
+        .then(({ files: paths }) => id === search.current && setFiles({ query: fileQuery, paths: Array.isArray(paths) ? paths.filter((p) => typeof p === "string") : [] }))
         .catch(() => id === search.current && setFiles({ query: fileQuery, paths: [] }));
     }, FILE_SEARCH_DELAY_MS);
     return () => clearTimeout(timer);

@@ -1,0 +1,254 @@
+// One chat: one pi process at a time, its transcript, and the views watching it. Knows nothing
+// about VS Code: the extension and the HTTP server drive it the same way. The jobs live in
+// their own parts: lifecycle (start/stop), settings (model, thinking, name, usage), history
+// (pi session files); this class holds them together and runs the conversation itself.
+import { randomUUID } from "node:crypto";
+import type { PiResponseData, RpcExtensionUIRequest, RpcExtensionUIResponse } from "../../pi/rpcTypes";
+import { errorText } from "../../protocol/actionError";
+import type { ChatInfo, ChatSnapshot, ChatStatus, PatchBatch } from "../../protocol/transcript";
+import type { DialogAnswer, PromptImage, SlashCommand } from "../../protocol/types";
+import { snapshotKey } from "../../piGuard/snapshotFormat";
+import { DialogCards, responseToAnswer } from "../dialogCards";
+import type { PiProcess } from "../piProcess";
+import type { ToolSnapshots } from "../toolSnapshots";
+import { ChatCore } from "./chatCore";
+import { ChatInfoTracker } from "./chatInfo";
+import { type PiLaunch, PiLifecycle } from "./lifecycle";
+import { PiSessionHistory } from "./piSessionHistory";
+
+export interface ChatLaunch extends PiLaunch {
+  /** Resume this pi session file instead of starting a new one. */
+  sessionFile?: string;
+  /** Admission control before each (re)start: may free a slot, or throw to refuse. */
+  beforeStart?: (chat: Chat) => Promise<void>;
+  /** Where the guard keeps before/after images of written files (PI_VSCODE_SNAPSHOT_DIR); the host removes it. */
+  snapshots?: ToolSnapshots;
+}
+
+/** The two images of a file a write/edit changed, for a diff editor. */
+export interface ToolChange {
+  /** The path argument as pi was given it. */
+  path: string;
+  /** Name of the snapshot files (see piGuard/snapshotFormat.ts). */
+  key: string;
+}
+
+export type UiRequestHandler = (chat: Chat, request: RpcExtensionUIRequest) => Promise<RpcExtensionUIResponse | undefined>;
+
+type Listener<T> = (value: T) => void;
+
+export class Chat {
+  readonly id = randomUUID();
+  private readonly core: ChatCore;
+  /** Model, thinking level, name and usage. */
+  readonly settings: ChatInfoTracker;
+  /** pi's session files: list, resume, fork, export. */
+  readonly history: PiSessionHistory;
+  private readonly lifecycle: PiLifecycle;
+  private readonly dialogs: DialogCards;
+  /** pi's slash commands, asked once per process and pi session (see commands()). */
+  private commandList: Promise<SlashCommand[]> | undefined;
+  uiHandler: UiRequestHandler | undefined;
+  /** When the last prompt was sent; the host's idle reclaim reads it. */
+  lastActivity = Date.now();
+
+  constructor(private readonly launch: ChatLaunch) {
+    this.core = new ChatCore(this.id, launch.snapshots, () => this.settings.info);
+    this.settings = new ChatInfoTracker(this.core, launch.cwd, launch.log);
+    this.history = new PiSessionHistory(this.core, this.settings, launch.cwd, launch.env, launch.sessionFile);
+    this.history.onChange = () => (this.commandList = undefined);
+    this.lifecycle = new PiLifecycle(this.core, this.settings, this.history, launch, () => launch.beforeStart?.(this) ?? Promise.resolve(), (proc) => this.wire(proc));
+    this.dialogs = new DialogCards(this.core.builder, (response) => this.core.process?.rpc.respondToUi(response));
+  }
+
+  get cwd(): string {
+    return this.launch.cwd;
+  }
+
+  get status(): ChatStatus {
+    return this.core.status;
+  }
+
+  get pid(): number | undefined {
+    return this.core.process?.pid;
+  }
+
+  get info(): ChatInfo {
+    return this.settings.info;
+  }
+
+  get piSessionFile(): string | undefined {
+    return this.history.file;
+  }
+
+  /** This chat's snapshot store (undefined when the host keeps none). */
+  get snapshots(): ToolSnapshots | undefined {
+    return this.launch.snapshots;
+  }
+
+  /** True while a pi process is alive for this chat. */
+  get isRunning(): boolean {
+    return this.lifecycle.isRunning;
+  }
+
+  /** The change a finished write/edit card of this chat made, if its snapshots were kept. */
+  toolChange(toolCallId: string): ToolChange | undefined {
+    const { state } = this.core.builder;
+    const at = state.index.get(toolCallId);
+    const item = at === undefined ? undefined : state.items[at];
+    if (!item || item.kind !== "tool" || !item.details?.snapshot || item.details.path === undefined) return undefined;
+    return { path: item.details.path, key: snapshotKey(toolCallId) };
+  }
+
+  onBatch(listener: Listener<PatchBatch>): () => void {
+    this.core.batchListeners.add(listener);
+    return () => this.core.batchListeners.delete(listener);
+  }
+
+  onSnapshot(listener: Listener<ChatSnapshot>): () => void {
+    this.core.snapshotListeners.add(listener);
+    return () => this.core.snapshotListeners.delete(listener);
+  }
+
+  onStatus(listener: Listener<ChatStatus>): () => void {
+    this.core.statusListeners.add(listener);
+    return () => this.core.statusListeners.delete(listener);
+  }
+
+  /** Everything a view needs; pending patches are flushed first so none is applied twice. */
+  snapshot(): ChatSnapshot {
+    this.core.batcher.flush();
+    return this.core.snapshot();
+  }
+
+  start(): Promise<void> {
+    return this.lifecycle.start();
+  }
+
+  /** Stops pi for good (the chat closed, or the extension is deactivating). */
+  stop(): Promise<void> {
+    return this.lifecycle.stop(() => this.dialogs.cancelAll());
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  /** Stops an idle pi to free memory; the next message restarts it on the same session file. */
+  async reclaim(reason: string): Promise<void> {
+    if (this.status !== "ready" || !this.core.process) return;
+    await this.stop();
+    this.core.builder.notice("info", reason);
+    this.core.batcher.flush();
+  }
+
+  private wire(proc: PiProcess): void {
+    this.commandList = undefined;
+    proc.rpc.onEvent((event) => {
+      this.core.builder.handleEvent(event);
+      this.settings.onEvent(event);
+    });
+    proc.rpc.onUiRequest((request) => void this.handleUiRequest(request));
+  }
+
+  /** Sends a message (with images already checked by the caller); while pi works it is queued as a follow-up. */
+  async prompt(text: string, images?: PromptImage[]): Promise<void> {
+    await this.send(text, images, this.status === "working" ? "followUp" : undefined);
+  }
+
+  /** Queues a message for when pi finishes the current run (sent at once when pi is idle). */
+  async followUp(text: string, images?: PromptImage[]): Promise<void> {
+    await this.send(text, images, "followUp");
+  }
+
+  private async send(text: string, images: PromptImage[] | undefined, behavior: "followUp" | undefined): Promise<void> {
+    const message = text.trim();
+    if (!message) throw new Error("The message is empty.");
+    // A reclaimed, crashed or refused chat restarts transparently on the next message.
+    if (this.status === "stopped" || this.status === "crashed" || this.status === "error") await this.start();
+    await this.lifecycle.pending;
+    const proc = this.core.requireProcess();
+    this.lastActivity = Date.now();
+    // A plain prompt while pi streams fails; the behaviour is only sent while it does.
+    const streamingBehavior = behavior && this.status === "working" ? behavior : undefined;
+    try {
+      await proc.rpc.send({ type: "prompt", message, images: piImages(images), ...(streamingBehavior ? { streamingBehavior } : {}) });
+    } catch (err) {
+      this.core.builder.notice("error", `pi rejected the message: ${errorText(err)}`);
+      throw err;
+    }
+  }
+
+  /** Delivers a message to pi now, between tool calls of the current run. */
+  async steer(text: string, images?: PromptImage[]): Promise<void> {
+    const message = text.trim();
+    if (!message) throw new Error("The message is empty.");
+    await this.core.requireProcess().rpc.send({ type: "steer", message, images: piImages(images) });
+  }
+
+  /**
+   * Prompt templates, skills and extension commands pi runs for `/name`. Asked once and kept:
+   * they change only with the process or the pi session (a project's .pi/prompts), and the
+   * composer asks every time its `/` list opens.
+   */
+  commands(): Promise<SlashCommand[]> {
+    if (!this.commandList) {
+      const loading = this.core
+        .requireProcess()
+        .rpc.send({ type: "get_commands" })
+        .then((data) => data.commands.map(({ name, description, source }) => ({ name, description, source })));
+      this.commandList = loading;
+      loading.catch(() => {
+        if (this.commandList === loading) this.commandList = undefined;
+      });
+    }
+    return this.commandList;
+  }
+
+  async clearQueue(): Promise<void> {
+    await this.core.requireProcess().rpc.send({ type: "clear_queue" });
+  }
+
+  /** The user's own shell command (`!cmd`), subject to the same bash policy as pi's tool. */
+  async runUserBash(command: string): Promise<PiResponseData<"bash">> {
+    const proc = this.core.requireProcess();
+    this.lastActivity = Date.now();
+    return proc.rpc.send({ type: "bash", command }, 10 * 60_000);
+  }
+
+  async abort(): Promise<void> {
+    const proc = this.core.process;
+    if (!proc || proc.rpc.isClosed) return;
+    // pi's abort waits for open dialogs to time out: cancel them first.
+    this.dialogs.cancelAll();
+    await proc.rpc.send({ type: "abort" }, 10_000);
+  }
+
+  /** A dialog from pi becomes a card in the chat; any view (or the UI handler) may answer it. */
+  private async handleUiRequest(request: RpcExtensionUIRequest): Promise<void> {
+    // A pi extension's title and widgets belong to the chat: every view shows them.
+    if (this.settings.applyExtensionView(request)) return;
+    if (!this.dialogs.open(request)) {
+      await this.uiHandler?.(this, request).catch((err: unknown) => this.launch.log("warn", `UI request ${request.method} failed: ${String(err)}`));
+      return;
+    }
+    this.core.batcher.flush();
+    try {
+      const response = await this.uiHandler?.(this, request);
+      if (response) this.dialogs.answer(responseToAnswer(response));
+    } catch (err) {
+      this.launch.log("warn", `extension UI request ${request.method} failed: ${String(err)}`);
+    }
+  }
+
+  /** Answers an open dialog card; false when it is not open (already answered, timed out, unknown). */
+  answerDialog(answer: DialogAnswer): boolean {
+    return this.dialogs.answer(answer);
+  }
+}
+
+/** pi's ImageContent list; undefined (no field on the wire) when there are none. */
+function piImages(images: PromptImage[] | undefined): Array<{ type: "image"; data: string; mimeType: string }> | undefined {
+  return images?.length ? images.map(({ data, mimeType }) => ({ type: "image", data, mimeType })) : undefined;
+}

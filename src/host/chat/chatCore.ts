@@ -1,0 +1,68 @@
+// What the parts of one chat share: its transcript (builder + batcher), its listeners and the
+// pi process it talks to. Each part (lifecycle, info, pi-session history, conversation) gets
+// this object instead of reaching into the others.
+import type { ChatSnapshot, ChatStatus, PatchBatch } from "../../protocol/transcript";
+import { snapshotFromState } from "../../protocol/transcript";
+import { PatchBatcher } from "../patchBatcher";
+import type { PiProcess } from "../piProcess";
+import type { ToolSnapshots } from "../toolSnapshots";
+import { TranscriptBuilder } from "../transcriptBuilder";
+
+type Listener<T> = (value: T) => void;
+
+export class ChatCore {
+  readonly builder: TranscriptBuilder;
+  readonly batcher: PatchBatcher;
+  readonly batchListeners = new Set<Listener<PatchBatch>>();
+  readonly snapshotListeners = new Set<Listener<ChatSnapshot>>();
+  readonly statusListeners = new Set<Listener<ChatStatus>>();
+  /** The running pi, if any (set and cleared by the lifecycle). */
+  process: PiProcess | undefined;
+
+  constructor(
+    readonly chatId: string,
+    snapshots: ToolSnapshots | undefined,
+    /** The chat's info as of now (the snapshot carries it). */
+    private readonly info: () => ChatSnapshot["info"],
+  ) {
+    this.batcher = new PatchBatcher(chatId, () => this.builder.state.seq, (batch) => this.batchListeners.forEach((l) => l(batch)));
+    this.builder = new TranscriptBuilder((patch) => {
+      this.batcher.push(patch);
+      if (patch.op === "status") this.statusListeners.forEach((l) => l(patch.status));
+    }, snapshots);
+  }
+
+  get status(): ChatStatus {
+    return this.builder.state.status;
+  }
+
+  requireProcess(): PiProcess {
+    const proc = this.process;
+    if (!proc || proc.rpc.isClosed) throw new Error("pi is not running.");
+    return proc;
+  }
+
+  setStatus(status: ChatStatus, detail?: string): void {
+    if (this.status !== status || detail) this.builder.apply({ op: "status", status, detail });
+  }
+
+  fail(text: string, detail: string): void {
+    this.builder.notice("error", text, detail);
+    this.setStatus("error", detail);
+  }
+
+  /** Sends the current info to every view (after a model switch, a rename, new usage…). */
+  infoChanged(): void {
+    this.builder.apply({ op: "info", info: this.info() });
+  }
+
+  snapshot(): ChatSnapshot {
+    return snapshotFromState(this.builder.state, this.info());
+  }
+
+  /** Replaces every view's state: the transcript was rebuilt (history reloaded, another pi session). */
+  resync(): void {
+    const snapshot = this.snapshot();
+    this.snapshotListeners.forEach((l) => l(snapshot));
+  }
+}

@@ -1,0 +1,116 @@
+// Starting, stopping and restarting a chat's pi process. A start resolves Node, waits for a
+// slot (the host's process cap), spawns pi on the chat's pi session file and reloads history;
+// a stop is honoured even while a start is still resolving Node or waiting for a slot.
+import { errorText } from "../../protocol/actionError";
+import type { NodeRuntime } from "../nodeRuntime";
+import { describeExit, type Logger, type PiExit, PiProcess } from "../piProcess";
+import type { ChatCore } from "./chatCore";
+import type { ChatInfoTracker } from "./chatInfo";
+import type { PiSessionHistory } from "./piSessionHistory";
+
+export interface PiLaunch {
+  cwd: string;
+  piCliPath: string;
+  resolveNode: () => Promise<NodeRuntime>;
+  env: NodeJS.ProcessEnv;
+  args: string[];
+  log: Logger;
+}
+
+export class PiLifecycle {
+  private starting: Promise<void> | undefined;
+  /** Set by stop(): a start still resolving Node or waiting for a slot must not spawn pi. */
+  private stopRequested = false;
+
+  constructor(
+    private readonly core: ChatCore,
+    private readonly info: ChatInfoTracker,
+    private readonly history: PiSessionHistory,
+    private readonly launch: PiLaunch,
+    /** Admission control before each (re)start: may free a slot, or throw to refuse. */
+    private readonly admit: () => Promise<void>,
+    /** Wires a new process's events (the conversation's job). */
+    private readonly wire: (proc: PiProcess) => void,
+  ) {}
+
+  /** True while a pi process is alive for this chat. */
+  get isRunning(): boolean {
+    return !!this.core.process && !this.core.process.exit;
+  }
+
+  /** The start in progress, if any (a prompt typed meanwhile waits for it). */
+  get pending(): Promise<void> | undefined {
+    return this.starting;
+  }
+
+  /** Starts pi (or restarts it on the same session file). Resolves when pi answers, rejects with the reason. */
+  start(): Promise<void> {
+    this.stopRequested = false;
+    this.starting ??= this.doStart().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async doStart(): Promise<void> {
+    const { core } = this;
+    core.setStatus("starting");
+    let node: NodeRuntime;
+    try {
+      await this.admit();
+      node = await this.launch.resolveNode();
+    } catch (err) {
+      core.fail("Pi could not start.", errorText(err));
+      throw err;
+    }
+    if (this.stopRequested) {
+      core.setStatus("stopped");
+      throw new Error("The chat was stopped before pi started.");
+    }
+    const resumed = this.history.file;
+    const args = [...this.launch.args, ...(resumed ? ["--session", resumed] : [])];
+    const proc = PiProcess.start({ node, cliPath: this.launch.piCliPath, cwd: this.launch.cwd, args, env: this.launch.env }, this.launch.log);
+    core.process = proc;
+    this.wire(proc);
+    proc.onExit((exit) => this.onExit(proc, exit));
+    try {
+      const state = await proc.waitReady();
+      this.history.file = state.sessionFile ?? this.history.file;
+      this.info.readState(state);
+      if (resumed || core.builder.state.items.length) await this.history.reload(proc);
+      await this.info.refresh();
+      core.setStatus(state.isStreaming ? "working" : "ready");
+    } catch (err) {
+      const detail = proc.exit ? describeExit(proc.exit) : errorText(err);
+      const stoppedOnPurpose = this.stopRequested;
+      await proc.stop();
+      if (stoppedOnPurpose) core.setStatus("stopped");
+      else core.fail("Pi exited while starting.", detail);
+      throw new Error(detail);
+    }
+  }
+
+  /** Stops pi for good (the chat closed, or the extension is deactivating). `beforeStop` runs once pi is known. */
+  async stop(beforeStop: () => void): Promise<void> {
+    this.stopRequested = true;
+    // A start that has not spawned pi yet will see the flag and give up; wait for that.
+    if (!this.core.process && this.starting) await this.starting.catch(() => undefined);
+    const proc = this.core.process;
+    if (!proc) {
+      if (this.core.status === "starting") this.core.setStatus("stopped");
+      return;
+    }
+    beforeStop();
+    await proc.stop();
+    this.core.batcher.flush();
+    if (this.core.status !== "crashed") this.core.setStatus("stopped");
+    this.core.batcher.flush();
+  }
+
+  private onExit(proc: PiProcess, exit: PiExit): void {
+    if (proc !== this.core.process || exit.expected) return;
+    this.launch.log("error", describeExit(exit));
+    if (this.core.status === "starting") return; // start() reports it
+    this.core.builder.notice("error", "pi stopped unexpectedly. Restart to continue this chat; the transcript is kept.", describeExit(exit));
+    this.core.setStatus("crashed", describeExit(exit));
+    this.core.batcher.flush();
+  }
+}

@@ -1,0 +1,71 @@
+// The page, its assets and the health check: nothing else on disk is ever served.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { API_PREFIX, HEALTH_PATH } from "../../protocol/serverPaths";
+import { HttpError, sendJson } from "../http";
+import { apiRoute, type Route, type RouteContext, type RouteDeps } from "./route";
+
+/** The static files, by URL. */
+const ASSETS: Record<string, { file: string[]; type: string }> = {
+  "/assets/webview.js": { file: ["dist", "webview.js"], type: "text/javascript; charset=utf-8" },
+  "/assets/chat.css": { file: ["media", "chat.css"], type: "text/css; charset=utf-8" },
+  "/assets/pi.svg": { file: ["media", "pi.svg"], type: "image/svg+xml" },
+};
+
+// Relative URLs: behind a path-prefix proxy (code-server's /proxy/<port>/, a reverse proxy's
+// sub-path) the page still finds its assets and API.
+export const INDEX_HTML = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="assets/chat.css">
+<link rel="icon" href="assets/pi.svg">
+<title>Pi</title>
+</head>
+<body data-pi-transport="http" data-pi-api="${API_PREFIX.slice(1)}">
+<div id="app"></div>
+<script src="assets/webview.js"></script>
+</body>
+</html>
+`;
+
+/** Finds the directory holding dist/ and media/ (the repo, or the installed package). */
+export function findAssetsRoot(fromDir: string = __dirname): string | undefined {
+  for (let dir = fromDir; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "media", "chat.css"))) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+async function serveAsset(ctx: RouteContext, root: string | undefined, url: string): Promise<void> {
+  const asset = ASSETS[url];
+  if (!asset || !root) throw new HttpError(404, "not_found", "No such file.");
+  let data: Buffer;
+  try {
+    data = await fs.promises.readFile(path.join(root, ...asset.file));
+  } catch {
+    throw new HttpError(404, "not_found", `${url} is not built yet (run npm run build).`);
+  }
+  ctx.res.writeHead(200, { "Content-Type": asset.type, "Content-Length": data.length, "Cache-Control": "no-cache" });
+  ctx.res.end(data);
+}
+
+export function staticRoutes(deps: RouteDeps): Route[] {
+  return [
+    {
+      method: "GET",
+      path: "/",
+      auth: false,
+      body: false,
+      handle: ({ res }) => {
+        res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache" });
+        res.end(INDEX_HTML);
+      },
+    },
+    ...Object.keys(ASSETS).map((url): Route => ({ method: "GET", path: url, auth: false, body: false, handle: (ctx) => serveAsset(ctx, deps.assetsRoot, url) })),
+    apiRoute("GET", HEALTH_PATH, { auth: false }, ({ res }) =>
+      sendJson(res, 200, { status: deps.isShuttingDown() ? "shutting_down" : "ok", activeChats: deps.host.chats().length }),
+    ),
+  ];
+}
