@@ -2,6 +2,7 @@
 // the action table, every host event a notification named by the event table.
 import { HOST_EXTENSION } from "vscode-messenger-common";
 import { Messenger, type VsCodeApi } from "vscode-messenger-webview";
+import { ActionError, isActionErrorCode } from "../src/protocol/actionError";
 import { ACTIONS, type ActionName, type MessengerReply, messengerMethod } from "../src/protocol/actions";
 import type { ChatSnapshot } from "../src/protocol/transcript";
 import { eventMethod, VIEW_EVENTS, type ViewEventData, type ViewEventName } from "../src/protocol/viewEvents";
@@ -38,7 +39,7 @@ export function createVscodeTransport(vscode: VsCodeApi): ChatTransport {
   const call: ChatTransport["call"] = async (name, params) => {
     const reply = (await messenger.sendRequest({ method: messengerMethod(name) }, HOST_EXTENSION, params)) as MessengerReply<never>;
     if (!reply || typeof reply !== "object") throw new Error(`${name}: the host sent no answer.`);
-    if (!reply.ok) throw new Error(reply.error?.message ?? `${name} failed.`);
+    if (!reply.ok) throw new ActionError(isActionErrorCode(reply.error?.code) ? reply.error.code : "internal", reply.error?.message ?? `${name} failed.`);
     return reply.result;
   };
 

@@ -1,6 +1,7 @@
 // pi has no command that lists sessions: it writes one JSONL file per session under
 // <agentDir>/sessions/<folder named after the cwd>/. We read only each file's head (the
-// `session` header and the first user message) so a folder with many long sessions lists fast.
+// `session` header and the first user message) and its tail (a late name) so a folder with
+// many long sessions lists fast. test/integration/sessions.test.ts pins this to pi's own list.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -22,16 +23,21 @@ export function agentDirFrom(env: NodeJS.ProcessEnv): string {
   return env.PI_CODING_AGENT_DIR?.trim() || path.join(os.homedir(), ".pi", "agent");
 }
 
-function readHead(file: string): string {
+/** `bytes` bytes of `file` from `at` (a negative `at` counts from the end). */
+function readSlice(file: string, at: number, bytes = HEAD_BYTES): string {
   const fd = fs.openSync(file, "r");
   try {
-    const buf = Buffer.alloc(HEAD_BYTES);
-    const n = fs.readSync(fd, buf, 0, HEAD_BYTES, 0);
+    const size = fs.fstatSync(fd).size;
+    const start = at < 0 ? Math.max(0, size + at) : at;
+    const buf = Buffer.alloc(Math.min(bytes, Math.max(0, size - start)));
+    const n = fs.readSync(fd, buf, 0, buf.length, start);
     return buf.subarray(0, n).toString("utf8");
   } finally {
     fs.closeSync(fd);
   }
 }
+
+const readHead = (file: string) => readSlice(file, 0);
 
 interface HeadLine {
   type?: string;
@@ -76,7 +82,9 @@ export function readPastSession(file: string): PiSession | undefined {
   const lines = parseLines(head);
   const header = lines[0];
   if (header?.type !== "session" || !header.id) return undefined;
-  const named = [...lines].reverse().find((l) => l.type === "session_info" && l.name);
+  // A name (session_info) may be given late in a long chat: the newest one is in the tail.
+  const tail = fs.statSync(file).size > HEAD_BYTES ? parseLines(readSlice(file, -HEAD_BYTES)) : [];
+  const named = [...lines, ...tail].reverse().find((l) => l.type === "session_info" && l.name);
   return {
     file,
     id: header.id,

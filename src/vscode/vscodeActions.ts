@@ -8,19 +8,14 @@ import { activeProblems, vscodeFileSearch } from "./contextCommands";
 import { copyToClipboard, insertAtCursor } from "./editorActions";
 import { offerExported, openInEditor } from "./sessionFileActions";
 import { openToolDiff, openToolFile } from "./toolCardCommands";
+import { viewActions } from "./viewActions";
 
 const done = {};
 
 export function vscodeActions(): ActionHandlers<VscodeActionName, ViewContext> {
   return {
     ...sharedChatActions(vscodeFileSearch()),
-    snapshot: async (_, { bridge }) => {
-      const snapshot = bridge.snapshot();
-      // The page is live now: text added to its draft while it was loading can go.
-      bridge.connected();
-      return snapshot;
-    },
-    newChat: async (_, { bridge }) => ({ chatId: (await bridge.replaceWithNew()).id }),
+    ...viewActions(),
     exportHtml: async (_, ctx) => {
       const path = await ctx.chat().history.exportHtml();
       void offerExported(path);

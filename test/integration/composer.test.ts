@@ -41,6 +41,7 @@ describe("composer helpers with a real pi", function () {
     assert.ok(commands.every((c) => Object.keys(c).every((k) => ["name", "description", "source"].includes(k))), "only the fields the view needs");
     assert.equal(s.commands(), s.commands(), "cached: the composer asks on every `/`");
     await s.prompt("hello");
+    await waitFor("the answer", () => assistantText(s.snapshot().items).includes("hello"));
     await waitForStatus(s, "ready");
     const before = s.commands();
     await s.history.fork((await s.history.forkPoints())[0].entryId);

@@ -67,4 +67,41 @@ describe("past sessions with a real pi", function () {
 
     await assert.rejects(s.history.resume("/etc/passwd"), /not a pi session of this folder/, "only the folder's own pi session files");
   });
+
+  // pi exports SessionManager.list, but loading pi's index costs ~3 s and ~80 MB in the
+  // extension host, so we read the files ourselves — and this test pins our reader to pi's own:
+  // a pi upgrade that changes the on-disk format fails here, not silently in the menu.
+  it("lists exactly what pi's own SessionManager.list lists (files, titles, names)", async () => {
+    const a = await chat("first topic");
+    const b = await chat("second topic");
+    // Past the head our reader reads first: a name given late in a long chat must still show.
+    await b.prompt(`long ${"word ".repeat(15_000)}`);
+    await waitFor("the long answer", () => assistantText(b.snapshot().items).includes("long word"));
+    await waitForStatus(b, "ready");
+    await b.settings.rename("Renamed later");
+    await b.prompt("a later message after the rename");
+    await waitFor("the answer", () => assistantText(b.snapshot().items).includes("after the rename"));
+    await waitForStatus(b, "ready");
+    const saved = process.env.PI_CODING_AGENT_DIR;
+    process.env.PI_CODING_AGENT_DIR = fx.agentDir;
+    try {
+      const { SessionManager } = await import("@earendil-works/pi-coding-agent");
+      const theirs = await SessionManager.list(fx.workspace);
+      const ours = listPiSessions(fx.agentDir, fx.workspace);
+      assert.equal(ours.length, 2);
+      assert.deepEqual(
+        ours.map((s) => s.file).sort(),
+        theirs.map((s) => s.path).sort(),
+        "the same files",
+      );
+      for (const session of ours) {
+        const t = theirs.find((x) => x.path === session.file);
+        assert.equal(session.id, t?.id);
+        assert.equal(session.title, t?.name ?? t?.firstMessage, `title of ${session.file}`);
+      }
+      assert.ok([a.piSessionFile, b.piSessionFile].every((f) => ours.some((s) => s.file === f)));
+    } finally {
+      process.env.PI_CODING_AGENT_DIR = saved;
+    }
+  });
 });

@@ -4,7 +4,7 @@
 // `{error: {code, message}}` with the code's status.
 import type { Chat } from "../../host/chat/chat";
 import { type ActionContext, type ActionHandlers, runAction, sharedChatActions } from "../../host/chatActions";
-import { ActionError } from "../../protocol/actionError";
+import { ActionError, toActionError } from "../../protocol/actionError";
 import { ACTION_NAMES, ACTIONS, type HttpActionName, type HttpRoute } from "../../protocol/actions";
 import { base64Length, MAX_IMAGE_BYTES, MAX_IMAGES } from "../../protocol/images";
 import { MessageParams } from "../../protocol/schemas/chat";
@@ -79,7 +79,10 @@ export function chatRoutes(deps: RouteDeps): Route[] {
         folder: () => chat?.cwd ?? deps.workspace,
       };
       const raw = http.verb === "GET" ? Object.fromEntries(ctx.query) : http.verb === "DELETE" ? undefined : ctx.body;
-      const result = await runAction(handlers, name, raw, context);
+      // pi's refusals (a plain Error from the RPC) become `refused`, as over vscode-messenger.
+      const result = await runAction(handlers, name, raw, context).catch((err: unknown) => {
+        throw toActionError(err);
+      });
       sendJson(ctx.res, http.status ?? 200, result);
     });
   });
