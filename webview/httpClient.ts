@@ -1,6 +1,7 @@
 // The browser page's link to the Pi server's REST API: JSON requests carrying the tab's bearer
 // token, errors as ApiError with the server's message, and the sign-in endpoints that set
 // the token (password, one-time ticket, API key).
+import { errorText } from "../src/protocol/actionError";
 import { tabGet, tabSet } from "./tabStorage";
 
 export class ApiError extends Error {
@@ -39,9 +40,7 @@ interface StoredToken {
 
 const TOKEN_KEY = "pi.auth";
 
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
+export { errorText };
 
 export class HttpClient {
   private readonly unauthorized = new Set<() => void>();

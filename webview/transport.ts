@@ -2,6 +2,7 @@
 // (typed by the table), the host's events, and the page state that survives a reload. VS Code
 // (vscode-messenger) and a browser (HTTP + SSE) implement it; the UI cannot tell them apart
 // except through `can` (an editor action has no meaning in a browser).
+import { errorText } from "../src/protocol/actionError";
 import type { ActionName, ActionParams, ActionResult } from "../src/protocol/actions";
 import type { ChatSnapshot } from "../src/protocol/transcript";
 import type { ViewEventData, ViewEventName } from "../src/protocol/viewEvents";
@@ -35,7 +36,7 @@ export async function failureOf(run: Promise<unknown>): Promise<string> {
     await run;
     return "";
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    return errorText(err);
   }
 }
 

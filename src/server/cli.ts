@@ -1,5 +1,6 @@
 // `pi-vscode-server [workspace]`: the chat in a browser, on the same session host as the
 // extension. Loopback by default; refuses to listen elsewhere without API_KEY or UI_PASSWORD.
+import { errorText } from "../protocol/actionError";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -108,7 +109,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     }
     config = configFromEnv(process.env, { port: args.port, host: args.host, dataDir: args.dataDir && path.resolve(args.dataDir) });
   } catch (err) {
-    process.stderr.write(`pi-vscode-server: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`pi-vscode-server: ${errorText(err)}\n`);
     return 2;
   }
   const workspace = path.resolve(args.workspace ?? process.cwd());
@@ -149,8 +150,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     const url = await server.listen();
     if (args.open) openBrowser(url);
   } catch (err) {
-    log.error({ err: err instanceof Error ? err.message : String(err) }, "could not start");
-    process.stderr.write(`pi-vscode-server: ${err instanceof Error ? err.message : String(err)}\n`);
+    log.error({ err: errorText(err) }, "could not start");
+    process.stderr.write(`pi-vscode-server: ${errorText(err)}\n`);
     stopIdle();
     await demoModel?.close();
     return 1;

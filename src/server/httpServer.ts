@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import FindMyWay from "find-my-way";
 import type { Logger } from "pino";
 import type { ChatHost } from "../host/chatHost";
-import { ACTION_ERROR_STATUS, ActionError } from "../protocol/actionError";
+import { ACTION_ERROR_STATUS, ActionError, errorText } from "../protocol/actionError";
 import type { HttpVerb } from "../protocol/actions";
 import { Authenticator, bearerFrom, loadOrCreateJwtSecret } from "./auth";
 import { unsafeBindReason, type ServerConfig } from "./config";
@@ -179,7 +179,7 @@ export function createPiServer(options: PiServerOptions): PiServer {
       } else if (err instanceof ActionError) {
         sendError(res, ACTION_ERROR_STATUS[err.code], err.code, err.message, err.headers);
       } else {
-        log.error({ err: err instanceof Error ? err.message : String(err) }, "unhandled error");
+        log.error({ err: errorText(err) }, "unhandled error");
         sendError(res, 500, "internal", "Internal server error.");
       }
     });

@@ -1,4 +1,5 @@
 // Entry point: wires the session host (no vscode inside) to VS Code's UI.
+import { errorText } from "../protocol/actionError";
 import * as vscode from "vscode";
 import type { Chat } from "../host/chat/chat";
 import { defaultGuardPath, defaultPiCliPath, ChatHost, type GuardConfig } from "../host/chatHost";
@@ -139,7 +140,7 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
     await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
   };
   const reportError = (err: unknown) => {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorText(err);
     log("error", message);
     void vscode.window.showErrorMessage(message, "Show Log").then((c) => c && channel.show());
   };
