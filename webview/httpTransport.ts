@@ -5,7 +5,7 @@
 // server refused the reconnect we find out why and resume by hand).
 import type { ActionResult } from "../src/protocol/actions";
 import type { ChatSnapshot, PatchBatch } from "../src/protocol/transcript";
-import { VIEW_EVENTS, type ViewEventName } from "../src/protocol/viewEvents";
+import { VIEW_EVENTS, type ViewEventData, type ViewEventName } from "../src/protocol/viewEvents";
 import { callOverHttp, canOverHttp } from "./httpActions";
 import { ApiError, type HttpClient } from "./httpClient";
 import { tabGet, tabSet } from "./tabStorage";
@@ -113,7 +113,9 @@ export function createHttpTransport(client: HttpClient, initialChatId: string, o
     closed: () => stop({ kind: "closed", reason: "This chat was closed on the server." }),
     // The stream ends next; EventSource retries until the server is back.
     shutdown: () => onConnection({ kind: "reconnecting", reason: "The server is restarting." }),
-    draft: () => undefined,
+    draft: (_, e) => listeners.emit("draft", JSON.parse(e.data) as ViewEventData<"draft">),
+    // VS Code only (SSE_EVENTS leaves it out).
+    focusInput: () => undefined,
   };
 
   const open = (resume: boolean) => {

@@ -8,6 +8,7 @@
 // there we write scrollTop only to follow the end and to restore a saved position. Browsers
 // without scroll anchoring get the same effect by hand: an anchor item whose offset from the
 // top of the view is put back after every change.
+import { intentListeners } from "./scrollIntent";
 import type { ScrollPosition } from "./transport";
 import { HeightIndex, type Sized } from "./virtualList";
 
@@ -83,10 +84,7 @@ export class TranscriptScroller {
     const onHide = () => document.visibilityState === "hidden" && this.saveNow();
     const listeners: Array<[EventTarget, string, (e: never) => void]> = [
       [el, "scroll", this.onScroll],
-      [el, "wheel", this.onWheel],
-      [el, "keydown", this.onKey],
-      [el, "pointerdown", this.onPointer],
-      [el, "touchstart", this.onTouch],
+      ...intentListeners(el, { userMoves: () => this.userMoves(), unfollow: () => this.unfollow(), jumpToLatest: () => this.jumpToLatest(), jumpToTop: () => this.jumpToTop() }),
       [document, "visibilitychange", onHide],
       [window, "pagehide", this.saveNow],
     ];
@@ -247,42 +245,13 @@ export class TranscriptScroller {
     this.updateWindow(false);
   };
 
-  /** Scrolling up must win over a stream pinning the view, even before the scroll event lands. */
-  private readonly onWheel = (e: WheelEvent): void => {
-    this.userMoves();
-    if (e.deltaY < 0) this.unfollow();
-  };
-
-  private readonly onTouch = (): void => this.userMoves();
-
-  /** A press on the scrollbar (right of the content box) is the start of a drag. */
-  private readonly onPointer = (e: PointerEvent): void => {
-    const el = this.el;
-    if (!el || e.target !== el || e.offsetX < el.clientWidth) return;
+  private jumpToTop(): void {
     this.userMoves();
     this.unfollow();
-  };
-
-  private readonly onKey = (e: KeyboardEvent): void => {
-    const el = this.el;
-    // Keys typed into a dialog card's textarea are not for us.
-    if (!el || e.target !== el || e.altKey || e.ctrlKey || e.metaKey) return;
-    if (e.key === "End") {
-      e.preventDefault();
-      this.jumpToLatest();
-    } else if (e.key === "Home") {
-      // Straight to the top: a smooth scroll there would be retargeted by anchoring on the way.
-      e.preventDefault();
-      this.userMoves();
-      this.unfollow();
-      this.scrollTo(0);
-      if (!this.native) this.anchor = this.anchorAt(0);
-      this.scheduleSave();
-    } else if (e.key === "ArrowUp" || e.key === "PageUp" || (e.key === " " && e.shiftKey)) {
-      this.userMoves();
-      this.unfollow();
-    }
-  };
+    this.scrollTo(0);
+    if (!this.native) this.anchor = this.anchorAt(0);
+    this.scheduleSave();
+  }
 
   /** The user takes over: a position still being restored is abandoned. */
   private userMoves(): void {

@@ -25,10 +25,10 @@ export function createVscodeTransport(vscode: VsCodeApi): ChatTransport {
     return snapshot;
   };
   // The host may send draft text before the composer has subscribed (the page just loaded): keep it until then.
-  let draftBacklog: string[] = [];
+  let draftBacklog: Array<ViewEventData<"draft">> = [];
   const deliver = <E extends ViewEventName>(name: E, data: ViewEventData<E>) => {
     if (name === "snapshot") rememberChat(data as ChatSnapshot);
-    if (name === "draft" && listeners.count("draft") === 0) draftBacklog.push((data as ViewEventData<"draft">).text);
+    if (name === "draft" && listeners.count("draft") === 0) draftBacklog.push(data as ViewEventData<"draft">);
     else listeners.emit(name, data);
   };
   for (const name of Object.keys(VIEW_EVENTS) as ViewEventName[]) {
@@ -52,7 +52,7 @@ export function createVscodeTransport(vscode: VsCodeApi): ChatTransport {
       if (event === "draft") {
         const backlog = draftBacklog;
         draftBacklog = [];
-        backlog.forEach((text) => (listener as (d: ViewEventData<"draft">) => void)({ text }));
+        for (const draft of backlog) (listener as (d: ViewEventData<"draft">) => void)(draft);
       }
       return off;
     },

@@ -28,8 +28,9 @@ export class DialogCards {
       prefill: request.method === "editor" ? request.prefill : undefined,
       state: "open",
     };
+    const timeout = "timeout" in request && typeof request.timeout === "number" && request.timeout > 0 ? request.timeout : undefined;
+    if (timeout) item.until = Date.now() + timeout;
     this.builder.apply({ op: "add", item });
-    const timeout = "timeout" in request && typeof request.timeout === "number" ? request.timeout : undefined;
     // pi gives up on its own after `timeout`; close the card then too.
     const timer = timeout ? setTimeout(() => this.close(request.id, "cancelled", "timed out"), timeout) : undefined;
     timer?.unref();
@@ -52,6 +53,11 @@ export class DialogCards {
     const shown = answer.cancelled ? undefined : answer.confirmed !== undefined ? (answer.confirmed ? "Yes" : "No") : answer.value;
     this.close(answer.id, answer.cancelled ? "cancelled" : "answered", shown);
     return true;
+  }
+
+  /** The questions waiting for an answer, oldest first. */
+  waiting(): DialogItem[] {
+    return [...this.openCards.keys()].flatMap((id) => this.item(id) ?? []);
   }
 
   cancelAll(): void {

@@ -35,7 +35,7 @@ interface Pending {
   command: string;
   resolve: (data: unknown) => void;
   reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout | undefined;
 }
 
 type Listener<T> = (value: T) => void;
@@ -86,16 +86,20 @@ export class PiRpcClient {
     return this.closedReason !== undefined;
   }
 
+  /** Sends a command; `timeoutMs` 0 waits as long as pi takes (a slash command waiting on the user). */
   send<T extends PiCommandType>(command: Extract<PiCommand, { type: T }>, timeoutMs = this.timeoutMs): Promise<PiResponseData<T>> {
     if (this.closedReason !== undefined) {
       return Promise.reject(new PiRpcError(`pi is not running (${this.closedReason})`, command.type, "closed"));
     }
     const id = `c${this.nextId++}`;
     return new Promise<PiResponseData<T>>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new PiRpcError(`pi did not answer '${command.type}' within ${timeoutMs} ms`, command.type, "timeout"));
-      }, timeoutMs);
+      const timer =
+        timeoutMs > 0
+          ? setTimeout(() => {
+              this.pending.delete(id);
+              reject(new PiRpcError(`pi did not answer '${command.type}' within ${timeoutMs} ms`, command.type, "timeout"));
+            }, timeoutMs)
+          : undefined;
       this.pending.set(id, { command: command.type, resolve: resolve as (d: unknown) => void, reject, timer });
       this.stdin.write(serializeJsonLine({ ...command, id }));
     });

@@ -17,7 +17,12 @@ const event = <D extends TSchema>(spec: ViewEventSpec<D>) => spec;
 export const VIEW_EVENTS = {
   snapshot: event({ summary: "Replaces the view's state (first connect, a resync, another pi session shown).", data: ChatSnapshotSchema, over: ["vscode", "sse"] }),
   patches: event({ summary: "Incremental changes, at most one batch per animation frame.", data: PatchBatchSchema, over: ["vscode", "sse"] }),
-  draft: event({ summary: "Text for the composer (Add Selection to Chat); the composer takes focus.", data: Obj({ text: Type.String() }), over: ["vscode"] }),
+  draft: event({
+    summary: "Text for the composer: added (Add Selection to Chat) or, with `replace`, put in its place (a pi extension's setEditorText); the composer takes focus.",
+    data: Obj({ text: Type.String(), replace: Type.Optional(Type.Boolean()) }),
+    over: ["vscode", "sse"],
+  }),
+  focusInput: event({ summary: "Puts the cursor in the composer (Pi: Focus Chat).", data: Obj({}), over: ["vscode"] }),
   closed: event({ summary: "The chat was closed on the server; the stream ends.", data: Obj({ chatId: Type.String() }), over: ["sse"] }),
   shutdown: event({ summary: "The server is stopping; the stream ends and the client retries.", data: Obj({ reason: Type.Optional(Type.String()) }), over: ["sse"] }),
 } as const;

@@ -11,6 +11,8 @@ export interface StreamSource {
   snapshot(): ChatSnapshot;
   onBatch(listener: (batch: PatchBatch) => void): () => void;
   onSnapshot(listener: (snapshot: ChatSnapshot) => void): () => void;
+  /** Text a pi extension puts into the composer (not replayed: it is for whoever watches now). */
+  onComposerText?(listener: (text: string) => void): () => void;
 }
 
 /** The writable end of one SSE response (http.ServerResponse satisfies it). */
@@ -65,7 +67,11 @@ class SessionStream {
     private readonly limits: SseLimits,
     private readonly log: SseLog,
   ) {
-    this.unsubscribe = [source.onBatch((b) => this.onBatch(b)), source.onSnapshot((s) => this.onSnapshot(s))];
+    this.unsubscribe = [
+      source.onBatch((b) => this.onBatch(b)),
+      source.onSnapshot((s) => this.onSnapshot(s)),
+      source.onComposerText?.((text) => this.broadcast(sseFrame("draft", { text, replace: true }))) ?? (() => undefined),
+    ];
     // snapshot() flushes pending patches (through onBatch above); the snapshot includes them.
     const initial = source.snapshot();
     this.reset(initial.seq);

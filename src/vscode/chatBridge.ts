@@ -35,6 +35,13 @@ export class ChatBridge {
   private live = false;
   /** Draft text waiting for the page to (re)load. */
   private pendingDraft: string[] = [];
+  /** Whether the user can see this view now (set by its owner: the sidebar or a tab). */
+  private shownNow = false;
+  /** Focus Chat asked before the page was live: focus once it connects. */
+  private focusPending = false;
+  private readonly visibilityListeners = new Set<() => void>();
+  /** Brings this view to the front (set by its owner). */
+  reveal: () => Promise<void> = async () => undefined;
 
   constructor(
     private readonly messenger: Messenger,
@@ -63,6 +70,7 @@ export class ChatBridge {
       this.unsubscribe.push(
         chat.onBatch((batch) => this.messenger.sendNotification(notification("patches"), this.participant, batch)),
         chat.onSnapshot((snapshot) => this.messenger.sendNotification(notification("snapshot"), this.participant, snapshot)),
+        chat.onComposerText((text) => this.messenger.sendNotification(notification("draft"), this.participant, { text, replace: true })),
       );
     }
     this.messenger.sendNotification(notification("snapshot"), this.participant, this.snapshot());
@@ -78,12 +86,40 @@ export class ChatBridge {
     else this.pendingDraft.push(text);
   }
 
+  get visible(): boolean {
+    return this.shownNow;
+  }
+
+  set visible(value: boolean) {
+    if (this.shownNow === value) return;
+    this.shownNow = value;
+    this.visibilityListeners.forEach((l) => l());
+  }
+
+  onDidChangeVisibility(listener: () => void): () => void {
+    this.visibilityListeners.add(listener);
+    return () => this.visibilityListeners.delete(listener);
+  }
+
+  /** Puts the cursor in the composer (the page focuses its input when it gets this). */
+  focusInput(): void {
+    if (this.live) this.messenger.sendNotification(notification("focusInput"), this.participant, {});
+    else this.focusPending = true;
+  }
+
   /** The page connected (loaded or reloaded): deliver what waited, after the connect answer. */
   connected(): void {
     this.live = true;
     const pending = this.pendingDraft;
     this.pendingDraft = [];
-    if (pending.length) setTimeout(() => pending.forEach((text) => this.appendToDraft(text)), 0);
+    const focus = this.focusPending;
+    this.focusPending = false;
+    if (pending.length || focus) {
+      setTimeout(() => {
+        pending.forEach((text) => this.appendToDraft(text));
+        if (focus) this.focusInput();
+      }, 0);
+    }
   }
 
   /** The page is being unloaded (a hidden view without retained context): hold draft text until it connects again. */

@@ -53,6 +53,11 @@ export class ChatRouter {
     this.bridges.delete(bridge.participant.webviewId);
   }
 
+  /** Every view (sidebar and tabs) and the chat it shows. */
+  views(): ChatBridge[] {
+    return [...this.bridges.values()];
+  }
+
   private register(name: VscodeActionName): void {
     this.messenger.onRequest({ method: messengerMethod(name) }, async (raw: unknown, sender: MessageParticipant): Promise<MessengerReply<unknown>> => {
       try {

@@ -53,11 +53,17 @@ export function Composer({ status, info, transport }: { status: ChatStatus; info
   };
 
   useEffect(() => {
-    const fromHost = transport.on("draft", ({ text: addition }) => appendToDraft(addition));
+    const fromHost = transport.on("draft", ({ text: addition, replace }) => {
+      if (!replace) return appendToDraft(addition);
+      update(addition);
+      placeCaret(addition.length);
+    });
     const fromPage = onDraftText(appendToDraft);
+    const focus = transport.on("focusInput", () => input.current?.focus());
     return () => {
       fromHost();
       fromPage();
+      focus();
     };
   }, [transport]);
 

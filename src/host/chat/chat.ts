@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { PiResponseData, RpcExtensionUIRequest, RpcExtensionUIResponse } from "../../pi/rpcTypes";
 import { errorText } from "../../protocol/actionError";
-import type { ChatInfo, ChatSnapshot, ChatStatus, PatchBatch } from "../../protocol/transcript";
+import type { ChatInfo, ChatSnapshot, ChatStatus, DialogItem, PatchBatch } from "../../protocol/transcript";
 import type { DialogAnswer, PromptImage, SlashCommand } from "../../protocol/types";
 import { snapshotKey } from "../../piGuard/snapshotFormat";
 import { DialogCards, responseToAnswer } from "../dialogCards";
@@ -110,6 +110,23 @@ export class Chat {
     return () => this.core.snapshotListeners.delete(listener);
   }
 
+  /** Status, title/model/usage or an open question changed (not every streamed delta). */
+  onActivity(listener: () => void): () => void {
+    this.core.activityListeners.add(listener);
+    return () => this.core.activityListeners.delete(listener);
+  }
+
+  /** Text a pi extension puts into the composer (setEditorText). */
+  onComposerText(listener: Listener<string>): () => void {
+    this.core.composerListeners.add(listener);
+    return () => this.core.composerListeners.delete(listener);
+  }
+
+  /** pi's questions (dialogs, approvals) waiting for an answer. */
+  get waiting(): DialogItem[] {
+    return this.dialogs.waiting();
+  }
+
   onStatus(listener: Listener<ChatStatus>): () => void {
     this.core.statusListeners.add(listener);
     return () => this.core.statusListeners.delete(listener);
@@ -173,7 +190,10 @@ export class Chat {
     // A plain prompt while pi streams fails; the behaviour is only sent while it does.
     const streamingBehavior = behavior && this.status === "working" ? behavior : undefined;
     try {
-      await proc.rpc.send({ type: "prompt", message, images: piImages(images), ...(streamingBehavior ? { streamingBehavior } : {}) });
+      // pi answers a `/command` prompt only when its handler returns, and a handler may wait on
+      // a dialog for as long as the user reads it: no timeout for those.
+      const timeout = message.startsWith("/") ? 0 : undefined;
+      await proc.rpc.send({ type: "prompt", message, images: piImages(images), ...(streamingBehavior ? { streamingBehavior } : {}) }, timeout);
     } catch (err) {
       this.core.builder.notice("error", `pi rejected the message: ${errorText(err)}`);
       throw err;
@@ -229,6 +249,10 @@ export class Chat {
   private async handleUiRequest(request: RpcExtensionUIRequest): Promise<void> {
     // A pi extension's title and widgets belong to the chat: every view shows them.
     if (this.settings.applyExtensionView(request)) return;
+    if (request.method === "set_editor_text") {
+      this.core.composerListeners.forEach((l) => l(request.text.slice(0, 1_000_000)));
+      return;
+    }
     if (!this.dialogs.open(request)) {
       await this.uiHandler?.(this, request).catch((err: unknown) => this.launch.log("warn", `UI request ${request.method} failed: ${String(err)}`));
       return;

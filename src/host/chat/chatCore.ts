@@ -16,6 +16,10 @@ export class ChatCore {
   readonly batchListeners = new Set<Listener<PatchBatch>>();
   readonly snapshotListeners = new Set<Listener<ChatSnapshot>>();
   readonly statusListeners = new Set<Listener<ChatStatus>>();
+  /** Status, header facts or an open question changed: what a list of chats shows. */
+  readonly activityListeners = new Set<() => void>();
+  /** A pi extension's setEditorText: the views put it into their composer. */
+  readonly composerListeners = new Set<Listener<string>>();
   /** The running pi, if any (set and cleared by the lifecycle). */
   process: PiProcess | undefined;
 
@@ -29,6 +33,9 @@ export class ChatCore {
     this.builder = new TranscriptBuilder((patch) => {
       this.batcher.push(patch);
       if (patch.op === "status") this.statusListeners.forEach((l) => l(patch.status));
+      if (patch.op === "status" || patch.op === "info" || ((patch.op === "add" || patch.op === "replace") && patch.item.kind === "dialog")) {
+        this.activityListeners.forEach((l) => l());
+      }
     }, snapshots);
   }
 

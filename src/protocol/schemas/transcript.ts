@@ -88,6 +88,8 @@ export const DialogItemSchema = Type.Object({
   placeholder: Type.Optional(Type.String()),
   prefill: Type.Optional(Type.String()),
   state: Type.Enum(["open", "answered", "cancelled"]),
+  /** Epoch ms pi stops waiting (a dialog with a timeout): views count down to it. */
+  until: Type.Optional(Type.Number()),
   /** What was answered (shown once closed). */
   answer: Type.Optional(Type.String()),
 });
