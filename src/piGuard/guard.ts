@@ -12,7 +12,7 @@
 // - With PI_VSCODE_SNAPSHOT_DIR set (the host does), the before/after images of files that
 //   write and edit change are kept there for the chat's diffs (see snapshots.ts).
 import type { ExtensionAPI } from "@earendil-works/pi-coding-agent";
-import { readConfig } from "./policy";
+import { readConfig } from "./config";
 import { createGuard } from "./rules";
 import { createSnapshotter } from "./snapshots";
 

@@ -2,7 +2,8 @@
 // entry has a single default export (what pi's loader wants) and tests can drive the rules.
 import type { ExtensionContext, ToolCallEvent, ToolCallEventResult, UserBashEvent, UserBashEventResult } from "@earendil-works/pi-coding-agent";
 import { resolveInside, resolveReadInside, type PathVerdict } from "./paths";
-import { ALLOW_ONCE, ALWAYS_ALLOW, APPROVAL_OPTIONS, approvalTitle, decide, normalizeCommand, type GuardConfig } from "./policy";
+import type { GuardConfig } from "./config";
+import { ALLOW_ONCE, ALWAYS_ALLOW, APPROVAL_OPTIONS, approvalTitle, decide, normalizeCommand } from "./policy";
 
 /** pi's file tools and the arguments that name a path (pi 0.87.1 schemas: all use `path`). */
 const FILE_TOOLS = new Set(["read", "write", "edit", "ls", "grep", "find"]);
