@@ -1,8 +1,9 @@
 // The guard's decisions on pi's events, separate from the extension entry (guard.ts) so the
 // entry has a single default export (what pi's loader wants) and tests can drive the rules.
 import type { ExtensionContext, ToolCallEvent, ToolCallEventResult, UserBashEvent, UserBashEventResult } from "@earendil-works/pi-coding-agent";
-import { resolveInside, resolveReadInside, type PathVerdict } from "./paths";
 import type { GuardConfig } from "./config";
+import { hardLinkReason, protectedBelow, protectedReason, protectedRoot, protectedSearchReason, toolKind } from "./fileChecks";
+import { expandLikePi, physicalPath, readPathVariants, resolveInside, resolveReadInside, type PathVerdict } from "./paths";
 import { ALLOW_ONCE, ALWAYS_ALLOW, APPROVAL_OPTIONS, approvalTitle, decide, normalizeCommand } from "./policy";
 
 /** pi's file tools and the arguments that name a path (pi 0.87.1 schemas: all use `path`). */
@@ -30,14 +31,39 @@ function pathArguments(input: Record<string, unknown>): { values: string[]; inva
   return { values };
 }
 
+/** The physical paths a read may open: the path and every existing look-alike pi falls back to. */
+function readCandidates(verdict: PathVerdict & { inside: true }, value: string, cwd: string): string[] {
+  const all = [verdict.resolved];
+  for (const variant of readPathVariants(expandLikePi(value, cwd)).slice(1)) {
+    try {
+      all.push(physicalPath(variant));
+    } catch {
+      // unresolvable: pi cannot open it either
+    }
+  }
+  return [...new Set(all)];
+}
+
+/** The fence: inside the workspace, outside pi's and the extension's stores, no hard links. */
 export function checkFileTool(config: GuardConfig, toolName: string, input: Record<string, unknown>, cwd: string): ToolCallEventResult | undefined {
   const { values, invalid } = pathArguments(input);
   if (invalid) return { block: true, reason: `Blocked: the ${invalid} argument is not a path string, so it cannot be checked against the workspace ${config.workspace}; it is treated as outside the workspace.` };
   // ls/grep/find without a path use pi's cwd, which is checked like any other path.
   if (values.length === 0) values.push(".");
+  const kind = toolKind(toolName);
   for (const value of values) {
     const verdict: PathVerdict = toolName === "read" ? resolveReadInside(config.workspace, value, { base: cwd }) : resolveInside(config.workspace, value, { base: cwd });
     if (!verdict.inside) return { block: true, reason: verdict.reason };
+    const expanded = expandLikePi(value, cwd);
+    const candidates = toolName === "read" ? readCandidates(verdict, value, cwd) : [verdict.resolved];
+    for (const candidate of candidates) {
+      const root = protectedRoot(config.protectedPaths, candidate, expanded);
+      if (root) return { block: true, reason: protectedReason(value, root) };
+      const linked = hardLinkReason(kind, value, candidate, verdict.workspace);
+      if (linked) return { block: true, reason: linked };
+    }
+    const below = kind === "search" ? protectedBelow(config.protectedPaths, verdict.resolved) : undefined;
+    if (below) return { block: true, reason: protectedSearchReason(value, below) };
   }
   return undefined;
 }
