@@ -33,6 +33,8 @@ export interface GuardConfig {
   bashAllow: string[];
   /** Let pi discover the user's own extensions too (off: only the guard is loaded). */
   loadUserExtensions: boolean;
+  /** `pi.edits.approval`: "ask" shows every write/edit as a proposal first. Default "auto". */
+  editApproval?: "auto" | "ask";
   /** More stores no file tool may touch (the agent dir and the chat's snapshot dir are always added). */
   protectedPaths?: string[];
 }
@@ -96,6 +98,7 @@ export class ChatHost {
           PI_VSCODE_WORKSPACE: request.cwd,
           PI_VSCODE_BASH_POLICY: guard.bashPolicy,
           PI_VSCODE_BASH_ALLOW: JSON.stringify(guard.bashAllow),
+          PI_VSCODE_EDIT_APPROVAL: guard.editApproval ?? "auto",
           PI_VSCODE_PROTECTED_PATHS: JSON.stringify(protectedPaths),
         }
       : {};

@@ -1,10 +1,13 @@
 // The guard's decisions on pi's events, separate from the extension entry (guard.ts) so the
 // entry has a single default export (what pi's loader wants) and tests can drive the rules.
+import * as path from "node:path";
 import type { ExtensionContext, ToolCallEvent, ToolCallEventResult, UserBashEvent, UserBashEventResult } from "@earendil-works/pi-coding-agent";
 import type { GuardConfig } from "./config";
+import { gateEdit } from "./editGate";
 import { hardLinkReason, protectedBelow, protectedReason, protectedRoot, protectedSearchReason, toolKind } from "./fileChecks";
-import { expandLikePi, physicalPath, readPathVariants, resolveInside, resolveReadInside, type PathVerdict } from "./paths";
+import { expandLikePi, isWithin, physicalPath, physicalWorkspace, readPathVariants, resolveInside, resolveReadInside, type PathVerdict } from "./paths";
 import { ALLOW_ONCE, ALWAYS_ALLOW, APPROVAL_OPTIONS, approvalTitle, decide, normalizeCommand } from "./policy";
+import { classifyPath, type Sensitivity } from "./sensitivePaths";
 
 /** pi's file tools and the arguments that name a path (pi 0.87.1 schemas: all use `path`). */
 const FILE_TOOLS = new Set(["read", "write", "edit", "ls", "grep", "find"]);
@@ -68,8 +71,46 @@ export function checkFileTool(config: GuardConfig, toolName: string, input: Reco
   return undefined;
 }
 
-export function createGuard(config: GuardConfig) {
+/** Workspace-relative directories on pi's PATH: files there are commands. */
+export function workspacePathDirs(workspace: string, envPath: string | undefined, cwd: string): string[] {
+  const ws = physicalWorkspace(workspace);
+  const dirs: string[] = [];
+  for (const entry of (envPath ?? "").split(path.delimiter)) {
+    // An empty entry means the current directory, as "." does.
+    let physical: string;
+    try {
+      physical = physicalPath(path.resolve(cwd, entry || "."));
+    } catch {
+      continue;
+    }
+    if (isWithin(ws, physical)) dirs.push(path.relative(ws, physical));
+  }
+  return dirs;
+}
+
+/** The stronger of the sensitivities of the file's real place and the name pi was given. */
+function sensitivityOf(workspace: string, resolved: string, expanded: string, pathDirs: readonly string[]): Sensitivity | undefined {
+  const found: Sensitivity[] = [];
+  for (const [root, p] of [[physicalWorkspace(workspace), resolved], [path.resolve(workspace), expanded]] as const) {
+    if (!isWithin(root, p)) continue;
+    const s = classifyPath(path.relative(root, p), pathDirs);
+    if (s) found.push(s);
+  }
+  return found.find((s) => s.tier === "autorun") ?? found[0];
+}
+
+export function createGuard(config: GuardConfig, options: { pathDirs?: string[] } = {}) {
   const remembered = new Set<string>();
+  const pathDirs = options.pathDirs ?? [];
+  let acceptAllEdits = false;
+
+  /** Some command would run without a dialog: then files that decide what commands do are guarded too. */
+  const preApproved = () => (config.policy === "allowList" && config.allow.length > 0) || remembered.size > 0;
+
+  function needsApproval(s: Sensitivity | undefined): boolean {
+    if (!s || config.policy === "never-ask") return false;
+    return s.tier === "autorun" || preApproved();
+  }
 
   async function approve(command: string, cwd: string, ctx: ExtensionContext, source: "agent" | "user"): Promise<Approval> {
     if (decide(config, remembered, command) === "allow") return "allow";
@@ -87,9 +128,40 @@ export function createGuard(config: GuardConfig) {
     return answer === ALLOW_ONCE ? "allow" : "deny";
   }
 
+  async function onWrite(event: ToolCallEvent, ctx: ExtensionContext): Promise<ToolCallEventResult | undefined> {
+    const input = event.input as Record<string, unknown>;
+    if (typeof input.path !== "string") return undefined; // pi's schema refuses it
+    const verdict = resolveInside(config.workspace, input.path, { base: ctx.cwd });
+    if (!verdict.inside) return { block: true, reason: verdict.reason }; // checked already; kept for safety
+    const sensitivity = sensitivityOf(config.workspace, verdict.resolved, expandLikePi(input.path, ctx.cwd), pathDirs);
+    const sensitive = needsApproval(sensitivity) ? sensitivity : undefined;
+    if (!sensitive && (config.editApproval !== "ask" || acceptAllEdits)) return undefined;
+    const decision = await gateEdit(
+      {
+        toolName: event.toolName === "edit" ? "edit" : "write",
+        toolCallId: event.toolCallId,
+        input,
+        target: verdict.resolved,
+        display: path.relative(verdict.workspace, verdict.resolved) || ".",
+        sensitive: sensitive?.why,
+        snapshotDir: config.snapshotDir,
+      },
+      ctx,
+    );
+    if (!decision.accepted) return decision.result;
+    if (decision.acceptAll) acceptAllEdits = true;
+    // A changed build or configuration file changes what a remembered command does: ask again.
+    if (sensitive) remembered.clear();
+    return undefined;
+  }
+
   async function onToolCall(event: ToolCallEvent, ctx: ExtensionContext): Promise<ToolCallEventResult | undefined> {
     const input = event.input as Record<string, unknown>;
-    if (FILE_TOOLS.has(event.toolName)) return checkFileTool(config, event.toolName, input, ctx.cwd);
+    if (FILE_TOOLS.has(event.toolName)) {
+      const refused = checkFileTool(config, event.toolName, input, ctx.cwd);
+      if (refused || toolKind(event.toolName) !== "write") return refused;
+      return onWrite(event, ctx);
+    }
     if (SHELL_TOOLS.has(event.toolName)) {
       const command = typeof input.command === "string" ? input.command : "";
       if ((await approve(command, ctx.cwd, ctx, "agent")) === "allow") return undefined;
