@@ -82,7 +82,7 @@ const BUILD_PATTERNS: RegExp[] = [
   /\.config\.[cm]?[jt]sx?$/, // vite.config.ts, jest.config.js, eslint.config.mjs, …: run by the tool
   /^\.[^.]+rc(\.[a-z0-9]+)?$/, // .npmrc, .yarnrc.yml, .mocharc.js, .babelrc, .eslintrc.cjs, .bashrc
   /^tsconfig(\..+)?\.json$/, // ts-node and friends read `require`/plugins from it
-  /\.(mk|cmake|bzl|bazel|gemspec|rake|csproj|fsproj|vbproj|props|targets|sln|pth|gradle|kts)$/,
+  /\.(mk|cmake|bzl|bazel|gemspec|rake|csproj|fsproj|vbproj|props|targets|sln|pth|gradle|kts|cabal)$/,
   /^(requirements|constraints)[\w.-]*\.(txt|in)$/,
   /^dockerfile\..+$|^.+\.dockerfile$/,
   /^\.env\..+$/,

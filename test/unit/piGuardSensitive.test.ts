@@ -94,3 +94,28 @@ describe("piGuard sensitive paths", () => {
     });
   });
 });
+
+describe("docs/security-allowlist.md lists what the guard does", () => {
+  const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "security-allowlist.md"), "utf8");
+  /** The backticked names of one bullet, from its marker to the next bullet. */
+  function names(marker: string): string[] {
+    const start = doc.indexOf(marker);
+    assert.ok(start >= 0, marker);
+    const end = doc.indexOf("\n- ", start + marker.length);
+    return [...doc.slice(start, end < 0 ? undefined : end).matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+  }
+  /** Literal names only: patterns (`*.mk`, `bun.lock(b)`, `a/b`) are covered by the unit cases above. */
+  const literal = (n: string) => !/[*(|{ ]/.test(n) && !n.includes("/", 0) ? [n] : n.endsWith("/") && !/[*( ]/.test(n) ? [`${n}x`] : [];
+
+  it("every literal name in the 'asked in ask and allowList' bullet is autorun", () => {
+    const listed = names("*Asked in `ask` and `allowList`*").filter((n) => n !== "ask" && n !== "allowList").flatMap(literal);
+    assert.ok(listed.length > 20, `found ${listed.length}`);
+    for (const n of listed) assert.equal(classifyPath(n)?.tier, "autorun", n);
+  });
+
+  it("every literal name in the 'asked while any command runs without a dialog' bullet is build", () => {
+    const listed = names("*Asked while any command runs without a dialog*").filter((n) => !["allowList", "PATH"].includes(n)).flatMap(literal);
+    assert.ok(listed.length > 60, `found ${listed.length}`);
+    for (const n of listed) assert.equal(classifyPath(n)?.tier, "build", n);
+  });
+});
