@@ -30,21 +30,27 @@ function physicalOrLexical(p: string): string {
   }
 }
 
+export interface ProtectedRoot {
+  root: string;
+  /** Where it really is (resolved afresh for every tool call: a link may have appeared since). */
+  physical: string;
+}
+
+export function resolveProtected(protectedPaths: readonly string[]): ProtectedRoot[] {
+  return protectedPaths.map((root) => ({ root, physical: physicalOrLexical(root) }));
+}
+
 /** The protected root a path falls in (physically or as written), or undefined. */
-export function protectedRoot(protectedPaths: readonly string[], resolved: string, expanded: string): string | undefined {
-  for (const root of protectedPaths) {
-    const physical = physicalOrLexical(root);
+export function protectedRoot(roots: readonly ProtectedRoot[], resolved: string, expanded: string): string | undefined {
+  for (const { root, physical } of roots) {
     if (isWithin(physical, resolved) || isWithin(path.resolve(root), expanded) || isWithin(physical, expanded)) return root;
   }
   return undefined;
 }
 
-/** A protected root strictly below a search root (grep would read it), or undefined. */
-export function protectedBelow(protectedPaths: readonly string[], searchRoot: string): string | undefined {
-  for (const root of protectedPaths) {
-    if (isWithin(searchRoot, physicalOrLexical(root))) return root;
-  }
-  return undefined;
+/** A protected root at or below a search root (grep would read it), or undefined. */
+export function protectedBelow(roots: readonly ProtectedRoot[], searchRoot: string): string | undefined {
+  return roots.find(({ physical }) => isWithin(searchRoot, physical))?.root;
 }
 
 export function protectedReason(input: string, root: string): string {

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import type { ExtensionContext, ToolCallEvent, ToolCallEventResult, UserBashEvent, UserBashEventResult } from "@earendil-works/pi-coding-agent";
 import type { GuardConfig } from "./config";
 import { gateEdit } from "./editGate";
-import { hardLinkReason, protectedBelow, protectedReason, protectedRoot, protectedSearchReason, toolKind } from "./fileChecks";
+import { hardLinkReason, protectedBelow, protectedReason, protectedRoot, protectedSearchReason, resolveProtected, toolKind } from "./fileChecks";
 import { expandLikePi, isWithin, physicalPath, physicalWorkspace, readPathVariants, resolveInside, resolveReadInside, type PathVerdict } from "./paths";
 import { ALLOW_ONCE, ALWAYS_ALLOW, APPROVAL_OPTIONS, approvalTitle, decide, normalizeCommand } from "./policy";
 import { classifyPath, type Sensitivity } from "./sensitivePaths";
@@ -54,18 +54,19 @@ export function checkFileTool(config: GuardConfig, toolName: string, input: Reco
   // ls/grep/find without a path use pi's cwd, which is checked like any other path.
   if (values.length === 0) values.push(".");
   const kind = toolKind(toolName);
+  const roots = resolveProtected(config.protectedPaths);
   for (const value of values) {
     const verdict: PathVerdict = toolName === "read" ? resolveReadInside(config.workspace, value, { base: cwd }) : resolveInside(config.workspace, value, { base: cwd });
     if (!verdict.inside) return { block: true, reason: verdict.reason };
     const expanded = expandLikePi(value, cwd);
     const candidates = toolName === "read" ? readCandidates(verdict, value, cwd) : [verdict.resolved];
     for (const candidate of candidates) {
-      const root = protectedRoot(config.protectedPaths, candidate, expanded);
+      const root = protectedRoot(roots, candidate, expanded);
       if (root) return { block: true, reason: protectedReason(value, root) };
       const linked = hardLinkReason(kind, value, candidate, verdict.workspace);
       if (linked) return { block: true, reason: linked };
     }
-    const below = kind === "search" ? protectedBelow(config.protectedPaths, verdict.resolved) : undefined;
+    const below = kind === "search" ? protectedBelow(roots, verdict.resolved) : undefined;
     if (below) return { block: true, reason: protectedSearchReason(value, below) };
   }
   return undefined;

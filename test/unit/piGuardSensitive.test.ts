@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { readConfig } from "../../src/piGuard/config";
-import { hardLinkReason, protectedBelow, protectedRoot } from "../../src/piGuard/fileChecks";
+import { hardLinkReason, protectedBelow, protectedRoot, resolveProtected } from "../../src/piGuard/fileChecks";
 import { checkFileTool, workspacePathDirs } from "../../src/piGuard/rules";
 import { classifyPath } from "../../src/piGuard/sensitivePaths";
 
@@ -54,11 +54,12 @@ describe("piGuard sensitive paths", () => {
 
     it("finds the protected root by the real place and by the name used", () => {
       const agent = path.join(ws, ".pi", "agent");
-      assert.equal(protectedRoot([agent], path.join(agent, "auth.json"), path.join(agent, "auth.json")), agent);
-      assert.equal(protectedRoot([agent], path.join(agent, "auth.json"), path.join(ws, "agent-link", "auth.json")), agent, "through a symbolic link");
-      assert.equal(protectedRoot([agent], path.join(ws, "plain.txt"), path.join(ws, "plain.txt")), undefined);
-      assert.equal(protectedBelow([agent], ws), agent, "a search of the workspace would read it");
-      assert.equal(protectedBelow([agent], path.join(ws, "node_modules")), undefined);
+      const roots = resolveProtected([agent]);
+      assert.equal(protectedRoot(roots, path.join(agent, "auth.json"), path.join(agent, "auth.json")), agent);
+      assert.equal(protectedRoot(roots, path.join(agent, "auth.json"), path.join(ws, "agent-link", "auth.json")), agent, "through a symbolic link");
+      assert.equal(protectedRoot(roots, path.join(ws, "plain.txt"), path.join(ws, "plain.txt")), undefined);
+      assert.equal(protectedBelow(roots, ws), agent, "a search of the workspace would read it");
+      assert.equal(protectedBelow(roots, path.join(ws, "node_modules")), undefined);
     });
 
     it("refuses files with several hard links, except reads under node_modules", () => {
