@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Chat, type UiRequestHandler } from "./chat/chat";
 import { findNodeRuntime, type NodeRuntime } from "./nodeRuntime";
+import { agentDirFrom } from "./piSessionFiles";
 import type { Logger } from "./piProcess";
 import { ToolSnapshots } from "./toolSnapshots";
 
@@ -32,6 +33,10 @@ export interface GuardConfig {
   bashAllow: string[];
   /** Let pi discover the user's own extensions too (off: only the guard is loaded). */
   loadUserExtensions: boolean;
+  /** `pi.edits.approval`: "ask" shows every write/edit as a proposal first. Default "auto". */
+  editApproval?: "auto" | "ask";
+  /** More stores no file tool may touch (the agent dir and the chat's snapshot dir are always added). */
+  protectedPaths?: string[];
 }
 
 export interface CreateChatOptions {
@@ -82,17 +87,26 @@ export class ChatHost {
   createChat(request: CreateChatOptions): Chat {
     const guard = this.options.guard?.();
     const guardArgs = guard ? [...(guard.loadUserExtensions ? [] : ["--no-extensions"]), "-e", guard.path] : [];
-    const guardEnv: NodeJS.ProcessEnv = guard
-      ? { PI_VSCODE_WORKSPACE: request.cwd, PI_VSCODE_BASH_POLICY: guard.bashPolicy, PI_VSCODE_BASH_ALLOW: JSON.stringify(guard.bashAllow) }
-      : {};
     // The guard writes write/edit snapshots here; the chat reads them for diffs. Gone with the chat.
     const snapshots = this.createSnapshots();
     const snapshotEnv: NodeJS.ProcessEnv = snapshots ? { PI_VSCODE_SNAPSHOT_DIR: snapshots.dir } : {};
+    const piEnv: NodeJS.ProcessEnv = { ...process.env, ...this.options.env?.(), ...request.env };
+    // pi's own configuration and the chat's stores: refused to pi's file tools even inside the workspace.
+    const protectedPaths = [agentDirFrom(piEnv), ...(snapshots ? [snapshots.dir] : []), ...(guard?.protectedPaths ?? [])];
+    const guardEnv: NodeJS.ProcessEnv = guard
+      ? {
+          PI_VSCODE_WORKSPACE: request.cwd,
+          PI_VSCODE_BASH_POLICY: guard.bashPolicy,
+          PI_VSCODE_BASH_ALLOW: JSON.stringify(guard.bashAllow),
+          PI_VSCODE_EDIT_APPROVAL: guard.editApproval ?? "auto",
+          PI_VSCODE_PROTECTED_PATHS: JSON.stringify(protectedPaths),
+        }
+      : {};
     const session = new Chat({
       cwd: request.cwd,
       piCliPath: this.options.piCliPath,
       resolveNode: () => this.resolveNode(),
-      env: { ...process.env, ...this.options.env?.(), ...request.env, ...guardEnv, ...snapshotEnv },
+      env: { ...piEnv, ...guardEnv, ...snapshotEnv },
       args: [...guardArgs, ...(this.options.extraArgs?.() ?? []), ...(request.args ?? [])],
       sessionFile: request.sessionFile,
       log: this.options.log,

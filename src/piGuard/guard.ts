@@ -3,28 +3,31 @@
 //
 // - File tools (read, write, edit, ls, grep, find): every path argument must resolve, through
 //   `~`, `@`, `..`, `file://` and symbolic links, to the workspace or below it; otherwise the
-//   call is blocked and the model is told why (see paths.ts).
+//   call is blocked and the model is told why (see paths.ts). Inside it, pi's agent dir and the
+//   extension's stores are refused, and so are files with several hard links (fileChecks.ts).
+// - Writes and edits of files that configure or run code (sensitivePaths.ts) wait for the
+//   user's approval; with PI_VSCODE_EDIT_APPROVAL=ask every write/edit does (editGate.ts).
 // - Shell (the `bash` tool, and the user's own `!command` via `user_bash`): gated by
 //   PI_VSCODE_BASH_POLICY (see policy.ts). "ask" shows a select dialog with the options
 //   "Allow once" / "Always allow this command" / "Deny"; no answer, a cancelled dialog or no UI
-//   means deny. "Always" answers last for this pi process.
+//   means deny. "Always" answers last for this pi process, until pi changes a sensitive file.
 // Bash itself is not confined (it is a real shell): only approved, not sandboxed.
+// What this promises and what it does not: docs/security-allowlist.md.
 // - With PI_VSCODE_SNAPSHOT_DIR set (the host does), the before/after images of files that
 //   write and edit change are kept there for the chat's diffs (see snapshots.ts).
 import type { ExtensionAPI } from "@earendil-works/pi-coding-agent";
-import { readConfig } from "./policy";
-import { createGuard } from "./rules";
+import { readConfig } from "./config";
+import { createGuard, workspacePathDirs } from "./rules";
 import { createSnapshotter } from "./snapshots";
 
 // Only a default export: pi's loader (jiti) takes the module's default as the factory.
 export default function piGuard(pi: ExtensionAPI): void {
   const config = readConfig(process.env, process.cwd());
-  const guard = createGuard(config);
+  const guard = createGuard(config, { pathDirs: workspacePathDirs(config.workspace, process.env.PATH, process.cwd()) });
   pi.on("tool_call", guard.onToolCall);
   pi.on("user_bash", guard.onUserBash);
-  const snapshotDir = process.env.PI_VSCODE_SNAPSHOT_DIR?.trim();
-  if (snapshotDir) {
-    const snapshots = createSnapshotter(snapshotDir);
+  if (config.snapshotDir) {
+    const snapshots = createSnapshotter(config.snapshotDir);
     // Registered after the guard: pi stops at a blocking handler, so a refused call is never read.
     pi.on("tool_call", snapshots.onToolCall);
     pi.on("tool_result", snapshots.onToolResult);

@@ -1,8 +1,5 @@
 // Shell-command approval policy: pure functions, no pi and no vscode imports.
-//
-// Environment (set by the host for pi):
-//   PI_VSCODE_BASH_POLICY  "ask" (default) | "allowList" | "never-ask"
-//   PI_VSCODE_BASH_ALLOW   JSON array of command patterns, used by "allowList"
+// The configuration (PI_VSCODE_BASH_POLICY, PI_VSCODE_BASH_ALLOW) is read in config.ts.
 //
 // Pattern language (one pattern = one string):
 //   - Without `*` or `?`: a command prefix on word boundaries. "npm test" allows "npm test" and
@@ -13,48 +10,25 @@
 //   A command containing shell control or substitution characters — ; & | < > ` $ ( ) newline —
 //   is never allowed by a pattern (it could chain an unlisted command: "npm test; rm -rf ~"):
 //   it is asked about instead.
+//   Nor is a command whose meaning a pattern cannot pin down (asked about instead):
+//     - unbalanced quotes, or an unquoted `* ? [ {` (bash could expand it into other words,
+//       e.g. a file pi wrote named `-c`);
+//     - a leading `NAME=value` environment assignment;
+//     - an option or word from commandRisk.ts that loads configuration or code, or changes the
+//       project or program (`git -c …`, `git -C dir`, `npm test --script-shell=…`, `make -f …`,
+//       `pytest -p …`), unless the pattern itself spells that word.
+//   Quotes and backslashes are removed as bash does before these checks (`git '-c' …` is `-c`).
 //   An invalid PI_VSCODE_BASH_ALLOW (not a JSON array of strings) counts as an empty list.
 
-export type BashPolicy = "ask" | "allowList" | "never-ask";
-
-export interface GuardConfig {
-  workspace: string;
-  policy: BashPolicy;
-  allow: string[];
-  /** Problems found while reading the environment (shown to the user once). */
-  warnings: string[];
-}
+import { riskyWord } from "./commandRisk";
+import type { GuardConfig } from "./config";
+import { shellWords } from "./shellWords";
 
 /** The options offered in the approval dialog, in order. The host renders them as buttons. */
 export const ALLOW_ONCE = "Allow once";
 export const ALWAYS_ALLOW = "Always allow this command";
 export const DENY = "Deny";
 export const APPROVAL_OPTIONS = [ALLOW_ONCE, ALWAYS_ALLOW, DENY] as const;
-
-const POLICIES: readonly BashPolicy[] = ["ask", "allowList", "never-ask"];
-
-export function readConfig(env: NodeJS.ProcessEnv, cwd: string): GuardConfig {
-  const warnings: string[] = [];
-  const workspace = env.PI_VSCODE_WORKSPACE?.trim() || cwd;
-  let policy: BashPolicy = "ask";
-  const rawPolicy = env.PI_VSCODE_BASH_POLICY?.trim();
-  if (rawPolicy) {
-    if ((POLICIES as readonly string[]).includes(rawPolicy)) policy = rawPolicy as BashPolicy;
-    else warnings.push(`Unknown PI_VSCODE_BASH_POLICY "${rawPolicy}"; asking before every command.`);
-  }
-  let allow: string[] = [];
-  const rawAllow = env.PI_VSCODE_BASH_ALLOW?.trim();
-  if (rawAllow) {
-    try {
-      const parsed: unknown = JSON.parse(rawAllow);
-      if (Array.isArray(parsed) && parsed.every((p): p is string => typeof p === "string")) allow = parsed.filter((p) => p.trim().length > 0);
-      else warnings.push("PI_VSCODE_BASH_ALLOW is not a JSON array of strings; no command is pre-approved.");
-    } catch {
-      warnings.push("PI_VSCODE_BASH_ALLOW is not valid JSON; no command is pre-approved.");
-    }
-  }
-  return { workspace, policy, allow, warnings };
-}
 
 /** Collapses whitespace so "npm  test" and "npm test" compare equal. */
 export function normalizeCommand(command: string): string {
@@ -78,13 +52,26 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
+/** Why no pattern may allow this command (see the pattern language above); undefined when one may. */
+export function unpinnableReason(command: string, pattern = ""): string | undefined {
+  const cmd = normalizeCommand(command);
+  if (hasShellSyntax(cmd)) return "it uses shell syntax (; & | < > $ ( ) or backticks)";
+  const split = shellWords(cmd);
+  if (!split) return "its quotes are unbalanced";
+  if (split.expands) return "an unquoted * ? [ or { could expand into other words";
+  // Words the pattern spells itself are what the user chose to allow.
+  const spelled = new Set((shellWords(normalizeCommand(pattern))?.words ?? []).filter((w) => !w.includes("*") && !w.includes("?")));
+  const risky = riskyWord(split.words, spelled);
+  return risky === undefined ? undefined : `"${risky}" changes what the command loads or runs`;
+}
+
 /** Does one allow-list pattern allow this command? (See the pattern language above.) */
 export function patternMatches(pattern: string, command: string): boolean {
   const cmd = normalizeCommand(command);
   const pat = normalizeCommand(pattern);
-  if (!pat || !cmd || hasShellSyntax(cmd)) return false;
-  if (pat.includes("*") || pat.includes("?")) return globToRegExp(pat).test(cmd);
-  return cmd === pat || cmd.startsWith(pat + " ");
+  if (!pat || !cmd) return false;
+  const shapeMatches = pat.includes("*") || pat.includes("?") ? globToRegExp(pat).test(cmd) : cmd === pat || cmd.startsWith(pat + " ");
+  return shapeMatches && unpinnableReason(cmd, pat) === undefined;
 }
 
 export function isAllowListed(patterns: readonly string[], command: string): boolean {

@@ -5,81 +5,14 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as esbuild from "esbuild";
-import type { ChatRequestBody, ReplyPlan, ScriptedToolCall } from "../../src/demo/scriptedReplies";
-import { messageText } from "../../src/demo/scriptedReplies";
 import type { Chat } from "../../src/host/chat/chat";
 import type { RpcExtensionUIRequest, RpcExtensionUIResponse } from "../../src/pi/rpcTypes";
-import type { ChatItem, ToolItem } from "../../src/protocol/transcript";
-import { assistantText, startPiFixture, waitFor, waitForStatus, type PiFixture } from "../support/piFixture";
+import type { ToolItem } from "../../src/protocol/transcript";
+import { bundleGuard, GUARD_SOURCE } from "../support/guardBundle";
+import { EDIT_ORIGINAL, HARDLINK_EDIT, HARDLINK_SECRET, HOME_SECRET, INSIDE, makeLayout, SECRET, SIBLING_SECRET, STORE_PACKAGE, type Layout } from "../support/confinementLayout";
+import { runTool, toolPlan } from "../support/guardHarness";
+import { assistantText, startPiFixture, waitForStatus, type PiFixture } from "../support/piFixture";
 
-const GUARD_SOURCE = path.join(__dirname, "..", "..", "src", "piGuard", "guard.ts");
-
-const SECRET = "OUTSIDE-SECRET-7f3a";
-const EDIT_ORIGINAL = "EDIT-ME-ORIGINAL-2b8e\n";
-const SIBLING_SECRET = "SIBLING-SECRET-91c2";
-const HOME_SECRET = "HOME-SECRET-55d1";
-const INSIDE = "INSIDE-CONTENT-c4d0";
-
-/** Prompt text → the tool call the scripted model answers with (filled per test). */
-const script = new Map<string, ScriptedToolCall>();
-let callCounter = 0;
-
-function plan(body: ChatRequestBody): ReplyPlan | undefined {
-  const messages = body.messages ?? [];
-  const last = messages[messages.length - 1];
-  if (last?.role !== "user") return undefined; // a tool result: the default comment
-  const call = script.get(messageText(last).trim());
-  return call ? { text: ["Trying."], toolCalls: [call] } : undefined;
-}
-
-interface Layout {
-  root: string;
-  ws: string;
-  outside: string;
-  sibling: string;
-  home: string;
-}
-
-function makeLayout(workspace: string): Layout {
-  const root = path.dirname(workspace);
-  const l: Layout = { root, ws: workspace, outside: path.join(root, "outside"), sibling: `${workspace}-other`, home: path.join(root, "home") };
-  for (const d of [l.outside, l.sibling, l.home, path.join(l.ws, "sub")]) fs.mkdirSync(d, { recursive: true });
-  fs.writeFileSync(path.join(l.ws, "inside.txt"), `${INSIDE}\n`);
-  fs.writeFileSync(path.join(l.ws, "edit-inside.txt"), "before edit\n");
-  fs.writeFileSync(path.join(l.outside, "secret.txt"), `${SECRET}\n`);
-  fs.writeFileSync(path.join(l.outside, "edit-me.txt"), EDIT_ORIGINAL);
-  fs.writeFileSync(path.join(l.sibling, "secret.txt"), `${SIBLING_SECRET}\n`);
-  fs.writeFileSync(path.join(l.home, ".home-secret"), `${HOME_SECRET}\n`);
-  fs.symlinkSync(path.join(l.outside, "secret.txt"), path.join(l.ws, "link-file"));
-  fs.symlinkSync(l.outside, path.join(l.ws, "link-dir"));
-  fs.symlinkSync(path.join(l.outside, "edit-me.txt"), path.join(l.ws, "link-edit"));
-  fs.symlinkSync(path.join(l.outside, "dangling-target.txt"), path.join(l.ws, "dangling"));
-  fs.symlinkSync("loop-b", path.join(l.ws, "loop-a"));
-  fs.symlinkSync("loop-a", path.join(l.ws, "loop-b"));
-  fs.symlinkSync(l.outside, path.join(l.ws, "it\u2019s")); // pi's read falls back to this for "it's"
-  fs.symlinkSync(path.join(l.ws, "inside.txt"), path.join(l.ws, "link-internal"));
-  return l;
-}
-
-function toolItem(items: ChatItem[], id: string): ToolItem | undefined {
-  const item = items.find((i) => i.kind === "tool" && i.id === id);
-  return item?.kind === "tool" ? item : undefined;
-}
-
-/** Prompts the scripted model into one tool call and returns its finished card. */
-async function runTool(session: Chat, name: string, args: Record<string, unknown>): Promise<ToolItem> {
-  const id = `guard_${++callCounter}`;
-  const key = `guard-case ${id}`;
-  script.set(key, { id, name, arguments: args });
-  await session.prompt(key);
-  const item = await waitFor(`tool card ${id} (${name} ${JSON.stringify(args)})`, () => {
-    const t = toolItem(session.snapshot().items, id);
-    return t && t.status !== "running" ? t : undefined;
-  });
-  await waitForStatus(session, "ready");
-  return item;
-}
 
 function allOutputs(session: Chat): string {
   const items = session.snapshot().items;
@@ -128,19 +61,9 @@ describe("workspace confinement (pi guard extension)", function () {
   }
 
   before(async () => {
-    fx = await startPiFixture({ plan });
+    fx = await startPiFixture({ plan: toolPlan });
     layout = makeLayout(fx.workspace);
-    guardJs = path.join(layout.root, "dist", "piGuard.js");
-    // The shipping build: one self-contained ESM file for Node (pi loads it through jiti).
-    await esbuild.build({
-      entryPoints: [GUARD_SOURCE],
-      outfile: guardJs,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node22",
-      logLevel: "warning",
-    });
+    guardJs = await bundleGuard(); // the shipping build
   });
   after(async () => {
     fx.host.uiHandler = undefined;
@@ -166,7 +89,7 @@ describe("workspace confinement (pi guard extension)", function () {
         assert.equal(item.status, "error", `status of ${name} ${item.args}: output ${item.output}`);
         assert.match(item.output, /outside the workspace/, item.output);
         unchanged();
-        for (const secret of [SECRET, SIBLING_SECRET, HOME_SECRET, passwdHead, "EDITED-BY-PI"]) {
+        for (const secret of [SECRET, SIBLING_SECRET, HOME_SECRET, HARDLINK_SECRET, passwdHead, "EDITED-BY-PI"]) {
           assert.ok(!item.output.includes(secret), `tool output leaks ${secret}`);
         }
         tally.blocked++;
@@ -230,6 +153,17 @@ describe("workspace confinement (pi guard extension)", function () {
     escape("grep through a symlinked dir", "grep", () => ({ pattern: "SECRET", path: "link-dir" }));
     escape("find outside", "find", () => ({ pattern: "*.txt", path: "../outside" }));
     escape("find from /", "find", () => ({ pattern: "passwd", path: "/" }));
+    // Hard links to files outside (the name is inside, the file is not)
+    const hardLinkIntact = () => {
+      assert.equal(fs.readFileSync(o("hl-secret.txt"), "utf8"), `${HARDLINK_SECRET}\n`);
+      assert.equal(fs.readFileSync(o("hl-edit.txt"), "utf8"), HARDLINK_EDIT);
+      assert.equal(fs.readFileSync(o("store", "index.js"), "utf8"), STORE_PACKAGE);
+    };
+    escape("read a hard link to an outside file", "read", () => ({ path: "hl-link.txt" }));
+    escape("grep a hard link to an outside file", "grep", () => ({ pattern: "HARDLINK", path: "hl-link.txt" }));
+    escape("write a hard link to an outside file", "write", () => ({ path: "hl-edit-link.txt", content: "pwned" }), hardLinkIntact);
+    escape("edit a hard link to an outside file", "edit", () => ({ path: "hl-edit-link.txt", edits: [{ oldText: "HARDLINK-EDIT-ORIGINAL", newText: "EDITED-BY-PI" }] }), hardLinkIntact);
+    escape("write a hard-linked package file under node_modules", "write", () => ({ path: "node_modules/pkg/index.js", content: "pwned" }), hardLinkIntact);
 
     // Legitimate work inside the workspace
     const hasInside = (item: ToolItem) => assert.ok(item.output.includes(INSIDE), item.output);
@@ -247,13 +181,16 @@ describe("workspace confinement (pi guard extension)", function () {
     legit("ls without a path (the cwd)", "ls", () => ({}), (item) => assert.match(item.output, /inside\.txt/));
     legit("ls sub", "ls", () => ({ path: "sub" }), (item) => assert.match(item.output, /new/));
     legit("grep without a path", "grep", () => ({ pattern: "INSIDE-CONTENT" }), (item) => assert.match(item.output, /inside\.txt/));
+    legit("read a hard-linked package file under node_modules (the documented allowance)", "read", () => ({ path: "node_modules/pkg/index.js" }), (item) =>
+      assert.match(item.output, /STORE-PACKAGE-a9d4/),
+    );
 
     it("leaked nothing into any tool output or model text, and left outside files intact", () => {
       const all = allOutputs(session);
-      for (const secret of [SECRET, SIBLING_SECRET, HOME_SECRET, passwdHead]) assert.ok(!all.includes(secret), `leaked ${secret}`);
+      for (const secret of [SECRET, SIBLING_SECRET, HOME_SECRET, HARDLINK_SECRET, passwdHead]) assert.ok(!all.includes(secret), `leaked ${secret}`);
       secretIntact();
       editIntact();
-      assert.deepEqual(fs.readdirSync(layout.outside).sort(), ["edit-me.txt", "secret.txt"]);
+      assert.deepEqual(fs.readdirSync(layout.outside).sort(), ["edit-me.txt", "hl-edit.txt", "hl-secret.txt", "secret.txt", "store"]);
     });
   });
 
