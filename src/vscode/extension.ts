@@ -61,6 +61,9 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
       bashPolicy: settings().get<GuardConfig["bashPolicy"]>("bash.approval") ?? "ask",
       bashAllow: settings().get<string[]>("bash.allowList") ?? [],
       loadUserExtensions: settings().get<boolean>("loadPiExtensions") ?? false,
+      editApproval: settings().get<"auto" | "ask">("edits.approval") ?? "auto",
+      // The extension's own stores (demo agent dir, checkpoints): never pi's to read or write.
+      protectedPaths: [context.globalStorageUri.fsPath],
     }),
     log,
   });
