@@ -30,11 +30,12 @@ export class DialogCards {
     };
     const timeout = "timeout" in request && typeof request.timeout === "number" && request.timeout > 0 ? request.timeout : undefined;
     if (timeout) item.until = Date.now() + timeout;
-    this.builder.apply({ op: "add", item });
     // pi gives up on its own after `timeout`; close the card then too.
     const timer = timeout ? setTimeout(() => this.close(request.id, "cancelled", "timed out"), timeout) : undefined;
     timer?.unref();
+    // Open before the card is shown: whoever reacts to the card (a badge, a notification) finds it waiting.
     this.openCards.set(request.id, { timer });
+    this.builder.apply({ op: "add", item });
     return true;
   }
 

@@ -39,9 +39,12 @@ export class ChatBridge {
   private shownNow = false;
   /** Focus Chat asked before the page was live: focus once it connects. */
   private focusPending = false;
-  private readonly visibilityListeners = new Set<() => void>();
+  /** Told when the view is shown or hidden, or shows another chat. */
+  private readonly changeListeners = new Set<() => void>();
   /** Brings this view to the front (set by its owner). */
   reveal: () => Promise<void> = async () => undefined;
+  /** Where the view is, for lists and tooltips. */
+  place: "sidebar" | "editor" = "editor";
 
   constructor(
     private readonly messenger: Messenger,
@@ -74,6 +77,7 @@ export class ChatBridge {
       );
     }
     this.messenger.sendNotification(notification("snapshot"), this.participant, this.snapshot());
+    this.changeListeners.forEach((l) => l());
   }
 
   snapshot(): ChatSnapshot {
@@ -93,12 +97,13 @@ export class ChatBridge {
   set visible(value: boolean) {
     if (this.shownNow === value) return;
     this.shownNow = value;
-    this.visibilityListeners.forEach((l) => l());
+    this.changeListeners.forEach((l) => l());
   }
 
-  onDidChangeVisibility(listener: () => void): () => void {
-    this.visibilityListeners.add(listener);
-    return () => this.visibilityListeners.delete(listener);
+  /** The view was shown or hidden, or shows another chat. */
+  onDidChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   /** Puts the cursor in the composer (the page focuses its input when it gets this). */

@@ -8,7 +8,7 @@ import { chatHtml, chatWebviewOptions } from "./webviewHtml";
 export const CHAT_PANEL_TYPE = "pi.chatPanel";
 
 export class ChatPanels {
-  private readonly open = new Set<ChatBridge>();
+  private readonly open = new Map<ChatBridge, vscode.WebviewPanel>();
   /** The tab the user last focused (for "Open Session in Browser"). */
   private active: ChatBridge | undefined;
 
@@ -22,12 +22,33 @@ export class ChatPanels {
   ) {}
 
   get chats(): Chat[] {
-    return [...this.open].flatMap((b) => (b.current ? [b.current] : []));
+    return [...this.open.keys()].flatMap((b) => (b.current ? [b.current] : []));
+  }
+
+  /** The focused chat tab, if a chat tab has focus. */
+  get activeBridge(): ChatBridge | undefined {
+    return this.active;
   }
 
   /** The session of the focused chat tab, if a chat tab has focus. */
   get activeSession(): Chat | undefined {
     return this.active?.current;
+  }
+
+  /** Closes the tab showing `chat` (its pi stops with it); false when no tab shows it. */
+  close(chat: Chat): boolean {
+    const entry = [...this.open].find(([b]) => b.current === chat);
+    entry?.[1].dispose();
+    return !!entry;
+  }
+
+  /** Each tab's title is its chat's, with a mark while pi works or waits for an answer. */
+  retitle(mark: (chat: Chat) => string): void {
+    for (const [bridge, panel] of this.open) {
+      const chat = bridge.current;
+      const title = chat?.info.title ? `${mark(chat)}${chat.info.title}` : "Pi Chat";
+      if (panel.title !== title) panel.title = title;
+    }
   }
 
   openNew(session: Chat | undefined): void {
@@ -44,12 +65,15 @@ export class ChatPanels {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, "media", "pi.svg");
     const participant = this.router.messenger.registerWebviewPanel(panel);
     const bridge = new ChatBridge(this.router.messenger, participant, this.source, this.idleHint, this.shown);
+    bridge.visible = panel.visible;
+    bridge.reveal = async () => panel.reveal();
     this.router.add(bridge);
-    this.open.add(bridge);
+    this.open.set(bridge, panel);
     bridge.attach(session);
     panel.webview.html = chatHtml(panel.webview, this.extensionUri, "Pi Chat");
     this.active = bridge;
     panel.onDidChangeViewState(({ webviewPanel }) => {
+      bridge.visible = webviewPanel.visible;
       if (webviewPanel.active) this.active = bridge;
       else if (this.active === bridge) this.active = undefined;
     });

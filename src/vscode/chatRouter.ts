@@ -36,6 +36,8 @@ export interface ChatRouterDeps {
 export class ChatRouter {
   readonly messenger: Messenger;
   private readonly bridges = new Map<string, ChatBridge>();
+  private readonly viewListeners = new Set<() => void>();
+  private readonly unwatch = new Map<ChatBridge, () => void>();
 
   constructor(private readonly deps: ChatRouterDeps) {
     this.messenger = new LoggingMessenger(deps.log);
@@ -47,10 +49,25 @@ export class ChatRouter {
 
   add(bridge: ChatBridge): void {
     this.bridges.set(bridge.participant.webviewId, bridge);
+    this.unwatch.set(bridge, bridge.onDidChange(() => this.viewsChanged()));
+    this.viewsChanged();
   }
 
   remove(bridge: ChatBridge): void {
     this.bridges.delete(bridge.participant.webviewId);
+    this.unwatch.get(bridge)?.();
+    this.unwatch.delete(bridge);
+    this.viewsChanged();
+  }
+
+  /** A view opened, closed, was shown or hidden. */
+  onDidChangeViews(listener: () => void): () => void {
+    this.viewListeners.add(listener);
+    return () => this.viewListeners.delete(listener);
+  }
+
+  private viewsChanged(): void {
+    this.viewListeners.forEach((l) => l());
   }
 
   /** Every view (sidebar and tabs) and the chat it shows. */

@@ -38,6 +38,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
       release: (session) => this.source.release?.(session),
     };
     const bridge = new ChatBridge(this.router.messenger, participant, source, this.idleHint, this.shown);
+    bridge.place = "sidebar";
+    bridge.visible = view.visible;
+    bridge.reveal = async () => {
+      view.show(false);
+    };
     this.router.add(bridge);
     this.bridge = bridge;
     bridge.attach(this.session);
@@ -45,6 +50,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     this.pendingDraft = [];
     // Hidden without retained context, the page unloads; it connects again when shown.
     view.onDidChangeVisibility(() => {
+      bridge.visible = view.visible;
       if (!view.visible) bridge.disconnected();
     });
     if (!this.session && this.restore) {
@@ -63,7 +69,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
   }
 
   /** Shows `session` in the sidebar (the previous sidebar session is returned for disposal). */
-  show(session: Chat): Chat | undefined {
+  show(session: Chat | undefined): Chat | undefined {
     const previous = this.session;
     this.session = session;
     this.bridge?.attach(session);

@@ -16,6 +16,7 @@ import { RemoteServer } from "./remoteServer";
 import { registerDiffDocuments } from "./toolCardCommands";
 import { registerContextCommands, soleFolder } from "./contextCommands";
 import { vscodeActions } from "./vscodeActions";
+import { registerSessions } from "./sessionsCommands";
 import { UsageStatus } from "./usageStatus";
 import { noFolderMessage, pickWorkspaceFolder } from "./workspaceFolders";
 
@@ -147,6 +148,7 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
     log("error", message);
     void vscode.window.showErrorMessage(message, "Show Log").then((c) => c && channel.show());
   };
+  registerSessions(context, { host: sessionHost, router, view, panels, log: (m) => log("info", m), reportError });
 
   const remoteServer = new RemoteServer({
     context,

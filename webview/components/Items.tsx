@@ -110,12 +110,32 @@ export const DialogCard = memo(({ item, transport }: { item: DialogItem; transpo
           <button type="button" class="secondary" onClick={() => void send({ confirmed: false })}>No</button>
         </>
       ) : null}
-      {open && (item.method === "input" || item.method === "editor") ? (
+      {open && item.method === "input" ? (
+        // One line: Enter submits, as in any input box.
         <form onSubmit={(e) => { e.preventDefault(); void send({ value: text }); }}>
-          <textarea aria-label={item.title} placeholder={item.placeholder} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+          <input type="text" aria-label={item.title} placeholder={item.placeholder} value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} />
           <button type="submit">Submit</button>
         </form>
       ) : null}
+      {open && item.method === "editor" ? (
+        // Several lines: Enter adds a line, Ctrl/Cmd+Enter submits.
+        <form onSubmit={(e) => { e.preventDefault(); void send({ value: text }); }}>
+          <textarea
+            aria-label={item.title}
+            rows={6}
+            value={text}
+            onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+                e.preventDefault();
+                void send({ value: text });
+              }
+            }}
+          />
+          <button type="submit" title="Submit (Ctrl+Enter)">Submit</button>
+        </form>
+      ) : null}
+      {open && item.until ? <div class="meta">Closes on its own <Countdown until={item.until} /></div> : null}
       {open ? (
         <button type="button" class="secondary" onClick={() => void send({ cancelled: true })}>Cancel</button>
       ) : (
