@@ -182,6 +182,7 @@ export function createHttpTransport(client: HttpClient, initialChatId: string, o
     name === "newChat" ? ((await showNewChat()) as ActionResult<typeof name>) : callOverHttp(client, name, params, chatId);
 
   return {
+    kind: "browser",
     get chatId() {
       return chatId;
     },

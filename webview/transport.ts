@@ -8,6 +8,8 @@ import type { ChatSnapshot } from "../src/protocol/transcript";
 import type { ViewEventData, ViewEventName } from "../src/protocol/viewEvents";
 
 export interface ChatTransport {
+  /** Which kind of view this page is (the header says who else looks at the chat). */
+  readonly kind: "vscode" | "browser";
   /** Asks for the chat's whole state (and, over HTTP, opens its event stream). */
   connect(): Promise<ChatSnapshot>;
   /** Runs an action of the table; rejects with the host's reason (an Error whose message is for people). */

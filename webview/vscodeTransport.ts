@@ -44,6 +44,7 @@ export function createVscodeTransport(vscode: VsCodeApi): ChatTransport {
   };
 
   const transport: ChatTransport = {
+    kind: "vscode",
     connect: () => call("snapshot", {}).then(rememberChat),
     call,
     can: (name: ActionName) => (ACTIONS[name] as { vscode?: false }).vscode !== false,

@@ -11,6 +11,8 @@ export interface StreamSource {
   snapshot(): ChatSnapshot;
   onBatch(listener: (batch: PatchBatch) => void): () => void;
   onSnapshot(listener: (snapshot: ChatSnapshot) => void): () => void;
+  /** How many browsers stream this chat now (its views show who else is there). */
+  setBrowserViewers?(count: number): void;
   /** Text a pi extension puts into the composer (not replayed: it is for whoever watches now). */
   onComposerText?(listener: (text: string) => void): () => void;
 }
@@ -128,6 +130,7 @@ class SessionStream {
       sink.write(sseFrame("snapshot", snapshot, snapshot.seq));
     }
     this.clients.add(sink);
+    this.clientsChanged();
     this.checkBackpressure(sink);
     return mode;
   }
@@ -149,12 +152,14 @@ class SessionStream {
 
   remove(sink: SseSink): void {
     this.clients.delete(sink);
+    this.clientsChanged();
   }
 
   broadcast(frame: string): void {
     for (const sink of this.clients) {
       if (sink.destroyed) {
         this.clients.delete(sink);
+        this.clientsChanged();
         continue;
       }
       sink.write(frame);
@@ -167,6 +172,7 @@ class SessionStream {
     this.stats.dropped++;
     this.log("warn", `SSE client of chat ${this.source.id} fell ${sink.writableLength} bytes behind: dropped (it reconnects with Last-Event-ID)`);
     this.clients.delete(sink);
+    this.clientsChanged();
     sink.destroy();
   }
 
@@ -180,6 +186,11 @@ class SessionStream {
       }
     }
     this.clients.clear();
+    this.clientsChanged();
+  }
+
+  private clientsChanged(): void {
+    this.source.setBrowserViewers?.(this.clients.size);
   }
 
   get bufferedBatches(): number {

@@ -70,6 +70,7 @@ export class ChatBridge {
     if (chat) {
       const undo = this.shown?.(chat);
       if (undo) this.unsubscribe.push(undo);
+      this.unsubscribe.push(chat.settings.attachViewer("vscode"));
       this.unsubscribe.push(
         chat.onBatch((batch) => this.messenger.sendNotification(notification("patches"), this.participant, batch)),
         chat.onSnapshot((snapshot) => this.messenger.sendNotification(notification("snapshot"), this.participant, snapshot)),

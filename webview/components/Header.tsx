@@ -61,6 +61,7 @@ export function Header({ info, status, transport }: { info: ChatInfo | undefined
           <span class="usage" data-testid="usage">{usageText(info?.usage)}</span>
         </div>
       ) : null}
+      <Presence info={info} self={transport.kind} />
       {info?.widgets ? (
         <div class="widgets" data-testid="widgets" aria-label="From pi extensions">
           {Object.entries(info.widgets).map(([key, lines]) => (
@@ -85,4 +86,18 @@ export function Header({ info, status, transport }: { info: ChatInfo | undefined
       ) : null}
     </header>
   );
+}
+
+/** "Also open in VS Code · 2 browsers": the other views of this chat, besides this one. */
+function Presence({ info, self }: { info: ChatInfo | undefined; self: "vscode" | "browser" }) {
+  const v = info?.viewers;
+  if (!v) return null;
+  const vscode = v.vscode - (self === "vscode" ? 1 : 0);
+  const browsers = v.browser - (self === "browser" ? 1 : 0);
+  const parts = [vscode > 0 ? (vscode === 1 ? "VS Code" : `${vscode} VS Code views`) : "", browsers > 0 ? `${browsers} browser${browsers === 1 ? "" : "s"}` : ""].filter(Boolean);
+  return parts.length ? (
+    <div class="meta presence" data-testid="presence">
+      Also open in {parts.join(" · ")}
+    </div>
+  ) : null;
 }

@@ -122,6 +122,11 @@ export class Chat {
     return () => this.core.composerListeners.delete(listener);
   }
 
+  /** How many browsers stream this chat (the SSE hub tells; every view shows who else is there). */
+  setBrowserViewers(count: number): void {
+    this.settings.setViewers("browser", count);
+  }
+
   /** pi's questions (dialogs, approvals) waiting for an answer. */
   get waiting(): DialogItem[] {
     return this.dialogs.waiting();

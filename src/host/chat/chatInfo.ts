@@ -16,6 +16,7 @@ export class ChatInfoTracker {
   private queue: ChatInfo["queue"];
   private title: string;
   private readonly extensionView = new ExtensionView();
+  private readonly viewers = { vscode: 0, browser: 0 };
 
   constructor(
     private readonly core: ChatCore,
@@ -35,6 +36,7 @@ export class ChatInfoTracker {
       usage: this.usage,
       queue: this.queue,
       widgets: this.extensionView.widgets,
+      viewers: { ...this.viewers },
     };
   }
 
@@ -85,6 +87,24 @@ export class ChatInfoTracker {
     if (request.method === "setTitle" && this.extensionView.title) this.title = this.extensionView.title;
     this.core.infoChanged();
     return true;
+  }
+
+  /** How many views of a kind show this chat now (each view shows the others). */
+  setViewers(kind: "vscode" | "browser", count: number): void {
+    if (this.viewers[kind] === count) return;
+    this.viewers[kind] = count;
+    this.core.infoChanged();
+  }
+
+  /** One more view of `kind`; the returned function counts it out again. */
+  attachViewer(kind: "vscode" | "browser"): () => void {
+    this.setViewers(kind, this.viewers[kind] + 1);
+    let attached = true;
+    return () => {
+      if (!attached) return;
+      attached = false;
+      this.setViewers(kind, this.viewers[kind] - 1);
+    };
   }
 
   /** Models pi can use (from its model registry and the user's models.json). */

@@ -120,6 +120,8 @@ export const ChatInfoSchema = Type.Object({
   queue: Type.Optional(Type.Object({ steering: Type.Array(Type.String()), followUp: Type.Array(Type.String()) })),
   /** Lines a pi extension shows in the chat (setWidget), by widget key. */
   widgets: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()))),
+  /** Who is looking: views of this chat in VS Code, and browsers streaming it. */
+  viewers: Type.Optional(Type.Object({ vscode: Type.Number(), browser: Type.Number() })),
 });
 
 export const ChatPatchSchema = Type.Union([
