@@ -1,6 +1,6 @@
 // The browser page end to end: a real server with a real pi and the scripted model, the real
 // webview bundle in Chromium. Sign-in (password and one-time ticket link), streaming, tool
-// cards, two pages on one session, a stream dropped mid-answer, and no CSP violations.
+// cards, two pages on one chat, a stream dropped mid-answer, the + button, and no CSP violations.
 import * as assert from "node:assert/strict";
 import * as esbuild from "esbuild";
 import * as fs from "node:fs";
@@ -32,6 +32,8 @@ async function buildAssets(): Promise<string> {
     target: "es2020",
     jsx: "automatic",
     jsxImportSource: "preact",
+    // As esbuild.mjs builds it: the page gets the tables' names and routes, not typebox.
+    alias: { typebox: path.join(ROOT, "webview", "typeboxStub.ts") },
     minify: true,
     logLevel: "warning",
   });
@@ -187,7 +189,7 @@ describe("browser page on a real server (password)", function () {
 
   const lastAnswer = (page: Page) => page.locator('[data-testid="assistant-message"] .markdown').last();
 
-  const sessionOf = (page: Page) => new URL(page.url()).searchParams.get("session") ?? "";
+  const chatOf = (page: Page) => new URL(page.url()).searchParams.get("chat") ?? "";
 
   before(async () => {
     [assets, browser] = await Promise.all([buildAssets(), launchBrowser()]);
@@ -214,8 +216,8 @@ describe("browser page on a real server (password)", function () {
     assert.equal(await page.locator('[data-testid="prompt-input"]').count(), 0, "no chat before signing in");
     await signIn(page);
 
-    const id = sessionOf(page);
-    assert.ok(site.fx.host.get(id), "the page put the live session it created into its URL");
+    const id = chatOf(page);
+    assert.ok(site.fx.host.get(id), "the page put the live chat it created into its URL");
     await waitReady(page);
     await send(page, "hello from the browser");
     await lastAnswer(page).filter({ hasText: "You said: hello from the browser" }).waitFor();
@@ -231,23 +233,23 @@ describe("browser page on a real server (password)", function () {
     assert.equal(await page.evaluate(() => sessionStorage.getItem("pi.auth") !== null), true, "the token is kept for this tab");
   });
 
-  it("a second page on the same ?session= sees the first page's prompt live", async () => {
+  it("a second page on the same ?chat= sees the first page's prompt live", async () => {
     const one = await open(`${site.base}/`);
     await signIn(one.page);
-    const id = sessionOf(one.page);
+    const id = chatOf(one.page);
     assert.ok(id);
-    const two = await open(`${site.base}/?session=${encodeURIComponent(id)}`);
+    const two = await open(`${site.base}/?chat=${encodeURIComponent(id)}`);
     await signIn(two.page);
-    assert.equal(sessionOf(two.page), id);
+    assert.equal(chatOf(two.page), id);
     await waitReady(two.page);
-    // The most recent session was picked for page one, so page two shows the earlier chat too.
+    // The most recent chat was picked for page one, so page two shows the earlier chat too.
     assert.ok((await two.page.locator('[data-testid="user-message"]').count()) >= 1);
 
     await send(one.page, "hello from page one");
     await two.page.locator('[data-testid="user-message"]', { hasText: "hello from page one" }).waitFor();
     await lastAnswer(two.page).filter({ hasText: "You said: hello from page one" }).waitFor();
     await waitReady(two.page);
-    // A draft stays per tab and per session: page two's input is untouched.
+    // A draft stays per tab and per chat: page two's input is untouched.
     assert.equal(await two.page.locator('[data-testid="prompt-input"]').inputValue(), "");
   });
 
@@ -255,7 +257,7 @@ describe("browser page on a real server (password)", function () {
     const { page } = await open(`${site.base}/`);
     await signIn(page);
     await waitReady(page);
-    const id = sessionOf(page);
+    const id = chatOf(page);
     const before = site.server.hub.stats(id);
     const n = 150;
     const expected = Array.from({ length: n }, (_, i) => `w${i} `).join("");
@@ -290,14 +292,39 @@ describe("browser page on a real server (password)", function () {
     await page.locator('[data-testid="prompt-input"]').waitFor();
     assert.equal(await page.locator('[data-testid="login-form"]').count(), 0);
     assert.equal(await page.evaluate(() => location.hash), "", "the ticket left the address bar");
-    assert.equal(sessionOf(page), id);
+    assert.equal(chatOf(page), id);
     await waitReady(page);
 
     const again = await open(link);
     await again.page.locator('[data-testid="login-error"]', { hasText: "already used" }).waitFor();
     assert.equal(await again.page.evaluate(() => location.hash), "");
     await signIn(again.page);
-    assert.equal(sessionOf(again.page), id, "the password still leads to the linked session");
+    assert.equal(chatOf(again.page), id, "the password still leads to the linked chat");
+  });
+
+  it("the + button opens a new chat with its own pi, and the page follows it to ?chat=<new id>", async () => {
+    const { page } = await open(`${site.base}/`);
+    await signIn(page);
+    await waitReady(page);
+    const old = chatOf(page);
+    assert.ok((await page.locator('[data-testid="user-message"]').count()) >= 1, "the most recent chat has messages");
+    const before = site.fx.host.chats().length;
+    await page.locator('[data-testid="new-session"]').click();
+    await page.waitForFunction((id) => {
+      const shown = new URL(location.href).searchParams.get("chat");
+      return !!shown && shown !== id;
+    }, old);
+    const fresh = chatOf(page);
+    assert.ok(site.fx.host.get(fresh), "the new chat is live on the server");
+    assert.equal(site.fx.host.chats().length, before + 1, "one new chat");
+    assert.ok(site.fx.host.get(old), "the browser keeps the replaced chat open (it is not VS Code's to stop)");
+    assert.notEqual(site.fx.host.get(fresh)?.pid, site.fx.host.get(old)?.pid, "each chat has its own pi");
+    await page.locator('[data-testid="user-message"]').first().waitFor({ state: "detached" });
+    await waitReady(page);
+    await send(page, "hello in the new chat");
+    await lastAnswer(page).filter({ hasText: "You said: hello in the new chat" }).waitFor();
+    assert.ok(assistantText(site.fx.host.get(fresh)?.snapshot().items ?? []).includes("hello in the new chat"), "the message went to the new chat");
+    assert.ok(!assistantText(site.fx.host.get(old)?.snapshot().items ?? []).includes("hello in the new chat"), "not to the old one");
   });
 });
 
@@ -324,11 +351,11 @@ describe("browser page on a server that signs in only by ticket (as VS Code star
     await page.locator('[data-testid="login-unavailable"]', { hasText: "Open Session in Browser" }).waitFor();
     assert.equal(site.fx.host.chats().length, 0, "nothing was created anonymously");
 
-    await page.goto(chatPageUrl(site.base, "no-such-session", site.server.issueLoginTicket()));
+    await page.goto(chatPageUrl(site.base, "no-such-chat", site.server.issueLoginTicket()));
     await page.locator('[data-testid="prompt-input"]').waitFor();
     assert.equal(await page.evaluate(() => location.hash), "");
-    const id = new URL(page.url()).searchParams.get("session") ?? "";
-    assert.notEqual(id, "no-such-session", "a stale ?session= falls back to a live session");
+    const id = new URL(page.url()).searchParams.get("chat") ?? "";
+    assert.notEqual(id, "no-such-chat", "a stale ?chat= falls back to a live chat");
     assert.ok(site.fx.host.get(id));
     await page.locator('[data-testid="status"]', { hasText: /^ready$/ }).waitFor({ timeout: 30_000 });
     const input = page.locator('[data-testid="prompt-input"]');
