@@ -71,8 +71,10 @@ export function defineExtensionTests(): void {
     it("Pi: Try Demo Session runs the built-in demo model end to end", async () => {
       await vscode.commands.executeCommand("pi.tryDemoSession");
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath as string;
-      await until("pi-demo.txt", () => fs.existsSync(path.join(folder, "pi-demo.txt")), 60_000);
-      assert.match(fs.readFileSync(path.join(folder, "pi-demo.txt"), "utf8"), /Pi demo model/);
+      const file = path.join(folder, "pi-demo.txt");
+      // pi's write creates the file before it writes it: wait for the content, not the name.
+      await until("pi-demo.txt with its content", () => fs.existsSync(file) && fs.readFileSync(file, "utf8").length > 0, 60_000);
+      assert.match(fs.readFileSync(file, "utf8"), /Pi demo model/);
     });
 
     it("the remote server serves the sidebar's live chat, only with a credential, and stops without it", async () => {
