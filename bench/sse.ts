@@ -31,7 +31,7 @@ async function clientMain(port: number, chatId: string, n: number): Promise<void
     arrivals.push(mine);
     done.push(
       new Promise<void>((resolve, reject) => {
-        const req = http.request({ host: "127.0.0.1", port, path: `/api/v1/sessions/${chatId}/events`, agent: false }, (res) => {
+        const req = http.request({ host: "127.0.0.1", port, path: `/api/v1/chats/${chatId}/events`, agent: false }, (res) => {
           res.setEncoding("utf8");
           let buf = "";
           let sawSnapshot = false;

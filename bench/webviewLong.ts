@@ -116,7 +116,7 @@ function perDelta(r: Recorded): { median: number; max: number; posts: number } {
 /** Resolves with ms from posting the snapshot to the first frame that shows its last item in view. */
 const PAINT_SCRIPT = `(lastId) => new Promise((resolve) => {
   const t0 = performance.now();
-  window.__notify("pi/snapshot", window.__big);
+  window.__event("snapshot", window.__big);
   const check = () => {
     const sc = document.querySelector('[data-testid="transcript"]');
     const el = sc && sc.querySelector('[data-id="' + lastId + '"]');
@@ -137,7 +137,7 @@ const STREAM_SCRIPT = `({ liveId }) => new Promise((resolve) => {
   po.observe({ type: "longtask" });
   let last = 0, maxGap = 0, frames = 0, posted = 0, slow = 0;
   const t0 = performance.now();
-  for (const { at, batch } of batches) setTimeout(() => { window.__notify("pi/patches", batch); posted++; }, at);
+  for (const { at, batch } of batches) setTimeout(() => { window.__event("patches", batch); posted++; }, at);
   const frame = (ts) => {
     if (last) { maxGap = Math.max(maxGap, ts - last); if (ts - last > 50) slow++; }
     last = ts;

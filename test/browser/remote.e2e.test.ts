@@ -1,166 +1,16 @@
 // The browser page end to end: a real server with a real pi and the scripted model, the real
 // webview bundle in Chromium. Sign-in (password and one-time ticket link), streaming, tool
-// cards, two pages on one session, a stream dropped mid-answer, and no CSP violations.
+// cards, two pages on one chat, a stream dropped mid-answer, the + button, and no CSP violations.
 import * as assert from "node:assert/strict";
-import * as esbuild from "esbuild";
 import * as fs from "node:fs";
-import * as net from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
-import pino from "pino";
 import type { Browser, Page } from "playwright-core";
-import { configFromEnv, type ServerConfig } from "../../src/server/config";
-import { createPiServer, type PiServer } from "../../src/server/httpServer";
 import { chatPageUrl } from "../../src/server/links";
 import { launchBrowser } from "../e2e/workbench";
-import { assistantText, startPiFixture, waitFor, type PiFixture } from "../support/piFixture";
+import { assistantText, waitFor } from "../support/piFixture";
+import { buildAssets, closeTabs, openTab, type Site, startSite, type Tab } from "./site";
 
-const ROOT = path.join(__dirname, "..", "..");
 const PASSWORD = "open sesame, remote pi";
-
-/** dist/webview.js built from the current source, next to the stylesheet: what the server serves. */
-async function buildAssets(): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pi-remote-assets-"));
-  fs.mkdirSync(path.join(dir, "dist"));
-  fs.mkdirSync(path.join(dir, "media"));
-  await esbuild.build({
-    entryPoints: [path.join(ROOT, "webview", "main.tsx")],
-    bundle: true,
-    outfile: path.join(dir, "dist", "webview.js"),
-    format: "iife",
-    platform: "browser",
-    target: "es2020",
-    jsx: "automatic",
-    jsxImportSource: "preact",
-    minify: true,
-    logLevel: "warning",
-  });
-  for (const f of ["chat.css", "pi.svg"]) fs.copyFileSync(path.join(ROOT, "media", f), path.join(dir, "media", f));
-  return dir;
-}
-
-/** A TCP relay in front of the server, so a test can cut every connection like a network drop. */
-interface Relay {
-  port: number;
-  target: number;
-  /** Connections accepted so far. */
-  accepted: number;
-  drop(): void;
-  close(): Promise<void>;
-}
-
-async function startRelay(): Promise<Relay> {
-  const pairs = new Set<{ a: net.Socket; b: net.Socket }>();
-  const relay: Relay = {
-    port: 0,
-    target: 0,
-    accepted: 0,
-    drop: () => {
-      for (const p of pairs) {
-        p.a.destroy();
-        p.b.destroy();
-      }
-      pairs.clear();
-    },
-    close: () => {
-      relay.drop();
-      return new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-  const server = net.createServer((a) => {
-    relay.accepted++;
-    const b = net.connect(relay.target, "127.0.0.1");
-    const pair = { a, b };
-    pairs.add(pair);
-    const end = () => {
-      a.destroy();
-      b.destroy();
-      pairs.delete(pair);
-    };
-    for (const s of [a, b]) {
-      s.on("error", end);
-      s.on("close", end);
-    }
-    a.pipe(b);
-    b.pipe(a);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  relay.port = (server.address() as net.AddressInfo).port;
-  return relay;
-}
-
-interface Site {
-  fx: PiFixture;
-  server: PiServer;
-  relay: Relay;
-  /** The page's origin, through the relay. */
-  base: string;
-  dataDir: string;
-  close(): Promise<void>;
-}
-
-async function startSite(assetsRoot: string, env: NodeJS.ProcessEnv, overrides: Partial<ServerConfig> = {}): Promise<Site> {
-  const fx = await startPiFixture();
-  const relay = await startRelay();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pi-remote-data-"));
-  // The browser reaches the server as 127.0.0.1:<relay port>: that Host must be accepted.
-  const config = configFromEnv(env, { port: 0, host: "127.0.0.1", dataDir, allowedHosts: [`127.0.0.1:${relay.port}`], ...overrides });
-  const server = createPiServer({ host: fx.host, workspace: fx.workspace, config, log: pino({ level: process.env.SERVER_LOG ?? "silent" }), assetsRoot });
-  await server.listen();
-  relay.target = server.port;
-  return {
-    fx,
-    server,
-    relay,
-    base: `http://127.0.0.1:${relay.port}`,
-    dataDir,
-    async close() {
-      await server.close();
-      await relay.close();
-      await fx.cleanup();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-interface Tab {
-  page: Page;
-  violations(): Promise<string[]>;
-  errors: string[];
-}
-
-// Expected noise in the console: Chromium logs every failed load (the wrong password's 401,
-// the cut stream's ERR_INCOMPLETE_CHUNKED_ENCODING). Anything else is a bug.
-const EXPECTED_CONSOLE = /^Failed to load resource: /;
-
-/** A page in its own context (like a separate browser window) that records CSP violations and errors. */
-async function openTab(browser: Browser, url: string, tabs: Tab[]): Promise<Tab> {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error" && !EXPECTED_CONSOLE.test(m.text())) errors.push(`console: ${m.text()}`);
-  });
-  await page.addInitScript(() => {
-    const w = window as unknown as { __violations: string[] };
-    w.__violations = [];
-    document.addEventListener("securitypolicyviolation", (e) => w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-  await page.goto(url);
-  const tab = { page, errors, violations: () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations) };
-  tabs.push(tab);
-  return tab;
-}
-
-/** No CSP violation and no page error in any tab; then the tabs close. */
-async function closeTabs(tabs: Tab[]): Promise<void> {
-  for (const tab of tabs.splice(0)) {
-    assert.deepEqual(await tab.violations(), [], "no CSP violation");
-    assert.deepEqual(tab.errors, [], "no page errors");
-    await tab.page.context().close();
-  }
-}
 
 describe("browser page on a real server (password)", function () {
   this.timeout(180_000);
@@ -187,7 +37,7 @@ describe("browser page on a real server (password)", function () {
 
   const lastAnswer = (page: Page) => page.locator('[data-testid="assistant-message"] .markdown').last();
 
-  const sessionOf = (page: Page) => new URL(page.url()).searchParams.get("session") ?? "";
+  const chatOf = (page: Page) => new URL(page.url()).searchParams.get("chat") ?? "";
 
   before(async () => {
     [assets, browser] = await Promise.all([buildAssets(), launchBrowser()]);
@@ -214,8 +64,8 @@ describe("browser page on a real server (password)", function () {
     assert.equal(await page.locator('[data-testid="prompt-input"]').count(), 0, "no chat before signing in");
     await signIn(page);
 
-    const id = sessionOf(page);
-    assert.ok(site.fx.host.get(id), "the page put the live session it created into its URL");
+    const id = chatOf(page);
+    assert.ok(site.fx.host.get(id), "the page put the live chat it created into its URL");
     await waitReady(page);
     await send(page, "hello from the browser");
     await lastAnswer(page).filter({ hasText: "You said: hello from the browser" }).waitFor();
@@ -231,23 +81,23 @@ describe("browser page on a real server (password)", function () {
     assert.equal(await page.evaluate(() => sessionStorage.getItem("pi.auth") !== null), true, "the token is kept for this tab");
   });
 
-  it("a second page on the same ?session= sees the first page's prompt live", async () => {
+  it("a second page on the same ?chat= sees the first page's prompt live", async () => {
     const one = await open(`${site.base}/`);
     await signIn(one.page);
-    const id = sessionOf(one.page);
+    const id = chatOf(one.page);
     assert.ok(id);
-    const two = await open(`${site.base}/?session=${encodeURIComponent(id)}`);
+    const two = await open(`${site.base}/?chat=${encodeURIComponent(id)}`);
     await signIn(two.page);
-    assert.equal(sessionOf(two.page), id);
+    assert.equal(chatOf(two.page), id);
     await waitReady(two.page);
-    // The most recent session was picked for page one, so page two shows the earlier chat too.
+    // The most recent chat was picked for page one, so page two shows the earlier chat too.
     assert.ok((await two.page.locator('[data-testid="user-message"]').count()) >= 1);
 
     await send(one.page, "hello from page one");
     await two.page.locator('[data-testid="user-message"]', { hasText: "hello from page one" }).waitFor();
     await lastAnswer(two.page).filter({ hasText: "You said: hello from page one" }).waitFor();
     await waitReady(two.page);
-    // A draft stays per tab and per session: page two's input is untouched.
+    // A draft stays per tab and per chat: page two's input is untouched.
     assert.equal(await two.page.locator('[data-testid="prompt-input"]').inputValue(), "");
   });
 
@@ -255,7 +105,7 @@ describe("browser page on a real server (password)", function () {
     const { page } = await open(`${site.base}/`);
     await signIn(page);
     await waitReady(page);
-    const id = sessionOf(page);
+    const id = chatOf(page);
     const before = site.server.hub.stats(id);
     const n = 150;
     const expected = Array.from({ length: n }, (_, i) => `w${i} `).join("");
@@ -290,14 +140,39 @@ describe("browser page on a real server (password)", function () {
     await page.locator('[data-testid="prompt-input"]').waitFor();
     assert.equal(await page.locator('[data-testid="login-form"]').count(), 0);
     assert.equal(await page.evaluate(() => location.hash), "", "the ticket left the address bar");
-    assert.equal(sessionOf(page), id);
+    assert.equal(chatOf(page), id);
     await waitReady(page);
 
     const again = await open(link);
     await again.page.locator('[data-testid="login-error"]', { hasText: "already used" }).waitFor();
     assert.equal(await again.page.evaluate(() => location.hash), "");
     await signIn(again.page);
-    assert.equal(sessionOf(again.page), id, "the password still leads to the linked session");
+    assert.equal(chatOf(again.page), id, "the password still leads to the linked chat");
+  });
+
+  it("the + button opens a new chat with its own pi, and the page follows it to ?chat=<new id>", async () => {
+    const { page } = await open(`${site.base}/`);
+    await signIn(page);
+    await waitReady(page);
+    const old = chatOf(page);
+    assert.ok((await page.locator('[data-testid="user-message"]').count()) >= 1, "the most recent chat has messages");
+    const before = site.fx.host.chats().length;
+    await page.locator('[data-testid="new-session"]').click();
+    await page.waitForFunction((id) => {
+      const shown = new URL(location.href).searchParams.get("chat");
+      return !!shown && shown !== id;
+    }, old);
+    const fresh = chatOf(page);
+    assert.ok(site.fx.host.get(fresh), "the new chat is live on the server");
+    assert.equal(site.fx.host.chats().length, before + 1, "one new chat");
+    assert.ok(site.fx.host.get(old), "the browser keeps the replaced chat open (it is not VS Code's to stop)");
+    assert.notEqual(site.fx.host.get(fresh)?.pid, site.fx.host.get(old)?.pid, "each chat has its own pi");
+    await page.locator('[data-testid="user-message"]').first().waitFor({ state: "detached" });
+    await waitReady(page);
+    await send(page, "hello in the new chat");
+    await lastAnswer(page).filter({ hasText: "You said: hello in the new chat" }).waitFor();
+    assert.ok(assistantText(site.fx.host.get(fresh)?.snapshot().items ?? []).includes("hello in the new chat"), "the message went to the new chat");
+    assert.ok(!assistantText(site.fx.host.get(old)?.snapshot().items ?? []).includes("hello in the new chat"), "not to the old one");
   });
 });
 
@@ -324,11 +199,11 @@ describe("browser page on a server that signs in only by ticket (as VS Code star
     await page.locator('[data-testid="login-unavailable"]', { hasText: "Open Session in Browser" }).waitFor();
     assert.equal(site.fx.host.chats().length, 0, "nothing was created anonymously");
 
-    await page.goto(chatPageUrl(site.base, "no-such-session", site.server.issueLoginTicket()));
+    await page.goto(chatPageUrl(site.base, "no-such-chat", site.server.issueLoginTicket()));
     await page.locator('[data-testid="prompt-input"]').waitFor();
     assert.equal(await page.evaluate(() => location.hash), "");
-    const id = new URL(page.url()).searchParams.get("session") ?? "";
-    assert.notEqual(id, "no-such-session", "a stale ?session= falls back to a live session");
+    const id = new URL(page.url()).searchParams.get("chat") ?? "";
+    assert.notEqual(id, "no-such-chat", "a stale ?chat= falls back to a live chat");
     assert.ok(site.fx.host.get(id));
     await page.locator('[data-testid="status"]', { hasText: /^ready$/ }).waitFor({ timeout: 30_000 });
     const input = page.locator('[data-testid="prompt-input"]');

@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import { CONTENT_SECURITY_POLICY } from "../../src/server/security";
 import { IMAGES_BODY_ALLOWANCE } from "../../src/server/routes";
 import { assistantText, waitFor } from "../support/piFixture";
-import { createReadySession, errorCode, request, startServerFixture, type ServerFixture } from "./support";
+import { createReadyChat, errorCode, request, startServerFixture, type ServerFixture } from "./support";
 
 describe("server: REST API", function () {
   this.timeout(90_000);
@@ -15,14 +15,14 @@ describe("server: REST API", function () {
     await f.cleanup();
   });
 
-  it("GET /health is public and counts sessions", async () => {
+  it("GET /health is public and counts chats", async () => {
     const r = await request(f.port, "/api/v1/health");
     assert.equal(r.status, 200);
-    assert.deepEqual(r.json, { status: "ok", activeSessions: f.fx.host.chats().length });
+    assert.deepEqual(r.json, { status: "ok", activeChats: f.fx.host.chats().length });
   });
 
   it("puts the security headers on every response, errors included", async () => {
-    for (const p of ["/api/v1/health", "/nope", "/", "/api/v1/sessions"]) {
+    for (const p of ["/api/v1/health", "/nope", "/", "/api/v1/chats"]) {
       const r = await request(f.port, p);
       assert.equal(r.headers["content-security-policy"], CONTENT_SECURITY_POLICY, p);
       assert.equal(r.headers["x-content-type-options"], "nosniff", p);
@@ -57,99 +57,125 @@ describe("server: REST API", function () {
     const r405 = await request(f.port, "/api/v1/health", { method: "POST" });
     assert.equal(r405.status, 405);
     assert.equal(r405.headers.allow, "GET");
-    assert.equal(errorCode(await request(f.port, "/api/v1/sessions", { method: "PUT" })), "method_not_allowed");
-    assert.equal((await request(f.port, "/api/v1/sessions", { method: "PATCH" })).status, 405);
+    assert.equal(errorCode(await request(f.port, "/api/v1/chats", { method: "PUT" })), "method_not_allowed");
+    assert.equal((await request(f.port, "/api/v1/chats", { method: "PATCH" })).status, 405);
     assert.equal((await request(f.port, "/api/v1/health", { method: "HEAD" })).status, 200);
   });
 
   it("rejects malformed, mistyped, oversized and non-JSON bodies", async () => {
-    const id = await createReadySession(f);
-    const p = `/api/v1/sessions/${id}/prompt`;
+    const id = await createReadyChat(f);
+    const p = `/api/v1/chats/${id}/prompt`;
     const bad = await request(f.port, p, { method: "POST", raw: "{not json", headers: { "content-type": "application/json" } });
     assert.equal(bad.status, 400);
     assert.equal(errorCode(bad), "invalid_json");
-    for (const body of [{}, { message: 5 }, { message: "" }, { message: "   " }, [], "text", null, { message: ["a"] }]) {
+    for (const body of [{}, { text: 5 }, { text: "" }, { text: "   " }, [], "text", null, { text: ["a"] }, { message: "the old field" }, { text: "hi", extra: 1 }]) {
       const r = await request(f.port, p, { method: "POST", body });
       assert.equal(r.status, 400, JSON.stringify(body));
+      assert.equal(errorCode(r), "invalid_params", JSON.stringify(body));
     }
-    const text = await request(f.port, p, { method: "POST", raw: "message=hi", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const text = await request(f.port, p, { method: "POST", raw: "text=hi", headers: { "content-type": "application/x-www-form-urlencoded" } });
     assert.equal(text.status, 415);
-    // A message's body has room for its images (routes.ts); beyond that it is refused unread.
-    const long = await request(f.port, p, { method: "POST", body: { message: "x".repeat(1024 * 1024 + 10) } });
+    // A message's body has room for its images (routes/chats.ts); beyond that it is refused unread.
+    const long = await request(f.port, p, { method: "POST", body: { text: "x".repeat(1024 * 1024 + 10) } });
     assert.equal(long.status, 400, "too long a message, within the body limit");
-    const huge = await request(f.port, p, { method: "POST", body: { message: "x".repeat(f.config.bodyLimitBytes + IMAGES_BODY_ALLOWANCE + 10) } });
+    assert.equal(errorCode(long), "invalid_params");
+    const huge = await request(f.port, p, { method: "POST", body: { text: "x".repeat(f.config.bodyLimitBytes + IMAGES_BODY_ALLOWANCE + 10) } });
     assert.equal(huge.status, 413);
     assert.equal(errorCode(huge), "body_too_large");
     const lying = await request(f.port, p, { method: "POST", raw: "{}", headers: { "content-type": "application/json", "content-length": "99999999" } }).catch(() => undefined);
     assert.ok(!lying || lying.status === 413);
-    assert.equal((await request(f.port, "/api/v1/sessions", { method: "POST", body: { cwd: "/etc" } })).status, 400, "the cwd is always the workspace");
+    const elsewhere = await request(f.port, "/api/v1/chats", { method: "POST", body: { cwd: "/etc" } });
+    assert.equal(elsewhere.status, 400, "the cwd is always the workspace");
+    assert.equal(errorCode(elsewhere), "invalid_params");
   });
 
-  it("creates, lists, prompts, reads, aborts and deletes a session", async () => {
-    const created = await request(f.port, "/api/v1/sessions", { method: "POST" });
+  it("creates, lists, prompts, reads, aborts and closes a chat", async () => {
+    const created = await request(f.port, "/api/v1/chats", { method: "POST" });
     assert.equal(created.status, 201);
     const id = (created.json as { chatId: string }).chatId;
-    const list = await request(f.port, "/api/v1/sessions");
-    const row = (list.json as { sessions: Array<{ id: string; cwd: string; title: string; status: string }> }).sessions.find((s) => s.id === id);
+    assert.deepEqual(Object.keys(created.json as object), ["chatId"]);
+    const list = await request(f.port, "/api/v1/chats");
+    assert.equal(list.status, 200);
+    const row = (list.json as { chats: Array<{ chatId: string; cwd: string; title: string; status: string; lastActivity: number }> }).chats.find((c) => c.chatId === id);
     assert.ok(row);
+    assert.deepEqual(Object.keys(row).sort(), ["chatId", "cwd", "lastActivity", "status", "title"]);
     assert.equal(row.cwd, f.fx.workspace);
     assert.equal(typeof row.title, "string");
+    assert.equal(typeof row.lastActivity, "number");
     assert.ok(["starting", "ready"].includes(row.status));
     await waitFor("ready", () => f.fx.host.get(id)?.status === "ready", 30_000);
 
-    const prompt = await request(f.port, `/api/v1/sessions/${id}/prompt`, { method: "POST", body: { message: "hello api" } });
-    assert.equal(prompt.status, 202);
+    const prompt = await request(f.port, `/api/v1/chats/${id}/prompt`, { method: "POST", body: { text: "hello api" } });
+    assert.equal(prompt.status, 200);
+    assert.deepEqual(prompt.json, {});
     await waitFor("the reply", () => f.fx.host.get(id)?.status === "ready" && assistantText(f.fx.host.get(id)?.snapshot().items ?? []).includes("hello api"));
-    const messages = await request(f.port, `/api/v1/sessions/${id}/messages`);
-    assert.equal(messages.status, 200);
-    const items = (messages.json as { items: Array<{ kind: string }>; seq: number }).items;
-    assert.deepEqual(items.map((i) => i.kind), ["user", "assistant"]);
-    const state = await request(f.port, `/api/v1/sessions/${id}/state`);
-    const st = state.json as { status: string; info: { chatId: string; model: string }; seq: number };
-    assert.equal(st.status, "ready");
-    assert.equal(st.info.chatId, id);
-    assert.equal(st.info.model, "pi-demo/pi-demo");
-    const stats = await request(f.port, `/api/v1/sessions/${id}/stats`);
-    assert.equal(stats.status, 200);
-    assert.ok((stats.json as { usage: { totalTokens: number } }).usage.totalTokens > 0);
-    const models = await request(f.port, `/api/v1/sessions/${id}/models`);
+    // The snapshot is the whole state: status, info (model, usage) and the items.
+    const snapshot = await request(f.port, `/api/v1/chats/${id}`);
+    assert.equal(snapshot.status, 200);
+    const snap = snapshot.json as { status: string; info: { chatId: string; model: string; usage?: { totalTokens: number } }; items: Array<{ kind: string }>; seq: number };
+    assert.deepEqual(snap.items.map((i) => i.kind), ["user", "assistant"]);
+    assert.equal(snap.status, "ready");
+    assert.equal(snap.info.chatId, id);
+    assert.equal(snap.info.model, "pi-demo/pi-demo");
+    assert.equal(typeof snap.seq, "number");
+    assert.ok((snap.info.usage?.totalTokens ?? 0) > 0, `usage after a turn: ${JSON.stringify(snap.info.usage)}`);
+    const models = await request(f.port, `/api/v1/chats/${id}/models`);
     assert.equal(models.status, 200);
     assert.ok((models.json as { models: unknown[] }).models.length >= 1);
-    assert.equal((await request(f.port, `/api/v1/sessions/${id}/thinking`, { method: "POST", body: { level: "ultra-mega" } })).status, 409);
-    assert.equal((await request(f.port, `/api/v1/sessions/${id}/model`, { method: "POST", body: { provider: "nope", modelId: "x" } })).status, 409);
-    assert.equal((await request(f.port, `/api/v1/sessions/${id}/ui-response`, { method: "POST", body: { id: "nope", cancelled: true } })).status, 404);
-    assert.equal((await request(f.port, `/api/v1/sessions/${id}/ui-response`, { method: "POST", body: { id: "x" } })).status, 400);
+    assert.ok(Array.isArray((models.json as { thinkingLevels: unknown }).thinkingLevels));
+    const level = await request(f.port, `/api/v1/chats/${id}/thinking`, { method: "POST", body: { level: "ultra-mega" } });
+    assert.equal(level.status, 400, "a level the model does not have is a bad request");
+    assert.equal(errorCode(level), "invalid_params");
+    const model = await request(f.port, `/api/v1/chats/${id}/model`, { method: "POST", body: { provider: "nope", modelId: "x" } });
+    assert.equal(model.status, 409);
+    assert.equal(errorCode(model), "refused");
+    const unknownDialog = await request(f.port, `/api/v1/chats/${id}/dialog-answer`, { method: "POST", body: { id: "nope", cancelled: true } });
+    assert.equal(unknownDialog.status, 404);
+    assert.equal(errorCode(unknownDialog), "not_found");
+    const noAnswer = await request(f.port, `/api/v1/chats/${id}/dialog-answer`, { method: "POST", body: { id: "x" } });
+    assert.equal(noAnswer.status, 400);
+    assert.equal(errorCode(noAnswer), "invalid_params");
 
-    await request(f.port, `/api/v1/sessions/${id}/prompt`, { method: "POST", body: { message: "slow 400" } });
+    await request(f.port, `/api/v1/chats/${id}/prompt`, { method: "POST", body: { text: "slow 400" } });
     await waitFor("streaming", () => assistantText(f.fx.host.get(id)?.snapshot().items ?? []).includes("w3"));
-    const abort = await request(f.port, `/api/v1/sessions/${id}/abort`, { method: "POST" });
+    const abort = await request(f.port, `/api/v1/chats/${id}/abort`, { method: "POST" });
     assert.equal(abort.status, 200);
+    assert.deepEqual(abort.json, {});
     await waitFor("ready after abort", () => f.fx.host.get(id)?.status === "ready", 15_000);
 
-    // The past sessions of the workspace are listed; a live chat switches to one, only from that list.
-    await request(f.port, "/api/v1/sessions", { method: "POST" });
-    const other = (await request(f.port, "/api/v1/sessions")).json as { sessions: Array<{ id: string }>; past: Array<{ file: string; title: string }> };
-    const pastFile = other.past.find((p) => p.title.includes("hello api"))?.file;
-    assert.ok(pastFile, `the first chat is a past session now: ${JSON.stringify(other.past.map((p) => p.title))}`);
-    const second = other.sessions.find((s) => s.id !== id)?.id as string;
-    await waitFor("the second chat", () => f.fx.host.get(second)?.status === "ready", 30_000);
-    assert.equal((await request(f.port, `/api/v1/sessions/${second}/resume`, { method: "POST", body: { file: "/etc/passwd" } })).status, 400);
-    assert.equal((await request(f.port, `/api/v1/sessions/${second}/resume`, { method: "POST", body: { file: pastFile } })).status, 204);
-    assert.ok(f.fx.host.get(second)?.snapshot().items.some((i) => i.kind === "user" && i.text === "hello api"), "the resumed transcript is shown");
+    // The folder's pi sessions are listed per chat; a live chat switches to one, only from that list.
+    const second = (await request(f.port, "/api/v1/chats", { method: "POST" })).json as { chatId: string };
+    const chats = (await request(f.port, "/api/v1/chats")).json as { chats: Array<{ chatId: string }> };
+    assert.ok(chats.chats.some((c) => c.chatId === second.chatId));
+    assert.deepEqual(Object.keys(chats), ["chats"], "the folder's pi sessions are the chat's, not in the chat list");
+    await waitFor("the second chat", () => f.fx.host.get(second.chatId)?.status === "ready", 30_000);
+    const sessions = await request(f.port, `/api/v1/chats/${second.chatId}/pi-sessions`);
+    assert.equal(sessions.status, 200);
+    const piSessions = (sessions.json as { piSessions: Array<{ file: string; title: string; modified: number }> }).piSessions;
+    const pastFile = piSessions.find((p) => p.title.includes("hello api"))?.file;
+    assert.ok(pastFile, `the first chat's pi session is listed: ${JSON.stringify(piSessions.map((p) => p.title))}`);
+    const notListed = await request(f.port, `/api/v1/chats/${second.chatId}/resume`, { method: "POST", body: { file: "/etc/passwd" } });
+    assert.equal(notListed.status, 400);
+    assert.equal(errorCode(notListed), "invalid_params");
+    const resumed = await request(f.port, `/api/v1/chats/${second.chatId}/resume`, { method: "POST", body: { file: pastFile } });
+    assert.equal(resumed.status, 200);
+    assert.deepEqual(resumed.json, {});
+    assert.ok(f.fx.host.get(second.chatId)?.snapshot().items.some((i) => i.kind === "user" && i.text === "hello api"), "the resumed transcript is shown");
 
-    const del = await request(f.port, `/api/v1/sessions/${id}`, { method: "DELETE" });
-    assert.equal(del.status, 204);
+    const del = await request(f.port, `/api/v1/chats/${id}`, { method: "DELETE" });
+    assert.equal(del.status, 200);
+    assert.deepEqual(del.json, {});
     assert.equal(f.fx.host.get(id), undefined);
     for (const [method, p] of [
       ["DELETE", ""],
-      ["GET", "/state"],
-      ["GET", "/messages"],
+      ["GET", ""],
+      ["GET", "/pi-sessions"],
       ["POST", "/prompt"],
       ["POST", "/abort"],
     ] as const) {
-      const r = await request(f.port, `/api/v1/sessions/${id}${p}`, { method, body: method === "POST" ? { message: "x" } : undefined });
+      const r = await request(f.port, `/api/v1/chats/${id}${p}`, { method, body: method === "POST" ? { text: "x" } : undefined });
       assert.equal(r.status, 404, `${method} ${p}`);
-      assert.equal(errorCode(r), "session_not_found");
+      assert.equal(errorCode(r), "not_found");
     }
   });
 

@@ -32,11 +32,12 @@ describe("server: authentication", function () {
     const status = await request(f.port, "/api/v1/auth/status");
     assert.deepEqual(status.json, { authRequired: true, authenticated: false, methods: { password: true, apiKey: true } });
     for (const [method, p] of [
-      ["GET", "/api/v1/sessions"],
-      ["POST", "/api/v1/sessions"],
-      ["GET", "/api/v1/sessions/x/events"],
-      ["DELETE", "/api/v1/sessions/x"],
-      ["POST", "/api/v1/sessions/x/prompt"],
+      ["GET", "/api/v1/chats"],
+      ["POST", "/api/v1/chats"],
+      ["GET", "/api/v1/chats/x"],
+      ["GET", "/api/v1/chats/x/events"],
+      ["DELETE", "/api/v1/chats/x"],
+      ["POST", "/api/v1/chats/x/prompt"],
     ]) {
       const r = await request(f.port, p, { method });
       assert.equal(r.status, 401, `${method} ${p}`);
@@ -62,13 +63,13 @@ describe("server: authentication", function () {
       { authorization: `Basic ${Buffer.from(`u:${PASSWORD}`).toString("base64")}` },
       { authorization: "Bearer " },
     ]) {
-      const r = await request(f.port, "/api/v1/sessions", { headers: header });
+      const r = await request(f.port, "/api/v1/chats", { headers: header });
       assert.equal(r.status, 401, JSON.stringify(header).slice(0, 80));
     }
   });
 
   it("accepts the API key and a token from /auth/login", async () => {
-    assert.equal((await request(f.port, "/api/v1/sessions", { headers: bearer(API_KEY) })).status, 200);
+    assert.equal((await request(f.port, "/api/v1/chats", { headers: bearer(API_KEY) })).status, 200);
     const wrong = await request(f.port, "/api/v1/auth/login", { method: "POST", body: { password: "wrong" } });
     assert.equal(wrong.status, 401);
     assert.equal(errorCode(wrong), "invalid_credentials");
@@ -76,18 +77,18 @@ describe("server: authentication", function () {
     assert.equal(login.status, 200);
     const { token, expiresAt } = login.json as { token: string; expiresAt: number };
     assert.ok(expiresAt > Date.now() / 1000);
-    assert.equal((await request(f.port, "/api/v1/sessions", { headers: bearer(token) })).status, 200);
+    assert.equal((await request(f.port, "/api/v1/chats", { headers: bearer(token) })).status, 200);
     const status = await request(f.port, "/api/v1/auth/status", { headers: bearer(token) });
     assert.equal((status.json as { authenticated: boolean }).authenticated, true);
     // EventSource cannot send headers: the stream takes ?access_token=.
-    const created = await request(f.port, "/api/v1/sessions", { method: "POST", headers: bearer(token) });
+    const created = await request(f.port, "/api/v1/chats", { method: "POST", headers: bearer(token) });
     const id = (created.json as { chatId: string }).chatId;
-    const sse = new SseClient(f.port, `/api/v1/sessions/${id}/events?access_token=${encodeURIComponent(token)}`);
+    const sse = new SseClient(f.port, `/api/v1/chats/${id}/events?access_token=${encodeURIComponent(token)}`);
     await sse.open();
     assert.equal(sse.status, 200);
     await sse.until("snapshot", () => sse.events.length >= 1);
     sse.close();
-    const noToken = new SseClient(f.port, `/api/v1/sessions/${id}/messages?access_token=${encodeURIComponent(token)}`);
+    const noToken = new SseClient(f.port, `/api/v1/chats/${id}?access_token=${encodeURIComponent(token)}`);
     await noToken.open();
     assert.equal(noToken.status, 401, "the query token works only for the event stream");
     noToken.close();
@@ -139,33 +140,33 @@ describe("server: Host, Origin and CORS checks", function () {
 
   it("accepts the Host and Origin of a forwarded address once told about it (VS Code asExternalUri)", async () => {
     const forwarded = "https://octo-3000.app.github.dev";
-    const before = await request(f.port, "/api/v1/sessions", { headers: { host: "octo-3000.app.github.dev" } });
+    const before = await request(f.port, "/api/v1/chats", { headers: { host: "octo-3000.app.github.dev" } });
     assert.equal(before.status, 421);
     f.server.allowForwarded(`${forwarded}/`);
-    assert.equal((await request(f.port, "/api/v1/sessions", { headers: { host: "octo-3000.app.github.dev" } })).status, 200);
-    assert.equal((await request(f.port, "/api/v1/sessions", { headers: { host: "localhost:9", origin: forwarded } })).status, 200, "the forwarded origin is same-site");
-    assert.equal((await request(f.port, "/api/v1/sessions", { headers: { host: "localhost:9", origin: "https://evil-3000.app.github.dev" } })).status, 403);
+    assert.equal((await request(f.port, "/api/v1/chats", { headers: { host: "octo-3000.app.github.dev" } })).status, 200);
+    assert.equal((await request(f.port, "/api/v1/chats", { headers: { host: "localhost:9", origin: forwarded } })).status, 200, "the forwarded origin is same-site");
+    assert.equal((await request(f.port, "/api/v1/chats", { headers: { host: "localhost:9", origin: "https://evil-3000.app.github.dev" } })).status, 403);
   });
 
   it("rejects foreign Origins (403) and answers the pinned CORS origin", async () => {
     for (const origin of ["http://evil.example", "null", `http://127.0.0.1:${f.port + 1}`, "https://pi.example.lan.evil"]) {
       for (const method of ["POST", "DELETE", "GET"]) {
-        const r = await request(f.port, method === "DELETE" ? "/api/v1/sessions/x" : "/api/v1/sessions", { method, headers: { origin } });
+        const r = await request(f.port, method === "DELETE" ? "/api/v1/chats/x" : "/api/v1/chats", { method, headers: { origin } });
         assert.equal(r.status, 403, `${method} from ${origin}`);
         assert.equal(errorCode(r), "cross_origin");
         assert.equal(r.headers["access-control-allow-origin"], undefined);
       }
     }
-    const crossSite = await request(f.port, "/api/v1/sessions", { method: "POST", headers: { "sec-fetch-site": "cross-site" } });
+    const crossSite = await request(f.port, "/api/v1/chats", { method: "POST", headers: { "sec-fetch-site": "cross-site" } });
     assert.equal(crossSite.status, 403);
-    const same = await request(f.port, "/api/v1/sessions", { headers: { origin: `http://127.0.0.1:${f.port}` } });
+    const same = await request(f.port, "/api/v1/chats", { headers: { origin: `http://127.0.0.1:${f.port}` } });
     assert.equal(same.status, 200);
     assert.equal(same.headers["access-control-allow-origin"], undefined, "same-origin needs no CORS headers");
-    const pre = await request(f.port, "/api/v1/sessions", { method: "OPTIONS", headers: { origin: "https://pi.example.lan", "access-control-request-method": "POST" } });
+    const pre = await request(f.port, "/api/v1/chats", { method: "OPTIONS", headers: { origin: "https://pi.example.lan", "access-control-request-method": "POST" } });
     assert.equal(pre.status, 204);
     assert.equal(pre.headers["access-control-allow-origin"], "https://pi.example.lan");
     assert.match(String(pre.headers["access-control-allow-headers"]), /Authorization/);
-    const get = await request(f.port, "/api/v1/sessions", { headers: { origin: "https://pi.example.lan" } });
+    const get = await request(f.port, "/api/v1/chats", { headers: { origin: "https://pi.example.lan" } });
     assert.equal(get.status, 200);
     assert.equal(get.headers["access-control-allow-origin"], "https://pi.example.lan");
   });
@@ -190,7 +191,7 @@ describe("server: binding and config", function () {
       const server = createPiServer({ host: fx.host, workspace: fx.workspace, config, log });
       await server.listen();
       assert.equal((await request(server.port, "/api/v1/health")).status, 200);
-      assert.equal((await request(server.port, "/api/v1/sessions", { headers: { authorization: `Bearer ${API_KEY}` } })).status, 200);
+      assert.equal((await request(server.port, "/api/v1/chats", { headers: { authorization: `Bearer ${API_KEY}` } })).status, 200);
       assert.equal((await request(server.port, "/api/v1/health", { headers: { host: `attacker.example:${server.port}` } })).status, 421);
       await server.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -70,18 +70,18 @@ describe("server: CLI", function () {
     const url = await waitFor("the listening line", () => /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(r.stdout())?.[1], 20_000);
     const port = Number(new URL(url).port);
     const auth = { authorization: `Bearer ${secret}` };
-    const created = await request(port, "/api/v1/sessions", { method: "POST", headers: auth });
+    const created = await request(port, "/api/v1/chats", { method: "POST", headers: auth });
     assert.equal(created.status, 201);
     const id = (created.json as { chatId: string }).chatId;
     let ready = false;
     for (let i = 0; i < 200 && !ready; i++) {
-      const st = await request(port, `/api/v1/sessions/${id}/state`, { headers: auth });
+      const st = await request(port, `/api/v1/chats/${id}`, { headers: auth });
       ready = (st.json as { status: string }).status === "ready";
       if (!ready) await new Promise((res) => setTimeout(res, 100));
     }
-    assert.ok(ready, "the demo session is ready");
+    assert.ok(ready, "the demo chat is ready");
     assert.ok(processesInCwd(ws).length >= 1, "pi runs in the workspace");
-    const sse = new SseClient(port, `/api/v1/sessions/${id}/events`, auth);
+    const sse = new SseClient(port, `/api/v1/chats/${id}/events`, auth);
     await sse.open();
     await sse.until("snapshot", () => sse.events.length >= 1);
     r.child.kill("SIGTERM");

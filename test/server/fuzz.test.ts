@@ -5,7 +5,7 @@ import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import * as net from "node:net";
 import { assistantText, waitFor } from "../support/piFixture";
-import { createReadySession, request, startServerFixture, type ServerFixture } from "./support";
+import { createReadyChat, request, startServerFixture, type ServerFixture } from "./support";
 
 /** mulberry32: deterministic, so a failure can be replayed. */
 function rng(seed: number): () => number {
@@ -42,7 +42,7 @@ describe("server: HTTP fuzz", function () {
   let chatId: string;
   before(async () => {
     f = await startServerFixture();
-    chatId = await createReadySession(f);
+    chatId = await createReadyChat(f);
   });
   after(async () => {
     await f.cleanup();
@@ -63,24 +63,26 @@ describe("server: HTTP fuzz", function () {
       "/assets/webview.js%00.png",
       "/assets/chat.css?../../x",
       "/api/v1/../../package.json",
-      "/api/v1/sessions/../../../etc/passwd",
-      `/api/v1/sessions/${"a".repeat(300)}`,
-      "/api/v1/sessions/%ZZ",
-      "/api/v1/sessions/%00/state",
-      "/api/v1/sessions/\u00e9\u00e8/state",
-      "/api/v1/sessions/x/events",
+      "/api/v1/chats/../../../etc/passwd",
+      `/api/v1/chats/${"a".repeat(300)}`,
+      "/api/v1/chats/%ZZ",
+      "/api/v1/chats/%00/models",
+      "/api/v1/chats/\u00e9\u00e8/models",
+      "/api/v1/chats/x/events",
       "/api/v1/health/..",
       "/api//v1/health",
       "/API/V1/HEALTH",
       `/${"x/".repeat(1500)}`,
-      "/api/v1/sessions/SID/prompt",
-      "/api/v1/sessions/SID/abort",
-      "/api/v1/sessions/SID/ui-response",
-      "/api/v1/sessions/SID/model",
-      "/api/v1/sessions/SID/thinking",
-      "/api/v1/sessions/SID/steer",
+      "/api/v1/chats/SID/prompt",
+      "/api/v1/chats/SID/abort",
+      "/api/v1/chats/SID/dialog-answer",
+      "/api/v1/chats/SID/model",
+      "/api/v1/chats/SID/thinking",
+      "/api/v1/chats/SID/steer",
+      "/api/v1/chats/SID/resume",
+      "/api/v1/chats/SID/files",
       "/api/v1/auth/login",
-      "/api/v1/sessions",
+      "/api/v1/chats",
       "/index.html",
       "/favicon.ico",
       "/.env",
@@ -92,10 +94,11 @@ describe("server: HTTP fuzz", function () {
       { raw: "null", type: "application/json" },
       { raw: '"str"', type: "application/json" },
       { raw: "123", type: "application/json" },
-      { raw: '{"message":5}', type: "application/json" },
-      { raw: '{"message":null}', type: "application/json" },
-      { raw: '{"message":""}', type: "application/json" },
-      { raw: '{"message":{"$gt":""}}', type: "application/json" },
+      { raw: '{"text":5}', type: "application/json" },
+      { raw: '{"text":null}', type: "application/json" },
+      { raw: '{"text":""}', type: "application/json" },
+      { raw: '{"text":{"$gt":""}}', type: "application/json" },
+      { raw: '{"file":"/etc/passwd"}', type: "application/json" },
       { raw: '{"password":["a"]}', type: "application/json" },
       { raw: '{"id":1,"value":2}', type: "application/json" },
       { raw: '{"provider":"","modelId":""}', type: "application/json" },
@@ -103,8 +106,8 @@ describe("server: HTTP fuzz", function () {
       { raw: '{"__proto__":{"polluted":true},"cwd":"/"}', type: "application/json" },
       { raw: "\u0000\u0001\u0002garbage\uffff", type: "application/json" },
       { raw: "message=hi", type: "application/x-www-form-urlencoded" },
-      { raw: '{"message":"hi"}', type: "text/plain" },
-      { raw: '{"message":"hi"}' },
+      { raw: '{"text":"hi"}', type: "text/plain" },
+      { raw: '{"text":"hi"}' },
       { raw: "x".repeat(1024 * 1024 + 1), type: "application/json" },
     ];
     const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
@@ -115,7 +118,7 @@ describe("server: HTTP fuzz", function () {
       let p = pick(paths).replace("SID", next() < 0.5 ? chatId : "00000000-0000-0000-0000-000000000000");
       if (next() < 0.1) p += `?${"q=".repeat(50)}`;
       const body = method === "GET" || method === "HEAD" ? undefined : pick(bodies);
-      // Never a valid session-creating or pi-driving request: the bodies above are all invalid.
+      // Never a valid chat-creating or pi-driving request: the bodies above are all invalid.
       const headers: Record<string, string> = { host: `127.0.0.1:${f.port}` };
       if (body?.type) headers["content-type"] = body.type;
       if (next() < 0.1) headers["x-junk"] = "y".repeat(Math.floor(next() * 8000));
@@ -179,7 +182,7 @@ describe("server: HTTP fuzz", function () {
     for (let i = 0; i < 300; i++) {
       const len = Math.floor(next() * 600);
       const junk = Buffer.from(Array.from({ length: len }, () => Math.floor(next() * 256)));
-      const prefix = next() < 0.5 ? Buffer.from(`POST /api/v1/sessions/${chatId}/prompt HTTP/1.1\r\n${host}`) : Buffer.alloc(0);
+      const prefix = next() < 0.5 ? Buffer.from(`POST /api/v1/chats/${chatId}/prompt HTTP/1.1\r\n${host}`) : Buffer.alloc(0);
       const reply = await raw(f.port, Buffer.concat([prefix, junk]), 300);
       assert.doesNotMatch(reply, /^HTTP\/1\.1 5/, `junk ${i}`);
     }
@@ -194,9 +197,9 @@ describe("server: HTTP fuzz", function () {
     const health = await request(f.port, "/api/v1/health");
     assert.equal(health.status, 200);
     assert.equal((health.json as { status: string }).status, "ok");
-    assert.equal(f.fx.host.chats().length, 1, "the fuzz created no sessions");
-    const r = await request(f.port, `/api/v1/sessions/${chatId}/prompt`, { method: "POST", body: { message: "still alive?" } });
-    assert.equal(r.status, 202);
+    assert.equal(f.fx.host.chats().length, 1, "the fuzz created no chats");
+    const r = await request(f.port, `/api/v1/chats/${chatId}/prompt`, { method: "POST", body: { text: "still alive?" } });
+    assert.equal(r.status, 200);
     await waitFor("the reply", () => assistantText(f.fx.host.get(chatId)?.snapshot().items ?? []).includes("still alive?"));
     assert.ok(!Object.prototype.hasOwnProperty.call({}, "polluted"));
   });

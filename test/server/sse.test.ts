@@ -4,7 +4,7 @@ import * as assert from "node:assert/strict";
 import { applyPatch, stateFromSnapshot, type ChatSnapshot, type ChatState, type PatchBatch } from "../../src/protocol/transcript";
 import { SseHub, type SseSink, type StreamSource } from "../../src/server/sseHub";
 import { assistantText, waitFor } from "../support/piFixture";
-import { createReadySession, floodText, request, SseClient, startServerFixture, type ServerFixture, type SseEvent } from "./support";
+import { createReadyChat, errorCode, floodText, request, SseClient, startServerFixture, type ServerFixture, type SseEvent } from "./support";
 
 /** Applies events like a view: a snapshot replaces the state, batches at or below its seq are ignored. */
 class View {
@@ -51,7 +51,7 @@ describe("server: SSE event stream", function () {
   const clients: SseClient[] = [];
 
   const open = async (id: string, headers: Record<string, string> = {}) => {
-    const c = new SseClient(f.port, `/api/v1/sessions/${id}/events`, headers);
+    const c = new SseClient(f.port, `/api/v1/chats/${id}/events`, headers);
     clients.push(c);
     await c.open();
     return c;
@@ -64,7 +64,7 @@ describe("server: SSE event stream", function () {
 
   it("sends the snapshot first, with SSE headers", async () => {
     f = await startServerFixture();
-    const id = await createReadySession(f);
+    const id = await createReadyChat(f);
     const c = await open(id);
     assert.equal(c.status, 200);
     assert.match(String(c.headers["content-type"]), /^text\/event-stream/);
@@ -80,7 +80,7 @@ describe("server: SSE event stream", function () {
 
   it("resumes a killed stream from Last-Event-ID mid-flood: the text is exactly what the model sent", async () => {
     f = await startServerFixture();
-    const id = await createReadySession(f);
+    const id = await createReadyChat(f);
     const expected = floodText(3000);
     const view = new View();
     const first = await open(id);
@@ -90,9 +90,9 @@ describe("server: SSE event stream", function () {
       while (consumed < c.events.length) view.apply(c.events[consumed++]);
     };
     drain(first);
-    const accepted = await request(f.port, `/api/v1/sessions/${id}/prompt`, { method: "POST", body: { message: "flood 3000" } });
-    assert.equal(accepted.status, 202);
-    assert.deepEqual(accepted.json, { accepted: true });
+    const accepted = await request(f.port, `/api/v1/chats/${id}/prompt`, { method: "POST", body: { text: "flood 3000" } });
+    assert.equal(accepted.status, 200);
+    assert.deepEqual(accepted.json, {});
     // Kill the connection as soon as some streamed text has arrived.
     await first.until("some streamed text", () => {
       drain(first);
@@ -121,13 +121,13 @@ describe("server: SSE event stream", function () {
 
   it("sends a fresh snapshot when the gap is older than the replay buffer", async () => {
     f = await startServerFixture({ replayBatches: 3 });
-    const id = await createReadySession(f);
+    const id = await createReadyChat(f);
     const first = await open(id);
     await first.until("the snapshot", () => first.events.length >= 1);
     const oldId = first.events[0].id ?? "";
     first.close();
     const expected = Array.from({ length: 40 }, (_, i) => `w${i} `).join("");
-    assert.equal((await request(f.port, `/api/v1/sessions/${id}/prompt`, { method: "POST", body: { message: "slow 40" } })).status, 202);
+    assert.equal((await request(f.port, `/api/v1/chats/${id}/prompt`, { method: "POST", body: { text: "slow 40" } })).status, 200);
     await waitFor("the slow reply to finish", () => {
       const s = f.fx.host.get(id);
       return s?.status === "ready" && assistantText(s.snapshot().items) === expected;
@@ -142,7 +142,7 @@ describe("server: SSE event stream", function () {
 
   it("answers a garbage or future Last-Event-ID with a snapshot", async () => {
     f = await startServerFixture();
-    const id = await createReadySession(f);
+    const id = await createReadyChat(f);
     for (const bad of ["abc", "-1", "999999999", "1e3", ""]) {
       const c = await open(id, { "last-event-id": bad });
       await c.until("a snapshot", () => c.events.length >= 1);
@@ -151,12 +151,12 @@ describe("server: SSE event stream", function () {
     }
   });
 
-  it("feeds several clients the same batches, and 404s an unknown session's stream", async () => {
+  it("feeds several clients the same batches, and 404s an unknown chat's stream", async () => {
     f = await startServerFixture();
-    const id = await createReadySession(f);
+    const id = await createReadyChat(f);
     const views = [new View(), new View(), new View()];
     const cs = await Promise.all(views.map(() => open(id)));
-    await request(f.port, `/api/v1/sessions/${id}/prompt`, { method: "POST", body: { message: "flood 500" } });
+    assert.equal((await request(f.port, `/api/v1/chats/${id}/prompt`, { method: "POST", body: { text: "flood 500" } })).status, 200);
     const expected = floodText(500);
     await Promise.all(
       cs.map((c, i) => {
@@ -168,30 +168,34 @@ describe("server: SSE event stream", function () {
       }),
     );
     assert.equal(f.server.hub.clientCount(id), 3);
-    const missing = await request(f.port, "/api/v1/sessions/nope/events");
+    const missing = await request(f.port, "/api/v1/chats/nope/events");
     assert.equal(missing.status, 404);
+    assert.equal(errorCode(missing), "not_found");
   });
 
-  it("sends `closed` when the session is deleted and `shutdown` on graceful close; new sessions get 503 meanwhile", async () => {
+  it("sends `closed` when the chat is closed and `shutdown` on graceful close; new chats get 503 meanwhile", async () => {
     f = await startServerFixture();
-    const a = await createReadySession(f);
-    const b = await createReadySession(f);
+    const a = await createReadyChat(f);
+    const b = await createReadyChat(f);
     const ca = await open(a);
     const cb = await open(b);
     await ca.until("snapshot", () => ca.events.length >= 1);
     await cb.until("snapshot", () => cb.events.length >= 1);
-    assert.equal((await request(f.port, `/api/v1/sessions/${a}`, { method: "DELETE" })).status, 204);
+    assert.equal((await request(f.port, `/api/v1/chats/${a}`, { method: "DELETE" })).status, 200);
     await ca.until("closed", () => ca.events.some((e) => e.event === "closed") && ca.ended);
+    assert.deepEqual(JSON.parse(ca.events.find((e) => e.event === "closed")?.data ?? "null"), { chatId: a });
     const closing = f.server.close();
-    const refused = await request(f.port, "/api/v1/sessions", { method: "POST" });
+    const refused = await request(f.port, "/api/v1/chats", { method: "POST" });
     assert.equal(refused.status, 503);
+    assert.equal(errorCode(refused), "unavailable");
+    assert.equal(refused.headers["retry-after"], "5");
     await cb.until("shutdown", () => cb.events.some((e) => e.event === "shutdown") && cb.ended);
     await closing;
     assert.equal(f.fx.host.chats().length, 0, "every pi stopped");
   });
 });
 
-// The hub alone, with a fake session and fake responses: back-pressure, buffer bounds, heartbeat.
+// The hub alone, with a fake chat and fake responses: back-pressure, buffer bounds, heartbeat.
 class FakeSource implements StreamSource {
   readonly id = "fake";
   seq = 0;

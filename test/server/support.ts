@@ -206,11 +206,12 @@ export class SseClient {
   }
 }
 
-export async function createReadySession(f: ServerFixture): Promise<string> {
-  const created = await request(f.port, "/api/v1/sessions", { method: "POST" });
-  if (created.status !== 201) throw new Error(`POST /sessions → ${created.status} ${created.text}`);
+/** A new chat over the API (POST /chats, the newChat action), once its pi is ready. */
+export async function createReadyChat(f: ServerFixture): Promise<string> {
+  const created = await request(f.port, "/api/v1/chats", { method: "POST" });
+  if (created.status !== 201) throw new Error(`POST /chats → ${created.status} ${created.text}`);
   const id = (created.json as { chatId: string }).chatId;
-  await waitFor("the session to be ready", () => f.fx.host.get(id)?.status === "ready", 30_000);
+  await waitFor("the chat to be ready", () => f.fx.host.get(id)?.status === "ready", 30_000);
   return id;
 }
 

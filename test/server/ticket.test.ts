@@ -28,12 +28,12 @@ describe("server: login tickets on a requireAuth loopback server", function () {
     const status = await request(f.port, "/api/v1/auth/status");
     assert.deepEqual(status.json, { authRequired: true, authenticated: false, methods: { password: false, apiKey: false } });
     for (const [method, p] of [
-      ["GET", "/api/v1/sessions"],
-      ["POST", "/api/v1/sessions"],
-      ["GET", "/api/v1/sessions/x/events"],
-      ["GET", "/api/v1/sessions/x/state"],
-      ["POST", "/api/v1/sessions/x/prompt"],
-      ["DELETE", "/api/v1/sessions/x"],
+      ["GET", "/api/v1/chats"],
+      ["POST", "/api/v1/chats"],
+      ["GET", "/api/v1/chats/x/events"],
+      ["GET", "/api/v1/chats/x"],
+      ["POST", "/api/v1/chats/x/prompt"],
+      ["DELETE", "/api/v1/chats/x"],
     ]) {
       const r = await request(f.port, p, { method, body: method === "POST" ? {} : undefined });
       assert.equal(r.status, 401, `${method} ${p}`);
@@ -52,14 +52,14 @@ describe("server: login tickets on a requireAuth loopback server", function () {
     assert.equal(first.status, 200);
     const { token, expiresAt } = first.json as { token: string; expiresAt: number };
     assert.ok(expiresAt > Date.now() / 1000);
-    assert.equal((await request(f.port, "/api/v1/sessions", { headers: bearer(token) })).status, 200);
+    assert.equal((await request(f.port, "/api/v1/chats", { headers: bearer(token) })).status, 200);
     const status = await request(f.port, "/api/v1/auth/status", { headers: bearer(token) });
     assert.equal((status.json as { authenticated: boolean }).authenticated, true);
 
-    const created = await request(f.port, "/api/v1/sessions", { method: "POST", headers: bearer(token) });
+    const created = await request(f.port, "/api/v1/chats", { method: "POST", headers: bearer(token) });
     assert.equal(created.status, 201);
     const id = (created.json as { chatId: string }).chatId;
-    const sse = new SseClient(f.port, `/api/v1/sessions/${id}/events?access_token=${encodeURIComponent(token)}`);
+    const sse = new SseClient(f.port, `/api/v1/chats/${id}/events?access_token=${encodeURIComponent(token)}`);
     await sse.open();
     assert.equal(sse.status, 200);
     await sse.until("the snapshot", () => sse.events.length >= 1);
@@ -68,7 +68,9 @@ describe("server: login tickets on a requireAuth loopback server", function () {
     const second = await request(f.port, "/api/v1/auth/ticket", { method: "POST", body: { ticket } });
     assert.equal(second.status, 401, "a ticket works once");
     assert.equal(errorCode(second), "invalid_ticket");
-    assert.equal((await request(f.port, `/api/v1/sessions/${id}`, { method: "DELETE", headers: bearer(token) })).status, 204);
+    const closed = await request(f.port, `/api/v1/chats/${id}`, { method: "DELETE", headers: bearer(token) });
+    assert.equal(closed.status, 200);
+    assert.deepEqual(closed.json, {});
   });
 
   it("refuses an expired, unknown or malformed ticket", async () => {
@@ -89,7 +91,7 @@ describe("server: login tickets on a requireAuth loopback server", function () {
     }
     // The wrong guesses did not spend the live ticket.
     assert.equal((await request(f.port, "/api/v1/auth/ticket", { method: "POST", body: { ticket: live } })).status, 200);
-    const forged = await request(f.port, "/api/v1/sessions", { headers: bearer(live) });
+    const forged = await request(f.port, "/api/v1/chats", { headers: bearer(live) });
     assert.equal(forged.status, 401, "a ticket itself is no credential");
   });
 
@@ -123,16 +125,17 @@ describe("server: started by VS Code (ownsChats: false)", function () {
       await server.listen();
       const chat = fx.host.createChat({ cwd: fx.workspace });
       await waitFor("the chat to be ready", () => chat.status === "ready", 30_000);
-      const sse = new SseClient(server.port, `/api/v1/sessions/${chat.id}/events`);
+      const sse = new SseClient(server.port, `/api/v1/chats/${chat.id}/events`);
       await sse.open();
       assert.equal(sse.status, 401, "the VS Code chat is not open to anonymous local processes");
       const token = (await request(server.port, "/api/v1/auth/ticket", { method: "POST", body: { ticket: server.issueLoginTicket() } })).json as { token: string };
       const auth = { authorization: `Bearer ${token.token}` };
-      const del = await request(server.port, `/api/v1/sessions/${chat.id}`, { method: "DELETE", headers: auth });
+      const del = await request(server.port, `/api/v1/chats/${chat.id}`, { method: "DELETE", headers: auth });
       assert.equal(del.status, 403, "a browser cannot close a chat that VS Code owns");
+      assert.equal(errorCode(del), "forbidden");
       assert.equal(chat.status, "ready");
-      const own = (await request(server.port, "/api/v1/sessions", { method: "POST", body: {}, headers: auth })).json as { chatId: string };
-      assert.equal((await request(server.port, `/api/v1/sessions/${own.chatId}`, { method: "DELETE", headers: auth })).status, 204, "but it can close what it opened");
+      const own = (await request(server.port, "/api/v1/chats", { method: "POST", body: {}, headers: auth })).json as { chatId: string };
+      assert.equal((await request(server.port, `/api/v1/chats/${own.chatId}`, { method: "DELETE", headers: auth })).status, 200, "but it can close what it opened");
       await server.close();
       assert.equal(fx.host.get(chat.id), chat);
       assert.equal(chat.status, "ready");
@@ -174,13 +177,14 @@ describe("server: login tickets (unit)", () => {
     assert.equal(new Authenticator({ jwtSecret: "c".repeat(48), jwtExpiresInSeconds: 60 }).required, false, "off by default");
   });
 
-  it("chatPageUrl puts the session in the query and the ticket in the fragment", () => {
+  it("chatPageUrl puts the chat in the query and the ticket in the fragment", () => {
     const url = new URL(chatPageUrl("http://127.0.0.1:3000", "abc-123", "t/k+n="));
     assert.equal(url.origin, "http://127.0.0.1:3000");
     assert.equal(url.pathname, "/");
-    assert.equal(url.searchParams.get("session"), "abc-123");
+    assert.equal(url.searchParams.get("chat"), "abc-123");
+    assert.equal(url.searchParams.get("session"), null, "the old ?session= is gone");
     assert.equal(new URLSearchParams(url.hash.slice(1)).get("ticket"), "t/k+n=");
-    assert.equal(chatPageUrl("http://[::1]:8080/?x=1#y", "s 1"), "http://[::1]:8080/?x=1&session=s+1", "a forwarder's query stays");
-    assert.equal(chatPageUrl("http://h:1/?session=old", "new", "t"), "http://h:1/?session=new#ticket=t");
+    assert.equal(chatPageUrl("http://[::1]:8080/?x=1#y", "s 1"), "http://[::1]:8080/?x=1&chat=s+1", "a forwarder's query stays");
+    assert.equal(chatPageUrl("http://h:1/?chat=old", "new", "t"), "http://h:1/?chat=new#ticket=t");
   });
 });

@@ -60,7 +60,7 @@ describe("chat webview in Chromium", function () {
     await w.setSnapshot(snapshotWith([{ kind: "assistant", id: "a9", blocks: [{ type: "text", text: "recovered" }], streaming: false }], "ready", 10));
     await w.patches({ chatId: "s1", seq: 5, patches: [{ op: "append", itemId: "missing", block: 0, blockType: "text", delta: "x" }] });
     await w.page.locator('[data-testid="assistant-message"]', { hasText: "recovered" }).waitFor();
-    assert.equal((await w.sent()).filter((m) => m.method === "pi/connect").length, 2);
+    assert.equal((await w.sent()).filter((m) => m.method === "pi/snapshot").length, 2);
   });
 
   it("shows tool cards with status and output, and a crash notice with Restart", async () => {
@@ -80,13 +80,13 @@ describe("chat webview in Chromium", function () {
       { kind: "dialog", id: "d1", method: "select", title: "Pi wants to run a shell command:\n\nrm -rf build", options: ["Allow once", "Always allow this command", "Deny"], state: "open" },
     ], "working"));
     await w.page.locator('[data-testid="dialog-card"] button', { hasText: "Deny" }).click();
-    const answers = (await w.sent()).filter((m) => m.method === "pi/dialogAnswer");
+    const answers = (await w.sent()).filter((m) => m.method === "pi/answerDialog");
     assert.deepEqual(answers.map((m) => m.params), [{ id: "d1", value: "Deny" }]);
   });
 
   it("survives a malformed host reply without breaking the chat", async () => {
     w = await openWebview(browser, snapshotWith([]));
-    await w.page.addInitScript(() => ((window as unknown as { __replies: unknown }).__replies = { "pi/getModels": { accepted: true }, "pi/listSessions": null }));
+    await w.page.addInitScript(() => ((window as unknown as { __replies: unknown }).__replies = { "pi/models": { accepted: true }, "pi/piSessions": null }));
     await w.page.reload();
     await w.page.locator('[data-testid="status"]').waitFor();
     await w.page.locator('button[aria-label="Past sessions"]').click({ timeout: 20_000 }).catch(async (e: unknown) => {
@@ -128,12 +128,12 @@ describe("chat webview in Chromium", function () {
     await w.page.locator('[data-testid="export-html"]').click();
     await w.page.locator('button[aria-label="Past sessions"]').click();
     await w.page.locator('[data-testid="open-session-file"]').click();
-    const sent = (await w.sent()).filter((m) => ["pi/rename", "pi/fork", "pi/exportHtml", "pi/openSessionFile"].includes(m.method ?? ""));
+    const sent = (await w.sent()).filter((m) => ["pi/rename", "pi/fork", "pi/exportHtml", "pi/openPiSessionFile"].includes(m.method ?? ""));
     assert.deepEqual(sent.map((m) => [m.method, m.params]), [
       ["pi/rename", { name: "Refactor the parser" }],
       ["pi/fork", { entryId: "e2" }],
       ["pi/exportHtml", {}],
-      ["pi/openSessionFile", {}],
+      ["pi/openPiSessionFile", {}],
     ]);
   });
 
@@ -155,7 +155,7 @@ describe("chat webview in Chromium", function () {
     await w.page.addInitScript(() => ((window as unknown as { __dropConnects: number }).__dropConnects = 1));
     await w.page.reload();
     await w.page.locator('[data-testid="user-message"]', { hasText: "still here" }).waitFor({ timeout: 15_000 });
-    assert.equal((await w.sent()).filter((m) => m.method === "pi/connect").length, 2);
+    assert.equal((await w.sent()).filter((m) => m.method === "pi/snapshot").length, 2);
   });
 
   it("keeps the half-typed draft in webview state across a reload", async () => {

@@ -189,7 +189,7 @@ describe("composer in Chromium: commands, mentions, images, added context", func
     await input().type("Explain this:");
     await w.page.locator('[data-testid="send"]').focus();
     const block = "@src/app.ts:3-4\n```typescript\nconst a = 1;\nconst b = 2;\n```\n";
-    await w.page.evaluate((text) => (window as unknown as { __notify(m: string, p: unknown): void }).__notify("pi/appendToDraft", { text }), block);
+    await w.event("draft", { text: block });
     await w.page.waitForFunction(() => (document.querySelector('[data-testid="prompt-input"]') as HTMLTextAreaElement).value.includes("const b"));
     assert.equal(await input().inputValue(), `Explain this:\n${block}`);
     await w.page.waitForFunction(() => document.activeElement?.getAttribute("data-testid") === "prompt-input");
@@ -199,10 +199,10 @@ describe("composer in Chromium: commands, mentions, images, added context", func
 
   it("Add problems appends the host's list; its refusal is shown", async () => {
     w = await openWebview(browser, snapshotWith([]));
-    await reply(w.page, { "pi/problems": { accepted: true, text: "Problems in @src/app.ts:\n- 3:7 error: Cannot find name 'x'. (ts 2304)\n" } });
+    await reply(w.page, { "pi/problems": { text: "Problems in @src/app.ts:\n- 3:7 error: Cannot find name 'x'. (ts 2304)\n" } });
     await w.page.locator('[data-testid="add-problems"]').click();
     await w.page.waitForFunction(() => (document.querySelector('[data-testid="prompt-input"]') as HTMLTextAreaElement).value.includes("Cannot find name"));
-    await reply(w.page, { "pi/problems": { accepted: false, error: "No problems in @src/app.ts." } });
+    await reply(w.page, { "pi/problems": { ok: false, error: { code: "refused", message: "No problems in @src/app.ts." } } });
     await w.page.locator('[data-testid="add-problems"]').click();
     await w.page.locator('[role="alert"]', { hasText: "No problems in @src/app.ts." }).waitFor();
   });

@@ -1,5 +1,7 @@
 // Loads the real webview bundle in real Chromium, under the same CSP as in VS Code, with a
-// stand-in for acquireVsCodeApi that records what the app posts and lets a test play the host.
+// stand-in for acquireVsCodeApi that records what the app posts and lets a test play the host:
+// it answers each action request as the router does (`{ok, result}` or `{ok: false, error}`)
+// and sends host events under the event table's method names.
 import * as assert from "node:assert/strict";
 import * as esbuild from "esbuild";
 import * as fs from "node:fs";
@@ -8,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { ChatSnapshot, PatchBatch } from "../../src/protocol/transcript";
+import { eventMethod, VIEW_EVENTS, type ViewEventData, type ViewEventName } from "../../src/protocol/viewEvents";
 import { launchBrowser } from "../e2e/workbench";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -18,9 +21,11 @@ export interface WebviewHarness {
   url: string;
   /** Messages the app posted to the "host". */
   sent(): Promise<Array<{ method?: string; params?: unknown; id?: string }>>;
-  /** The connect answer (and any later resync) returns this snapshot. */
+  /** The snapshot request (and any later resync) returns this snapshot. */
   setSnapshot(snapshot: ChatSnapshot): Promise<void>;
   patches(batch: PatchBatch): Promise<void>;
+  /** A host event, as the host's notification of that event. */
+  event<E extends ViewEventName>(name: E, data: ViewEventData<E>): Promise<void>;
   violations(): Promise<string[]>;
   /** Uncaught errors and console errors of the page. */
   errors(): string[];
@@ -38,30 +43,43 @@ async function buildBundle(): Promise<string> {
     platform: "browser",
     jsx: "automatic",
     jsxImportSource: "preact",
+    // As esbuild.mjs builds it: the page gets the tables' names and routes, not typebox.
+    alias: { typebox: path.join(ROOT, "webview", "typeboxStub.ts") },
     minify: true,
   });
   bundle = out.outputFiles[0].text;
   return bundle;
 }
 
+/** The notification method of each host event (from the event table). */
+const EVENT_METHODS = Object.fromEntries((Object.keys(VIEW_EVENTS) as ViewEventName[]).map((name) => [name, eventMethod(name)]));
+
+// `__replies[method]` is the action's result, or a whole reply when it has a boolean `ok`
+// (a refusal: `{ ok: false, error: { code, message } }`). Unlisted actions answer `{}`.
 const INIT = `
   window.__sent = []; window.__violations = []; window.__state = undefined;
   const DEFAULT_REPLIES = {
-    "pi/getModels": { models: [{ provider: "pi-demo", id: "pi-demo", name: "Pi demo", reasoning: false }], thinkingLevels: ["off"] },
-    "pi/listSessions": { sessions: [] },
+    "pi/models": { models: [{ provider: "pi-demo", id: "pi-demo", name: "Pi demo", reasoning: false }], thinkingLevels: ["off"] },
+    "pi/piSessions": { piSessions: [] },
   };
+  const EVENT_METHODS = ${JSON.stringify(EVENT_METHODS)};
   document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI));
-  const reply = (m, result) => setTimeout(() => window.postMessage({ id: m.id, receiver: { type: "webview", webviewId: "t" }, sender: { type: "extension" }, result }, "*"));
+  const answer = (value) => (value && typeof value === "object" && typeof value.ok === "boolean" ? value : { ok: true, result: value });
+  const reply = (m, value) => setTimeout(() => window.postMessage({ id: m.id, receiver: { type: "webview", webviewId: "t" }, sender: { type: "extension" }, result: answer(value) }, "*"));
   window.acquireVsCodeApi = () => ({
     postMessage(m) {
       window.__sent.push(JSON.parse(JSON.stringify(m)));
-      if (m.id && m.method === "pi/connect") { if (window.__dropConnects > 0) window.__dropConnects--; else reply(m, window.__snapshot); }
-      else if (m.id && m.method) reply(m, (window.__replies || {})[m.method] || DEFAULT_REPLIES[m.method] || { accepted: true });
+      if (m.id && m.method === "pi/snapshot") { if (window.__dropConnects > 0) window.__dropConnects--; else reply(m, window.__snapshot); }
+      else if (m.id && m.method) {
+        const replies = window.__replies || {};
+        reply(m, m.method in replies ? replies[m.method] : m.method in DEFAULT_REPLIES ? DEFAULT_REPLIES[m.method] : {});
+      }
     },
     getState: () => window.__state,
     setState: (s) => { window.__state = s; },
   });
   window.__notify = (method, params) => window.postMessage({ method, params, receiver: { type: "webview", webviewId: "t" }, sender: { type: "extension" } }, "*");
+  window.__event = (name, data) => window.__notify(EVENT_METHODS[name], data);
 `;
 
 export async function openWebview(browser: Browser, snapshot: ChatSnapshot): Promise<WebviewHarness> {
@@ -99,7 +117,8 @@ export async function openWebview(browser: Browser, snapshot: ChatSnapshot): Pro
         (window as unknown as { __snapshot: unknown }).__snapshot = snap;
       }, s);
     },
-    patches: (batch) => page.evaluate((b) => (window as unknown as { __notify(m: string, p: unknown): void }).__notify("pi/patches", b), batch),
+    patches: (batch) => page.evaluate((b) => (window as unknown as { __event(name: string, data: unknown): void }).__event("patches", b), batch),
+    event: (name, data) => page.evaluate(([n, d]) => (window as unknown as { __event(name: string, data: unknown): void }).__event(n as string, d), [name, data] as const),
     violations: () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations),
     errors: () => errors,
     close: async () => {

@@ -54,7 +54,7 @@ describe("tool cards in Chromium", function () {
   it("a refused action shows its reason in the card", async () => {
     w = await openWebview(browser, snapshotWith([writeCard]));
     await w.page.evaluate(() => {
-      (window as unknown as { __replies: unknown }).__replies = { "pi/openFile": { accepted: false, error: "notes.txt is outside the workspace folder" } };
+      (window as unknown as { __replies: unknown }).__replies = { "pi/openFile": { ok: false, error: { code: "forbidden", message: "notes.txt is outside the workspace folder" } } };
     });
     await w.page.locator('[data-testid="tool-path"]').click();
     await w.page.locator('[data-testid="tool-card"] [role="alert"]', { hasText: "outside the workspace" }).waitFor();

@@ -3,7 +3,7 @@
 // above change height), offers "jump to latest", and comes back where it was after a reload.
 import * as assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
-import type { ChatItem } from "../../src/protocol/transcript";
+import type { ChatItem, ChatSnapshot } from "../../src/protocol/transcript";
 import { launchBrowser, openWebview, snapshotWith, type WebviewHarness, closeAndCheck } from "./harness";
 
 const N = 10_000;
@@ -171,7 +171,7 @@ describe("virtualized transcript in Chromium", function () {
     assert.equal((await w.page.evaluate(TOP_ITEM))?.id, spot?.id, "the same item at the top after the panel narrowed");
     const narrow = await w.page.evaluate(TOP_ITEM);
 
-    const notify = (snap: unknown) => w.page.evaluate((s) => (window as unknown as { __notify(m: string, p: unknown): void }).__notify("pi/snapshot", s), snap);
+    const notify = (snap: ChatSnapshot) => w.event("snapshot", snap);
     await notify(snapshotWith(items, "ready", 5));
     await frames(4);
     const resynced = await w.page.evaluate(TOP_ITEM);
@@ -181,7 +181,7 @@ describe("virtualized transcript in Chromium", function () {
     await notify({ ...snapshotWith(longChat(300).map((it) => ({ ...it, id: `other-${it.id}` })), "ready", 1), info: { chatId: "s2", cwd: "/ws", title: "other" } });
     await w.page.locator('[data-id="other-i299"]').waitFor();
     await frames(3);
-    assert.ok((await gapToEnd()) < 2, "another session starts at its end");
+    assert.ok((await gapToEnd()) < 2, "another chat starts at its end");
     await w.page.locator('[data-testid="jump-latest"]').waitFor({ state: "detached" });
   });
 

@@ -71,25 +71,30 @@ export function defineExtensionTests(): void {
     it("Pi: Try Demo Session runs the built-in demo model end to end", async () => {
       await vscode.commands.executeCommand("pi.tryDemoSession");
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath as string;
-      await until("pi-demo.txt", () => fs.existsSync(path.join(folder, "pi-demo.txt")), 60_000);
-      assert.match(fs.readFileSync(path.join(folder, "pi-demo.txt"), "utf8"), /Pi demo model/);
+      const file = path.join(folder, "pi-demo.txt");
+      // pi's write creates the file before it writes it: wait for the content, not the name.
+      await until("pi-demo.txt with its content", () => fs.existsSync(file) && fs.readFileSync(file, "utf8").length > 0, 60_000);
+      assert.match(fs.readFileSync(file, "utf8"), /Pi demo model/);
     });
 
-    it("the remote server serves the sidebar's live session, only with a credential, and stops without it", async () => {
+    it("the remote server serves the sidebar's live chat, only with a credential, and stops without it", async () => {
       const server = await api.remote.start();
       const sidebar = api.host.chats().find((s) => s.status === "ready" || s.status === "working");
       assert.ok(sidebar, "the demo session is live");
-      const anonymous = await fetch(`${server.url}/api/v1/sessions`);
+      const anonymous = await fetch(`${server.url}/api/v1/chats`);
       assert.equal(anonymous.status, 401, "even on loopback, VS Code's server wants a credential");
       const link = await api.remote.linkTo(sidebar);
       const ticket = new URLSearchParams(link.fragment).get("ticket");
       assert.ok(ticket, `the link carries a ticket: ${link.toString(true).replace(/ticket=[^&]+/, "ticket=…")}`);
-      assert.equal(new URLSearchParams(link.query).get("session"), sidebar.id);
+      assert.equal(new URLSearchParams(link.query).get("chat"), sidebar.id);
       const login = await fetch(`${server.url}/api/v1/auth/ticket`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ticket }) });
       assert.equal(login.status, 200);
       const { token } = (await login.json()) as { token: string };
-      const list = (await (await fetch(`${server.url}/api/v1/sessions`, { headers: { authorization: `Bearer ${token}` } })).json()) as { sessions: Array<{ id: string }> };
-      assert.ok(list.sessions.some((s) => s.id === sidebar.id), "the browser sees the VS Code chat");
+      const list = (await (await fetch(`${server.url}/api/v1/chats`, { headers: { authorization: `Bearer ${token}` } })).json()) as { chats: Array<{ chatId: string }> };
+      assert.ok(list.chats.some((c) => c.chatId === sidebar.id), "the browser sees the VS Code chat");
+      const snapshot = await fetch(`${server.url}/api/v1/chats/${encodeURIComponent(sidebar.id)}`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(snapshot.status, 200);
+      assert.equal(((await snapshot.json()) as { info: { chatId: string } }).info.chatId, sidebar.id, "and reads its snapshot");
       const again = await fetch(`${server.url}/api/v1/auth/ticket`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ticket }) });
       assert.equal(again.status, 401, "a ticket works once");
       await vscode.commands.executeCommand("pi.stopRemoteServer");
