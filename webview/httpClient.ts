@@ -2,6 +2,9 @@
 // token, errors as ApiError with the server's message, and the sign-in endpoints that set
 // the token (password, one-time ticket, API key).
 import { errorText } from "../src/protocol/actionError";
+import { fillPath } from "../src/protocol/actions";
+import { AUTH_PATHS } from "../src/protocol/serverPaths";
+import { EVENTS_PATH } from "../src/protocol/viewEvents";
 import { tabGet, tabSet } from "./tabStorage";
 
 export class ApiError extends Error {
@@ -107,16 +110,16 @@ export class HttpClient {
   }
 
   authStatus(): Promise<AuthStatus> {
-    return this.request<AuthStatus>("GET", "/auth/status");
+    return this.request<AuthStatus>("GET", AUTH_PATHS.status);
   }
 
   async login(password: string): Promise<void> {
-    const reply = await this.request<TokenReply>("POST", "/auth/login", { password });
+    const reply = await this.request<TokenReply>("POST", AUTH_PATHS.login, { password });
     this.setToken(reply.token, reply.expiresAt);
   }
 
   async redeemTicket(ticket: string): Promise<void> {
-    const reply = await this.request<TokenReply>("POST", "/auth/ticket", { ticket });
+    const reply = await this.request<TokenReply>("POST", AUTH_PATHS.ticket, { ticket });
     this.setToken(reply.token, reply.expiresAt);
   }
 
@@ -134,7 +137,7 @@ export class HttpClient {
   }
 
   /**
-   * The session's event stream. EventSource cannot send headers, so the token goes in the query
+   * The chat's event stream. EventSource cannot send headers, so the token goes in the query
    * (the server accepts it there for this route only). `lastEventId` resumes a stream this page
    * re-created itself; EventSource's own reconnects send the Last-Event-ID header instead.
    */
@@ -144,6 +147,6 @@ export class HttpClient {
     if (token) query.set("access_token", token);
     if (lastEventId) query.set("lastEventId", lastEventId);
     const q = query.toString();
-    return `${this.apiBase}/sessions/${encodeURIComponent(chatId)}/events${q ? `?${q}` : ""}`;
+    return `${this.apiBase}${fillPath(EVENTS_PATH, { chatId })}${q ? `?${q}` : ""}`;
   }
 }

@@ -23,11 +23,12 @@ function describe(validator: Validator, raw: unknown): string {
 
 /**
  * Checks raw params for an action: the schema, then the action's own check. Absent params
- * count as `{}`. Throws ActionError("invalid_params") with a readable reason.
+ * (undefined) count as `{}`. Throws ActionError("invalid_params") with a readable reason.
  */
 export function checkParams<K extends ActionName>(name: K, raw: unknown): ActionParams<K> {
   if (!isActionName(name)) throw new ActionError("not_available", `Unknown action ${String(name).slice(0, 50)}.`);
-  const value = raw === undefined || raw === null ? {} : raw;
+  // Absent params are `{}`; a JSON null is a value, and not an object.
+  const value = raw === undefined ? {} : raw;
   const validator = validatorFor(name);
   if (!validator.Check(value)) throw new ActionError("invalid_params", `${name}: ${describe(validator, value)}`);
   const params = value as ActionParams<K>;

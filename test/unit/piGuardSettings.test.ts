@@ -25,6 +25,7 @@ const USER_ONLY = new Set(["machine", "application"]);
 const WORKSPACE_SETTABLE: Record<string, string> = {
   "pi.maxProcesses": "a resource cap; reaching it stops idle chats or refuses new ones",
   "pi.idleMinutes": "when idle pi processes stop; the chat stays",
+  "pi.notifications": "whether a hidden chat notifies; it answers nothing by itself",
   "pi.server.logLevel": "how much the server writes to the local Pi log",
 };
 

@@ -41,8 +41,9 @@ describe("action params validation", () => {
   it("code text for Copy / Insert: one string, empty allowed, bounded", () => {
     assert.deepEqual(checkParams("insertText", { text: "" }), { text: "" });
     for (const bad of [1, "x", [], {}, { text: 1 }, { text: "x", extra: true }, { text: "x".repeat(MAX_CODE_TEXT + 1) }]) invalid(() => checkParams("copyText", bad));
-    // Absent params count as {}: refused for want of a text.
-    invalid(() => checkParams("copyText", null), /text/);
+    // Absent params count as {}: refused for want of a text; null is not an object.
+    invalid(() => checkParams("copyText", undefined), /text/);
+    invalid(() => checkParams("abort", null));
   });
 
   it("an unknown action is not available", () => {

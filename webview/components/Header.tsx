@@ -29,7 +29,7 @@ export function Header({ info, status, transport }: { info: ChatInfo | undefined
 
   const openSessions = async () => {
     if (sessions) return setSessions(undefined);
-    const list = await transport.call("piSessions", {}).then((r) => r.piSessions, () => undefined);
+    const list = await transport.call("piSessions", {}).then((r) => r.piSessions).catch(() => undefined);
     setSessions(Array.isArray(list) ? list : []);
   };
 
