@@ -21,7 +21,7 @@ function rawPiReady(cwd: string, agentDir: string): Promise<number> {
       }
     });
     child.on("error", reject);
-    child.stdin.write(JSON.stringify({ id: "1", type: "get_state" }) + "\n");
+    child.stdin.write(`${JSON.stringify({ id: "1", type: "get_state" })}\n`);
   });
 }
 

@@ -64,7 +64,7 @@ function sessionJsonl(cwd: string, messages: number): string {
     }
     entry({ type: "message", message });
   }
-  return lines.map((l) => JSON.stringify(l)).join("\n") + "\n";
+  return `${lines.map((l) => JSON.stringify(l)).join("\n")}\n`;
 }
 
 async function resume(fx: PiFixture, messages: number): Promise<Chat> {
@@ -197,7 +197,7 @@ function asProse(rec: Recorded): Recorded {
 
 async function stream(browser: Browser, snapshot: ChatSnapshot, rec: Recorded) {
   const add = rec.batches.flatMap(({ batch }) => batch.patches).find((p) => p.op === "add" && p.item.kind === "assistant");
-  if (!add || add.op !== "add") throw new Error("no assistant message in the recorded stream");
+  if (add?.op !== "add") throw new Error("no assistant message in the recorded stream");
   const w = await pageWith(browser, snapshot);
   const page = w.page;
   await page.locator(`[data-id="${snapshot.items[snapshot.items.length - 1].id}"]`).waitFor();

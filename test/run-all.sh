@@ -36,7 +36,8 @@ run_suite() { # name, time limit in seconds, then the command
   fi
 }
 
-run_suite typecheck 300 tsc -p . --noEmit
+# Lint (Biome), the three typechecks (host, webview, tests) and the layer rule.
+run_suite check 300 npm run -s check
 run_suite build 300 node esbuild.mjs
 run_suite unit 300 mocha --import=tsx 'test/unit/**/*.test.ts'
 run_suite integration 1200 mocha --import=tsx --timeout 60000 'test/integration/**/*.test.ts'

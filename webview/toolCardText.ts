@@ -19,8 +19,6 @@ export function diffLines(diff: string): DiffLine[] {
       inHunk = true;
       out.push({ kind: "hunk", text });
     } else if (!inHunk) {
-      // Before the first hunk: "Index:", "=====", "--- a", "+++ b" headers.
-      continue;
     } else if (text.startsWith("+")) out.push({ kind: "added", text });
     else if (text.startsWith("-")) out.push({ kind: "removed", text });
     else if (text.startsWith("\\")) out.push({ kind: "meta", text }); // "\ No newline at end of file"

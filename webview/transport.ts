@@ -47,8 +47,8 @@ export class EventListeners {
   private readonly sets = new Map<ViewEventName, Set<(data: never) => void>>();
 
   on<E extends ViewEventName>(event: E, listener: (data: ViewEventData<E>) => void): () => void {
-    let set = this.sets.get(event);
-    if (!set) this.sets.set(event, (set = new Set()));
+    const set = this.sets.get(event) ?? new Set();
+    this.sets.set(event, set);
     set.add(listener as (data: never) => void);
     return () => set.delete(listener as (data: never) => void);
   }

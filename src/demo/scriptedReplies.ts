@@ -80,7 +80,7 @@ function planForPrompt(prompt: string): ReplyPlan {
       return { text: pieces(DEMO_INTRO), toolCalls: [toolCall("write", { path: "pi-demo.txt", content: DEMO_FILE })] };
     case "write": {
       const [path = "out.txt", ...words] = rest;
-      return { text: [`Writing ${path}.`], toolCalls: [toolCall("write", { path, content: words.join(" ") + "\n" })] };
+      return { text: [`Writing ${path}.`], toolCalls: [toolCall("write", { path, content: `${words.join(" ")}\n` })] };
     }
     case "edit": {
       const [path = "out.txt", oldText = "", newText = ""] = rest;

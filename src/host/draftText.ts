@@ -62,5 +62,5 @@ export function problemsList(fileMention: string, problems: readonly Problem[]):
     return `- ${p.line}:${p.column} ${p.severity}: ${message}${origin ? ` (${origin})` : ""}`;
   });
   const more = sorted.length > MAX_PROBLEMS ? [`- … and ${sorted.length - MAX_PROBLEMS} more`] : [];
-  return [`Problems in ${fileMention}:`, ...shown, ...more].join("\n") + "\n";
+  return `${[`Problems in ${fileMention}:`, ...shown, ...more].join("\n")}\n`;
 }

@@ -239,7 +239,7 @@ export class TranscriptBuilder {
   private setToolOutput(toolCallId: string, full: string): void {
     const at = this.state.index.get(toolCallId);
     const item = at === undefined ? undefined : this.state.items[at];
-    if (!item || item.kind !== "tool" || item.output === full) return;
+    if (item?.kind !== "tool" || item.output === full) return;
     // pi's partial results are cumulative: send only what is new when it extends the old.
     if (full.startsWith(item.output)) this.apply({ op: "toolOutput", itemId: toolCallId, delta: full.slice(item.output.length) });
     else this.apply({ op: "toolOutput", itemId: toolCallId, delta: full, reset: true });

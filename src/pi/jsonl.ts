@@ -52,5 +52,5 @@ export class JsonlSplitter {
 }
 
 export function serializeJsonLine(value: unknown): string {
-  return JSON.stringify(value) + "\n";
+  return `${JSON.stringify(value)}\n`;
 }

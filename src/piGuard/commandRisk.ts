@@ -148,7 +148,7 @@ function programsOf(words: readonly string[], start = 0, depth = 0): ProgramAt[]
   if (WRAPPERS.has(first)) {
     // The wrapped program is a word that is not an option, a number or an assignment; an option's
     // value looks the same (`timeout -s KILL 60 make`), so each of the first three candidates counts.
-    const candidates = words.map((w, i) => i).filter((i) => i > start && !words[i].startsWith("-") && !/^[\d.]+[smhd]?$/.test(words[i]) && !ASSIGNMENT.test(words[i]));
+    const candidates = words.map((_w, i) => i).filter((i) => i > start && !words[i].startsWith("-") && !/^[\d.]+[smhd]?$/.test(words[i]) && !ASSIGNMENT.test(words[i]));
     if (candidates.length > 0) programs[0].end = candidates[0];
     for (const inner of candidates.slice(0, 3)) programs.push(...programsOf(words, inner, depth + 1));
   }
@@ -166,8 +166,8 @@ function optionHits(option: string, word: string): boolean {
   const isLong = option.startsWith("--") || option.length > 2;
   if (isLong) {
     // A long option, exact or with `=value`; single-dash long ones (go's -exec) also with two dashes.
-    const spellings = option.startsWith("--") ? [option] : [option, "-" + option];
-    return spellings.some((o) => word === o || word.startsWith(o + "="));
+    const spellings = option.startsWith("--") ? [option] : [option, `-${option}`];
+    return spellings.some((o) => word === o || word.startsWith(`${o}=`));
   }
   // A short option `-x`: alone, with an attached value (-xvalue) or bundled after other letters (-vx).
   if (!word.startsWith("-") || word.startsWith("--")) return false;

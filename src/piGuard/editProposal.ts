@@ -66,6 +66,7 @@ export function proposalPath(snapshotDir: string, key: string, side: ProposalSid
 
 /** A path as one line of text: control characters become visible escapes. */
 export function displayLine(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes.
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => {
     if (c === "\n") return "\\n";
     if (c === "\t") return "\\t";

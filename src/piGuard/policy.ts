@@ -70,7 +70,7 @@ export function patternMatches(pattern: string, command: string): boolean {
   const cmd = normalizeCommand(command);
   const pat = normalizeCommand(pattern);
   if (!pat || !cmd) return false;
-  const shapeMatches = pat.includes("*") || pat.includes("?") ? globToRegExp(pat).test(cmd) : cmd === pat || cmd.startsWith(pat + " ");
+  const shapeMatches = pat.includes("*") || pat.includes("?") ? globToRegExp(pat).test(cmd) : cmd === pat || cmd.startsWith(`${pat} `);
   return shapeMatches && unpinnableReason(cmd, pat) === undefined;
 }
 

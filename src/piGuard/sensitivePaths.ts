@@ -118,7 +118,7 @@ export function classifyPath(relative: string, pathDirs: readonly string[] = [])
   const joined = parts.join("/");
   for (const dir of pathDirs) {
     const d = components(dir).join("/");
-    if (d === "" || joined.startsWith(d + "/")) return { tier: "build", why: "it is in a folder on pi's PATH, so it is run as a command." };
+    if (d === "" || joined.startsWith(`${d}/`)) return { tier: "build", why: "it is in a folder on pi's PATH, so it is run as a command." };
   }
   return undefined;
 }

@@ -12,7 +12,7 @@ const SNAPSHOT_TOOLS = new Set(["write", "edit"]);
 
 /** The target's bytes, or a marker (absent, too large); undefined when it cannot be read as a file. */
 async function imageOf(target: string): Promise<Buffer | string | undefined> {
-  let stat;
+  let stat: import("node:fs").Stats;
   try {
     stat = await fs.stat(target);
   } catch (err) {

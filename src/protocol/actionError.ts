@@ -38,7 +38,7 @@ export class ActionError extends Error {
 }
 
 export function isActionErrorCode(value: unknown): value is ActionErrorCode {
-  return typeof value === "string" && Object.prototype.hasOwnProperty.call(ACTION_ERROR_STATUS, value);
+  return typeof value === "string" && Object.hasOwn(ACTION_ERROR_STATUS, value);
 }
 
 /** Any failure as text for a person: the one place that turns an unknown error into words. */

@@ -136,7 +136,7 @@ export type VscodeActionName = { [K in ActionName]: Actions[K] extends { vscode:
 export const ACTION_NAMES = Object.keys(ACTIONS) as ActionName[];
 
 export function isActionName(value: unknown): value is ActionName {
-  return typeof value === "string" && Object.prototype.hasOwnProperty.call(ACTIONS, value);
+  return typeof value === "string" && Object.hasOwn(ACTIONS, value);
 }
 
 /** The vscode-messenger method of an action. */

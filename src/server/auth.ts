@@ -162,7 +162,7 @@ export class Authenticator {
 
   /** A token for the password, or undefined when it is wrong (or password login is off). */
   login(password: string, nowSeconds = Math.floor(Date.now() / 1000)): { token: string; expiresAt: number } | undefined {
-    if (!this.password || !this.password.matches(password)) return undefined;
+    if (!this.password?.matches(password)) return undefined;
     const exp = nowSeconds + this.options.jwtExpiresInSeconds;
     return { token: signJwt({ sub: "ui", iat: nowSeconds, exp }, this.options.jwtSecret), expiresAt: exp };
   }

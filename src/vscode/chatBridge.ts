@@ -55,7 +55,7 @@ export class ChatBridge {
      * Told whenever this view starts showing another chat (to remember it for a reload);
      * what it returns is undone when the view shows another one or closes.
      */
-    private readonly shown?: (chat: Chat) => (() => void) | void,
+    private readonly shown?: (chat: Chat) => (() => void) | undefined,
   ) {}
 
   get current(): Chat | undefined {

@@ -18,7 +18,7 @@ export class ChatPanels {
     private readonly source: ChatSource,
     private readonly disposeSession: (session: Chat) => Promise<void>,
     private readonly idleHint: () => string,
-    private readonly shown?: (session: Chat) => (() => void) | void,
+    private readonly shown?: (session: Chat) => (() => void) | undefined,
   ) {}
 
   get chats(): Chat[] {
@@ -80,8 +80,9 @@ export class ChatPanels {
     panel.onDidDispose(() => {
       const current = bridge.current;
       if (this.active === bridge) this.active = undefined;
-      this.router.remove(bridge);
+      // Out of the list first: removing the view tells listeners, who must not touch a disposed panel.
       this.open.delete(bridge);
+      this.router.remove(bridge);
       bridge.dispose();
       if (current) void this.disposeSession(current);
     });

@@ -1,7 +1,7 @@
 // The sidebar chat (webview view `pi.chat`). It shows one session at a time; New Session
 // replaces it. retainContextWhenHidden stays off on purpose: a hidden view costs no memory,
 // and on show the page reconnects and gets a snapshot (the draft lives in webview state).
-import * as vscode from "vscode";
+import type * as vscode from "vscode";
 import type { Chat } from "../host/chat/chat";
 import { ChatBridge, type ChatSource } from "./chatBridge";
 import type { ChatRouter } from "./chatRouter";
@@ -23,7 +23,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     private readonly idleHint: () => string,
     /** The session to show when the view opens with none (the one from before a reload). */
     private restore?: () => Promise<Chat | undefined>,
-    private readonly shown?: (session: Chat) => (() => void) | void,
+    private readonly shown?: (session: Chat) => (() => void) | undefined,
   ) {}
 
   get current(): Chat | undefined {

@@ -32,7 +32,7 @@ describe("extension tests in the real extension host (code-server)", function ()
     writeDemoAgentDir(path.join(scratch, "agent"), model.baseUrl);
     server = await startCodeServer({
       workspace: path.join(scratch, "workspace"),
-      env: offlinePiEnv(path.join(scratch, "agent")),
+      env: { ...offlinePiEnv(path.join(scratch, "agent")), PI_VSCODE_LOG_FILE: path.join(scratch, "extension.log") },
       extraArgs: ["--vscode-option", "enable-smoke-test-driver"],
     });
     browser = await launchBrowser();
@@ -67,7 +67,14 @@ describe("extension tests in the real extension host (code-server)", function ()
       exited,
       new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`no exit code within 240 s; output:\n${lines.join("\n")}\n${server.output()}`)), 240_000)),
     ]);
-    assert.equal(code, 0, `the in-host suite failed:\n${lines.join("\n")}`);
+    const extensionLog = () => fs.readFileSync(path.join(scratch, "extension.log"), "utf8").split("\n").slice(-60).join("\n");
+    assert.equal(code, 0, `the in-host suite failed:\n${lines.join("\n")}\n--- the extension's log (last lines):\n${(() => {
+      try {
+        return extensionLog();
+      } catch {
+        return "(none)";
+      }
+    })()}`);
     assert.ok(lines.some((l) => /passing/.test(l)), "the suite reported its tests");
     // Closing the window deactivates the extension: nothing of pi may remain.
     await page.close();

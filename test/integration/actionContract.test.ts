@@ -51,7 +51,7 @@ describe("action table contract: both transports, one real pi", function () {
 
   before(async () => {
     fx = await startPiFixture();
-    const config = configFromEnv({}, { port: 0, host: "127.0.0.1", dataDir: fx.workspace + "-data" });
+    const config = configFromEnv({}, { port: 0, host: "127.0.0.1", dataDir: `${fx.workspace}-data` });
     server = createPiServer({ host: fx.host, workspace: fx.workspace, config, log: pino({ level: "silent" }) });
     http = new HttpClient(`${await server.listen()}/api/v1`);
     const router = new ChatRouter({ log: () => undefined, handlers: { ...sharedChatActions(), ...viewActions(), ...vscodeOnlyRefusals() }, defaultFolder: () => fx.workspace });

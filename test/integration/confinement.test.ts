@@ -16,7 +16,7 @@ import { assistantText, startPiFixture, waitForStatus, type PiFixture } from "..
 
 function allOutputs(session: Chat): string {
   const items = session.snapshot().items;
-  return items.map((i) => (i.kind === "tool" ? i.output : "")).join("\n") + "\n" + assistantText(items);
+  return `${items.map((i) => (i.kind === "tool" ? i.output : "")).join("\n")}\n${assistantText(items)}`;
 }
 
 /** The user's own `!command` (pi's RPC `bash`). */

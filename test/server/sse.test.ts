@@ -39,7 +39,7 @@ class View {
 
   done(expected: string): boolean {
     const s = this.state;
-    if (!s || s.status !== "ready") return false;
+    if (s?.status !== "ready") return false;
     const last = s.items[s.items.length - 1];
     return !!last && last.kind === "assistant" && !last.streaming && this.text() === expected;
   }

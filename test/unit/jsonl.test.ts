@@ -23,7 +23,7 @@ describe("JSONL framing", () => {
 
   it("does not split on U+2028 / U+2029 inside JSON strings", () => {
     const line = JSON.stringify({ text: "before\u2028middle\u2029after" });
-    const { lines } = split([line + "\n"]);
+    const { lines } = split([`${line}\n`]);
     assert.equal(lines.length, 1);
     assert.equal((JSON.parse(lines[0]) as { text: string }).text, "before\u2028middle\u2029after");
   });

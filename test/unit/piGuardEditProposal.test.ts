@@ -57,8 +57,8 @@ describe("piGuard edit proposals", () => {
       [data({ ...proposal, after: "not-a-hash" }), [...EDIT_OPTIONS]],
       [data({ ...proposal, v: 2 }), [...EDIT_OPTIONS]],
       [data({ ...proposal, sensitive: "x" }), [...EDIT_OPTIONS]],
-      [title.replace(/pi-edit-proposal: .*$/, PROPOSAL_MARKER + "{"), [...EDIT_OPTIONS]],
-      [title + "\ntrailing", [...EDIT_OPTIONS]],
+      [title.replace(/pi-edit-proposal: .*$/, `${PROPOSAL_MARKER}{`), [...EDIT_OPTIONS]],
+      [`${title}\ntrailing`, [...EDIT_OPTIONS]],
     ];
     for (const [t, options] of notProposals) assert.equal(parseEditProposal(t, options), undefined, `${t}\n${options.join("|")}`);
   });

@@ -59,7 +59,7 @@ describe("piGuard paths", () => {
       assert.equal(inside("."), ws);
       assert.equal(inside(""), ws);
       assert.equal(inside(ws), ws);
-      assert.equal(inside(ws + "/"), ws);
+      assert.equal(inside(`${ws}/`), ws);
     });
     it("non-existing paths inside (a write would create them)", () => {
       assert.equal(inside("new/dir/file.txt"), path.join(ws, "new", "dir", "file.txt"));
@@ -102,7 +102,7 @@ describe("piGuard paths", () => {
   describe("blocked", () => {
     it("absolute paths outside", () => {
       const v = outsideOf("/etc/passwd");
-      assert.ok(!v.inside && v.reason.startsWith("Blocked: /etc/passwd resolves outside the workspace " + ws));
+      assert.ok(!v.inside && v.reason.startsWith(`Blocked: /etc/passwd resolves outside the workspace ${ws}`));
       outsideOf("/");
       outsideOf(path.join(outside, "secret.txt"));
     });

@@ -19,7 +19,7 @@ function harness(timeoutMs = 1000) {
   });
   const logs: string[] = [];
   const client = new PiRpcClient(stdout, stdin, { timeoutMs, log: (_l, m) => logs.push(m) });
-  const emit = (v: unknown) => stdout.write(typeof v === "string" ? v : JSON.stringify(v) + "\n");
+  const emit = (v: unknown) => stdout.write(typeof v === "string" ? v : `${JSON.stringify(v)}\n`);
   const tick = () => new Promise((r) => setImmediate(r));
   return { client, written, emit, logs, tick };
 }

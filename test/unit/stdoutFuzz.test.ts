@@ -27,7 +27,7 @@ function garbage(r: () => number, i: number): string {
     case 1: return "{\"type\":";
     case 2: return JSON.stringify({ notype: i });
     case 3: return JSON.stringify([1, 2, 3]);
-    case 4: return "\u0000\u0001\u0002" + String(r());
+    case 4: return `\u0000\u0001\u0002${String(r())}`;
     case 5: return JSON.stringify({ type: "response", id: `ghost${i}`, command: "prompt", success: true });
     case 6: return JSON.stringify({ type: 42 });
     case 7: return "x".repeat(2000 + Math.floor(r() * 5000));
@@ -57,10 +57,10 @@ describe("pi stdout fuzz", () => {
     let garbageCount = 0;
     let v = 0;
     while (garbageCount < 10_000 || v < valid.length) {
-      if (v < valid.length && (garbageCount >= 10_000 || r() < 0.03)) text += JSON.stringify(valid[v++]) + "\n";
-      else text += garbage(r, garbageCount++) + "\n";
+      if (v < valid.length && (garbageCount >= 10_000 || r() < 0.03)) text += `${JSON.stringify(valid[v++])}\n`;
+      else text += `${garbage(r, garbageCount++)}\n`;
     }
-    text += JSON.stringify({ type: "response", id, command: "get_state", success: true, data: { ok: 1 } }) + "\n";
+    text += `${JSON.stringify({ type: "response", id, command: "get_state", success: true, data: { ok: 1 } })}\n`;
     // Deliver in random-sized chunks so lines split anywhere.
     for (let at = 0; at < text.length; ) {
       const n = 1 + Math.floor(r() * 4096);

@@ -124,7 +124,7 @@ describe("tool details", () => {
 
   describe("diffs", () => {
     it("unifiedDiff gives a header and hunks with 4 lines of context", () => {
-      const before = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join("\n") + "\n";
+      const before = `${Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join("\n")}\n`;
       const after = before.replace("line 10\n", "line ten\n");
       const d = unifiedDiff("f.txt", before, after);
       assert.equal(d?.truncated, false);
@@ -132,7 +132,7 @@ describe("tool details", () => {
     });
 
     it("capDiff cuts a long diff at a line boundary", () => {
-      const long = "@@ -1 +1 @@\n" + "+abcdefghi\n".repeat(100);
+      const long = `@@ -1 +1 @@\n${"+abcdefghi\n".repeat(100)}`;
       const capped = capDiff(long, 105);
       assert.equal(capped.truncated, true);
       assert.ok(capped.diff.length <= 105 && capped.diff.endsWith("\n"));

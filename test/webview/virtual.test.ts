@@ -15,7 +15,7 @@ function longChat(n: number, streamingLast = false): ChatItem[] {
     if (i % 4 === 0) items.push({ kind: "user", id, text: `question ${i}` });
     else if (i % 4 === 2) items.push({ kind: "tool", id, name: "bash", args: '{"command":"ls"}', status: "done", output: `out ${i}\n`.repeat(1 + (i % 5)) });
     else {
-      const para = `Answer **${i}**: ` + "lorem ipsum dolor sit amet ".repeat(2 + (i % 13));
+      const para = `Answer **${i}**: ${"lorem ipsum dolor sit amet ".repeat(2 + (i % 13))}`;
       items.push({ kind: "assistant", id, blocks: [{ type: "text", text: i % 3 ? para : `${para}\n\n- one\n- two\n\n${para}` }], streaming: false });
     }
   }
@@ -89,7 +89,7 @@ describe("virtualized transcript in Chromium", function () {
     w = await openWebview(browser, snapshotWith(longChat(N, true), "working"));
     await w.page.locator('[data-id="live"]').waitFor();
     for (let seq = 2; seq < 42; seq++) {
-      await appendLive(seq, `line ${seq} ` + "streamed words ".repeat(8) + "\n\n");
+      await appendLive(seq, `line ${seq} ${"streamed words ".repeat(8)}\n\n`);
       if (seq % 8 === 0) {
         await frames();
         assert.ok((await gapToEnd()) < 2, `pinned after patch ${seq}`);

@@ -47,7 +47,7 @@ export const XSS_PAYLOADS: string[] = [
   `<base href="javascript:/">`,
   `<noscript><p title="</noscript><img src=x onerror=${PWN}>"></noscript>`,
   `<template><img src=x onerror="${PWN}"></template>`,
-  "```html\n<script>" + PWN + "</script>\n```",
+  `\`\`\`html\n<script>${PWN}</script>\n\`\`\``,
   `\`<img src=x onerror="${PWN}">\``,
   `<a href="#" id="__proto__" name="cookie">dom clobbering</a>`,
   `<img src="data:image/svg+xml,<svg onload='${PWN}'/>">`,

@@ -10,7 +10,7 @@ export function optionId(index: number): string {
 }
 
 export function CompletionList({ completion, onPick, onHover }: { completion: Completion; onPick: (index: number) => void; onHover: (index: number) => void }) {
-  const list = useRef<HTMLUListElement>(null);
+  const list = useRef<HTMLDivElement>(null);
   const { options, active, trigger, loading } = completion;
   const label = trigger.kind === "command" ? "Commands" : "Files";
 
@@ -25,9 +25,13 @@ export function CompletionList({ completion, onPick, onHover }: { completion: Co
 
   return (
     <div class="completions" data-testid="completions">
-      <ul ref={list} id={COMPLETION_LIST_ID} role="listbox" aria-label={label} data-kind={trigger.kind}>
+      <div ref={list} id={COMPLETION_LIST_ID} role="listbox" aria-label={label} data-kind={trigger.kind}>
         {options.map((o, i) => (
-          <li
+          // The options stay out of the tab order on purpose: focus stays in the textarea, which
+          // points at the active one (aria-activedescendant) and handles the keys (combobox pattern).
+          // biome-ignore lint/a11y/useFocusableInteractive: see above
+          // biome-ignore lint/a11y/useKeyWithClickEvents: see above
+          <div
             key={o.insertion}
             id={optionId(i)}
             role="option"
@@ -40,9 +44,9 @@ export function CompletionList({ completion, onPick, onHover }: { completion: Co
             <span class="completion-label">{o.label}</span>
             {o.detail ? <span class="completion-detail">{o.detail}</span> : null}
             {o.badge ? <span class="badge">{o.badge}</span> : null}
-          </li>
+          </div>
         ))}
-      </ul>
+      </div>
       {options.length === 0 ? (
         <div class="completion-empty meta" role="status">
           {loading ? "Searching…" : trigger.kind === "command" ? "No matching commands." : "No matching files."}

@@ -173,9 +173,11 @@ export function Composer({ status, info, transport }: { status: ChatStatus; info
   const queued = queue ? [...queue.steering, ...queue.followUp] : [];
   const activeId = completion?.options.length ? optionId(completion.active) : undefined;
   return (
+    // Images can be dropped anywhere on the composer; the file input and Paste do the same by keyboard.
+    // biome-ignore lint/a11y/noStaticElementInteractions: a drop zone, see above
     <div class="composer" onDragOver={onDragOver} onDrop={onDrop}>
       {queued.length ? (
-        <div class="queue" data-testid="queue" aria-label="Queued messages">
+        <section class="queue" data-testid="queue" aria-label="Queued messages">
           <span class="meta">Queued: {queued.join(" · ")}</span>
           <button
             type="button"
@@ -191,7 +193,7 @@ export function Composer({ status, info, transport }: { status: ChatStatus; info
             Edit
           </button>
           <button type="button" class="link" data-testid="clear-queue" onClick={clearQueue}>Clear</button>
-        </div>
+        </section>
       ) : null}
       {error ? <div class="error-text" role="alert">{error}</div> : null}
       <Attachments items={attachments} onRemove={(id) => setAttachments((current) => current.filter((a) => a.id !== id))} />

@@ -13,7 +13,11 @@ export function Header({ info, status, transport }: { info: ChatInfo | undefined
   const [sessions, setSessions] = useState<PiSessionSummary[] | undefined>();
   const [error, setError] = useState("");
   const live = !!info?.chatId && (status === "ready" || status === "working");
-  const run = (action: Promise<unknown>) => failureOf(action).then((failure) => (setError(failure), failure));
+  const run = async (action: Promise<unknown>) => {
+    const failure = await failureOf(action);
+    setError(failure);
+    return failure;
+  };
 
   useEffect(() => {
     if (!live) return;
@@ -63,11 +67,11 @@ export function Header({ info, status, transport }: { info: ChatInfo | undefined
       ) : null}
       <Presence info={info} self={transport.kind} />
       {info?.widgets ? (
-        <div class="widgets" data-testid="widgets" aria-label="From pi extensions">
+        <section class="widgets" data-testid="widgets" aria-label="From pi extensions">
           {Object.entries(info.widgets).map(([key, lines]) => (
             <pre key={key} class="widget">{lines.join("\n")}</pre>
           ))}
-        </div>
+        </section>
       ) : null}
       {error ? <div class="error-text" role="alert">{error}</div> : null}
       {sessions ? <SessionMenu transport={transport} title={info?.title ?? ""} onDone={(failure) => { setError(failure); if (!failure) setSessions(undefined); }} /> : null}

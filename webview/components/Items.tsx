@@ -94,7 +94,7 @@ export const DialogCard = memo(({ item, transport }: { item: DialogItem; transpo
   };
   const open = item.state === "open";
   return (
-    <div class={`dialog ${item.state}`} data-testid="dialog-card" role="group" aria-label={item.title}>
+    <section class={`dialog ${item.state}`} data-testid="dialog-card" aria-label={item.title}>
       <div class="dialog-title">{item.title}</div>
       {item.message ? <div class="dialog-message">{item.message}</div> : null}
       {open && item.method === "select"
@@ -142,6 +142,6 @@ export const DialogCard = memo(({ item, transport }: { item: DialogItem; transpo
         <div class="meta">{item.state === "answered" ? `Answered: ${item.answer ?? ""}` : `Cancelled${item.answer ? ` (${item.answer})` : ""}`}</div>
       )}
       {error ? <div class="error-text">{error}</div> : null}
-    </div>
+    </section>
   );
 });

@@ -51,6 +51,8 @@ export function Login({ client, methods, notice, onLoggedIn }: { client: HttpCli
           data-testid="login-secret"
           type="password"
           autocomplete={usePassword ? "current-password" : "off"}
+          // The sign-in form is all the page shows: typing goes there.
+          // biome-ignore lint/a11y/noAutofocus: see above
           autoFocus
           required
           value={secret}

@@ -167,7 +167,7 @@ export const ToolCard = memo(({ item, transport }: { item: ToolItem; transport?:
         <span class="tool-name">{item.name}</span>
         <span class="tool-badges">
           <Badges item={item} />
-          <span class="tool-status" aria-label={`status ${item.status}`}>
+          <span class="tool-status" title={`status: ${item.status}`}>
             {item.status === "running" ? "running…" : item.status === "error" ? "failed" : "done"}
           </span>
         </span>

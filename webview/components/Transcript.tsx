@@ -72,6 +72,8 @@ export function Transcript({ items, status, transport }: { items: ChatItem[]; st
   return (
     <>
       {/* Scrolled up, items mount because the user scrolls to them: not news to announce. */}
+      {/* Focusable so the keyboard can scroll it (Home/End/PageUp): a scrollable region must be (WCAG 2.1.1). */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: see above */}
       <div class="transcript" ref={ref} role="log" aria-live={following ? "polite" : "off"} aria-label="Conversation" tabIndex={0} data-testid="transcript">
         <div ref={before} aria-hidden="true" style={SPACER_STYLE} />
         {shown}

@@ -96,7 +96,7 @@ export class Chat {
     const { state } = this.core.builder;
     const at = state.index.get(toolCallId);
     const item = at === undefined ? undefined : state.items[at];
-    if (!item || item.kind !== "tool" || !item.details?.snapshot || item.details.path === undefined) return undefined;
+    if (item?.kind !== "tool" || !item.details?.snapshot || item.details.path === undefined) return undefined;
     return { path: item.details.path, key: snapshotKey(toolCallId) };
   }
 
