@@ -1,7 +1,7 @@
 // Time from creating a session to pi being ready, median of several, and the baseline of
 // spawning pi with no extension code around it (same machine, same run).
 import { spawn } from "node:child_process";
-import { defaultPiCliPath } from "../src/host/chatHost";
+import { defaultPiCliPath } from "../src/host/piPaths";
 import { startPiFixture, waitForStatus } from "../test/support/piFixture";
 import { offlinePiEnv } from "../src/demo/demoAgentDir";
 

@@ -49,33 +49,6 @@ export interface CreateChatOptions {
 
 type Listener = () => void;
 
-// The .vsix ships pi and its production dependencies under node_modules.
-const PI_CLI_CANDIDATES = [path.join("node_modules", "@earendil-works", "pi-coding-agent", "dist", "bundle", "cli.js")];
-
-/** The bundled guard next to this code, or its source in a development checkout. */
-export function defaultGuardPath(fromDir: string = __dirname): string {
-  for (let dir = fromDir; ; dir = path.dirname(dir)) {
-    for (const candidate of [path.join("dist", "piGuard.js"), path.join("src", "piGuard", "guard.ts")]) {
-      const full = path.join(dir, candidate);
-      if (fs.existsSync(full)) return full;
-    }
-    if (path.dirname(dir) === dir) break;
-  }
-  throw new Error(`the workspace guard was not found near ${fromDir}; reinstall the extension.`);
-}
-
-/** Finds pi's CLI next to this code: walks up from `fromDir` to the extension root. */
-export function defaultPiCliPath(fromDir: string = __dirname): string {
-  for (let dir = fromDir; ; dir = path.dirname(dir)) {
-    for (const candidate of PI_CLI_CANDIDATES) {
-      const full = path.join(dir, candidate);
-      if (fs.existsSync(full)) return full;
-    }
-    if (path.dirname(dir) === dir) break;
-  }
-  throw new Error(`pi's CLI was not found near ${fromDir}; reinstall the extension.`);
-}
-
 export class ChatHost {
   private readonly live = new Map<string, Chat>();
   private readonly listeners = new Set<Listener>();

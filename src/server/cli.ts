@@ -7,7 +7,8 @@ import * as path from "node:path";
 import pino from "pino";
 import { offlinePiEnv, writeDemoAgentDir } from "../demo/demoAgentDir";
 import { startScriptedModel, type ScriptedModelServer } from "../demo/scriptedModel";
-import { defaultGuardPath, defaultPiCliPath, ChatHost } from "../host/chatHost";
+import { ChatHost } from "../host/chatHost";
+import { defaultGuardPath, defaultPiCliPath } from "../host/piPaths";
 import { ConfigError, configFromEnv, redactedConfig, type ServerConfig } from "./config";
 import { createPiServer, type PiServer } from "./httpServer";
 

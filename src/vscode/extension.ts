@@ -2,7 +2,8 @@
 import { errorText } from "../protocol/actionError";
 import * as vscode from "vscode";
 import type { Chat } from "../host/chat/chat";
-import { defaultGuardPath, defaultPiCliPath, ChatHost, type GuardConfig } from "../host/chatHost";
+import { ChatHost, type GuardConfig } from "../host/chatHost";
+import { defaultGuardPath, defaultPiCliPath } from "../host/piPaths";
 import type { ChatSource } from "./chatBridge";
 import { CHAT_PANEL_TYPE, ChatPanels } from "./chatPanels";
 import { ChatRestore } from "./chatRestore";

@@ -5,7 +5,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Chat } from "../../src/host/chat/chat";
-import { defaultGuardPath } from "../../src/host/chatHost";
+import { defaultGuardPath } from "../../src/host/piPaths";
 import type { RpcExtensionUIRequest } from "../../src/pi/rpcTypes";
 import type { DialogItem, ToolItem } from "../../src/protocol/transcript";
 import { type PiFixture, startPiFixture, waitFor, waitForStatus } from "../support/piFixture";

@@ -6,7 +6,8 @@ import * as path from "node:path";
 import { offlinePiEnv, writeDemoAgentDir } from "../../src/demo/demoAgentDir";
 import { startScriptedModel, type ScriptedModelOptions, type ScriptedModelServer } from "../../src/demo/scriptedModel";
 import type { Chat } from "../../src/host/chat/chat";
-import { defaultPiCliPath, ChatHost, type ChatHostOptions } from "../../src/host/chatHost";
+import { ChatHost, type ChatHostOptions } from "../../src/host/chatHost";
+import { defaultPiCliPath } from "../../src/host/piPaths";
 import type { ChatItem, ChatStatus } from "../../src/protocol/transcript";
 
 export interface PiFixture {
