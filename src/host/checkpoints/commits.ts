@@ -2,6 +2,7 @@
 // so the repository alone says what a checkpoint is (kind, session, skipped files), and one ref
 // per checkpoint (refs/cp/<id>) keeps it alive until pruning deletes the ref. No parent on
 // purpose: deleting a ref then really frees that checkpoint's objects at the next gc.
+import { randomBytes } from "node:crypto";
 import { CheckpointGoneError, StoreDamagedError } from "./errors";
 import { GitError, type Git } from "./git";
 import type { Checkpoint, CheckpointKind, SkippedFile } from "./types";
@@ -19,6 +20,8 @@ interface Meta {
   chatId?: string;
   createdAt: number;
   skipped: SkippedFile[];
+  /** Makes two checkpoints of the same tree in the same millisecond two checkpoints. */
+  nonce?: string;
 }
 
 export function isObjectId(value: unknown): value is string {
@@ -30,7 +33,7 @@ function oneLine(text: string): string {
 }
 
 export async function writeCheckpointCommit(git: Git, tree: string, meta: Omit<Meta, "v">, label: string): Promise<string> {
-  const full: Meta = { v: 1, ...meta };
+  const full: Meta = { v: 1, ...meta, nonce: randomBytes(6).toString("hex") };
   const message = `${oneLine(label)}\n\n${META_PREFIX}${JSON.stringify(full)}\n`;
   const when = `${Math.floor(meta.createdAt / 1000)} +0000`;
   const id = await git.text(["commit-tree", tree], { input: message, env: { GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when } });
