@@ -160,6 +160,29 @@ describe("checkpoints (real git)", function () {
     assert.equal(fs.readFileSync(path.join(w.root, "outside", "secret"), "utf8"), "s");
   });
 
+  it("lists the user's own edits since a checkpoint (not pi's, not a restore's) before a rewind", async () => {
+    const t1 = await store.checkpoint({ ...who, kind: "turn-start" });
+    w.write("edited.ts", "pi turn 1\n");
+    await store.checkpoint({ ...who, kind: "turn-end" });
+    w.write("src/keep.txt", "the user's edit between turns\n");
+    const t2 = await store.checkpoint({ ...who, kind: "turn-start" });
+    w.write("new-a.ts", "pi turn 2\n");
+    await store.checkpoint({ ...who, kind: "turn-end" });
+    w.write("doomed.txt", "the user's edit after pi stopped\n");
+    w.write("user-new.txt", "created by the user\n");
+
+    const plan = await store.previewRestore(t1.id);
+    assert.deepEqual(plan.userEdits.map((c) => c.path), ["doomed.txt", "src/keep.txt", "user-new.txt"]);
+    assert.deepEqual(plan.write.sort(), ["doomed.txt", "edited.ts", "src/keep.txt"]);
+    assert.deepEqual(plan.delete.sort(), ["new-a.ts", "user-new.txt"]);
+    assert.deepEqual((await store.userEdits(t2.id)).map((c) => c.path), ["doomed.txt", "user-new.txt"]);
+
+    const r = await store.restore(t2.id, who);
+    assert.deepEqual((await store.userEdits(r.undo.id)).map((c) => c.path), [], "the restore's own changes are not the user's");
+    w.write("edited.ts", "the user again\n");
+    assert.deepEqual((await store.previewRestore(r.undo.id)).userEdits.map((c) => c.path), ["edited.ts"], "Undo rewind asks about edits made after the rewind");
+  });
+
   it("restores only the paths asked for, and refuses unknown or malformed checkpoints with the reason", async () => {
     const start = await store.checkpoint({ ...who, kind: "turn-start" });
     piTurn();

@@ -28,7 +28,7 @@ export class GitError extends Error {
 
   /** Messages git prints when the repository itself is missing or broken (LC_ALL=C keeps them English). */
   get looksLikeDamage(): boolean {
-    return /not a git repository|corrupt|bad object|invalid object|unable to read|inflate|missing (blob|tree|commit)|bad tree|does not point to a valid object|index file|unknown index entry|bad signature|error building trees|loose object|packfile/i.test(this.stderr);
+    return /not a git repository|corrupt|bad object|invalid object|unable to (read|stream|unpack)|inflate|missing (blob|tree|commit)|bad tree|does not point to a valid object|index file|unknown index entry|bad signature|error building trees|loose object|packfile/i.test(this.stderr);
   }
 }
 

@@ -137,9 +137,15 @@ export class GitCheckpointStore implements CheckpointStoreApi {
     const who = { sessionId: options.sessionId, chatId: options.chatId };
     const undo = await this.checkpoint({ ...who, kind: "rewind", label: `Before restoring: ${target.label}` });
     if (undo.notice) throw new CheckpointGoneError(checkpointId, "the store was damaged and has been started anew");
-    const plan = await this.reading(() => planRestore(this.repo, target, undo.id, rel));
-    const applied = await this.reading(() => applyRestore(this.repo, target, plan));
-    await this.checkpoint({ ...who, kind: "restored", label: `Restored: ${target.label}` });
+    let applied;
+    try {
+      const plan = await this.reading(() => planRestore(this.repo, target, undo.id, rel));
+      applied = await this.reading(() => applyRestore(this.repo, target, plan));
+    } finally {
+      // Closes the restore on the timeline (its changes are not the user's), unless the store is damaged:
+      // then the next checkpoint must start anew and say so, not this one.
+      if (!this.suspect) await this.checkpoint({ ...who, kind: "restored", label: `Restored: ${target.label}` });
+    }
     return { ...applied, undo };
   }
 
@@ -232,7 +238,7 @@ export class GitCheckpointStore implements CheckpointStoreApi {
   private async prepare(): Promise<string | undefined> {
     if (!this.repo.exists()) {
       const hadCheckpoints = this.tookAny || this.state.read().timeline.length > 0;
-      if (hadCheckpoints) return this.reset("deleted or emptied");
+      if (hadCheckpoints) return this.reset("missing (deleted, or its HEAD, objects or refs are gone)");
       await this.repo.ensure();
       return undefined;
     }

@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isWithin, physicalPath } from "../../piGuard/paths";
-import { splitNul } from "./git";
+import { GitError, splitNul } from "./git";
 import type { ShadowRepo } from "./shadowRepo";
 import { diffStatus } from "./treeDiff";
 import type { Checkpoint, KeptFile } from "./types";
@@ -18,6 +18,8 @@ export interface PlannedRestore {
   write: string[];
   delete: string[];
   keep: KeptFile[];
+  /** The checkpoint's objects for the files to write: read in full before anything is touched. */
+  objects: Map<string, string>;
 }
 
 const REASONS = {
@@ -63,7 +65,7 @@ async function ignoredByCheckpointRules(repo: ShadowRepo, target: string, candid
  */
 export async function planRestore(repo: ShadowRepo, target: Checkpoint, current: string, paths?: string[]): Promise<PlannedRestore> {
   const changes = await diffStatus(repo.git, target.id, current, paths);
-  const plan: PlannedRestore = { write: [], delete: [], keep: [] };
+  const plan: PlannedRestore = { write: [], delete: [], keep: [], objects: new Map() };
   const skippedThen = new Set(target.skipped.map((s) => s.path));
   const deletions: string[] = [];
   for (const c of changes) {
@@ -74,6 +76,7 @@ export async function planRestore(repo: ShadowRepo, target: Checkpoint, current:
       plan.keep.push({ path: c.path, reason: REASONS.uncaptured }); // on disk but not in the capture
     } else {
       plan.write.push(c.path);
+      plan.objects.set(c.path, c.oldId);
     }
   }
   // Rules that differ between then and now: a file tracked now may have been ignored (and present) then.
@@ -137,7 +140,20 @@ export interface AppliedRestore {
   kept: KeptFile[];
 }
 
+/**
+ * Reads every object the restore will write, whole: a damaged store fails here (as a GitError
+ * git's damage messages mark) before a single file was deleted or overwritten.
+ */
+async function verifyObjects(repo: ShadowRepo, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const out = await repo.git.run(["cat-file", "--batch"], { input: ids.join("\n") + "\n" });
+  // A line "<id> missing" is printed (exit 0) for an object that is not there at all.
+  const missing = ids.find((id) => out.stdout.includes(`${id} missing\n`));
+  if (missing) throw new GitError(["cat-file", "--batch"], 128, `fatal: missing blob ${missing} (unable to read)`);
+}
+
 export async function applyRestore(repo: ShadowRepo, target: Checkpoint, plan: PlannedRestore): Promise<AppliedRestore> {
+  await verifyObjects(repo, [...new Set(plan.write.map((p) => plan.objects.get(p) ?? "").filter((id) => id))]);
   const deleted = plan.delete.filter((p) => removeInside(repo.folder, p));
   pruneEmptyDirs(repo.folder, deleted);
   const kept = [...plan.keep];

@@ -13,6 +13,8 @@ export interface RawChange {
   status: ChangeStatus;
   oldMode: string;
   newMode: string;
+  /** The object on the `from` side (all zeros when it did not exist there). */
+  oldId: string;
 }
 
 function statusOf(letter: string): ChangeStatus {
@@ -65,7 +67,7 @@ export async function diffStatus(git: Git, from: string, to: string, paths?: str
   const changes: RawChange[] = [];
   for (let i = 0; i + 1 < tokens.length; i++) {
     const r = RAW.exec(tokens[i]);
-    if (r) changes.push({ path: tokens[++i], status: statusOf(r[5]), oldMode: r[1], newMode: r[2] });
+    if (r) changes.push({ path: tokens[++i], status: statusOf(r[5]), oldMode: r[1], newMode: r[2], oldId: r[3] });
   }
   return changes;
 }

@@ -24,9 +24,12 @@ export function userEditGaps(timeline: TimelineEntry[], sinceId: string): Gap[] 
   let restoring = false;
   ordered.forEach((t, i) => {
     const wasIdle = running.size === 0 && !restoring;
-    if (t.kind === "turn-start") running.add(key(t));
-    else if (t.kind === "turn-end") running.delete(key(t));
-    else if (t.kind === "rewind") restoring = true;
+    if (t.kind === "turn-start" || t.kind === "turn-end") {
+      restoring = false; // a restore that failed half-way has no `restored`: the next turn ends it anyway
+      if (t.kind === "turn-start") running.add(key(t));
+      else running.delete(key(t));
+    }
+    if (t.kind === "rewind") restoring = true;
     else if (t.kind === "restored") restoring = false;
     const idle = running.size === 0 && !restoring;
     if (i < start) return;
