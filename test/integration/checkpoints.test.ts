@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CheckpointGoneError, PathRejectedError } from "../../src/host/checkpoints/errors";
 import { computeHunks, keepHunk, revertHunk } from "../../src/host/checkpoints/hunks";
+import { storeDirFor } from "../../src/host/checkpoints/shadowRepo";
 import { summarize } from "../../src/host/checkpoints/treeDiff";
 import type { GitCheckpointStore } from "../../src/host/checkpoints/gitStore";
 import { hashTree, makeWorkspace, openGitStore, sh, type Workspace } from "./checkpointsFixture";
@@ -181,6 +182,26 @@ describe("checkpoints (real git)", function () {
     assert.deepEqual((await store.userEdits(r.undo.id)).map((c) => c.path), [], "the restore's own changes are not the user's");
     w.write("edited.ts", "the user again\n");
     assert.deepEqual((await store.previewRestore(r.undo.id)).userEdits.map((c) => c.path), ["edited.ts"], "Undo rewind asks about edits made after the rewind");
+  });
+
+  it("prunes all but the most recent sessions, refuses their checkpoints with the reason, and packs the store", async () => {
+    const ids: string[] = [];
+    for (const s of ["old", "middle", "recent"]) {
+      const cp = await store.checkpoint({ sessionId: s, kind: "turn-start" });
+      await store.bind(s, `entry-${s}`, cp.id);
+      ids.push(cp.id);
+      w.write("edited.ts", `by ${s}\n`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const result = await store.prune(2);
+    assert.deepEqual(result, { removedSessions: ["old"], removedCheckpoints: 1 });
+    assert.equal(await store.checkpointFor("old", "entry-old"), undefined);
+    await assert.rejects(store.restore(ids[0], who), (e: unknown) => e instanceof CheckpointGoneError && /pruned with its session/.test(e.message));
+    assert.equal((await store.checkpointFor("middle", "entry-middle"))?.id, ids[1]);
+    await store.restore(ids[1], who);
+    assert.equal(w.read("edited.ts"), "by old\n", "the middle session's checkpoint was taken after the old one's edit");
+    const packs = path.join(storeDirFor(w.storesRoot, w.ws), "git", "objects", "pack");
+    assert.ok(fs.readdirSync(packs).some((f) => f.endsWith(".pack")), "the store was packed");
   });
 
   it("restores only the paths asked for, and refuses unknown or malformed checkpoints with the reason", async () => {

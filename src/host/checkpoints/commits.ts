@@ -3,6 +3,8 @@
 // per checkpoint (refs/cp/<id>) keeps it alive until pruning deletes the ref. No parent on
 // purpose: deleting a ref then really frees that checkpoint's objects at the next gc.
 import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { CheckpointGoneError, StoreDamagedError } from "./errors";
 import { GitError, type Git } from "./git";
 import type { Checkpoint, CheckpointKind, SkippedFile } from "./types";
@@ -32,12 +34,35 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim().slice(0, 200) || "checkpoint";
 }
 
+/**
+ * Creates a ref as git stores one (a file holding the object name, renamed into place), which
+ * saves a git process per checkpoint. Safe beside a concurrent gc: pack-refs only removes loose
+ * refs it packed, and only if they still hold the value it packed.
+ */
+export function writeLooseRef(gitDir: string, ref: string, id: string): void {
+  const file = path.join(gitDir, ...ref.split("/"));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${randomBytes(4).toString("hex")}.tmp`;
+  fs.writeFileSync(tmp, `${id}\n`);
+  fs.renameSync(tmp, file);
+}
+
+/** Whether a ref exists, loose or packed (read from the files: no git process for a lookup). */
+export function hasRef(gitDir: string, ref: string): boolean {
+  if (fs.existsSync(path.join(gitDir, ...ref.split("/")))) return true;
+  try {
+    return fs.readFileSync(path.join(gitDir, "packed-refs"), "utf8").includes(` ${ref}\n`);
+  } catch {
+    return false;
+  }
+}
+
 export async function writeCheckpointCommit(git: Git, tree: string, meta: Omit<Meta, "v">, label: string): Promise<string> {
   const full: Meta = { v: 1, ...meta, nonce: randomBytes(6).toString("hex") };
   const message = `${oneLine(label)}\n\n${META_PREFIX}${JSON.stringify(full)}\n`;
   const when = `${Math.floor(meta.createdAt / 1000)} +0000`;
   const id = await git.text(["commit-tree", tree], { input: message, env: { GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when } });
-  await git.run(["update-ref", CHECKPOINT_REF_PREFIX + id, id, ""]); // "" = must not exist yet
+  writeLooseRef(git.gitDir, CHECKPOINT_REF_PREFIX + id, id);
   return id;
 }
 

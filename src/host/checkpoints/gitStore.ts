@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { captureTree } from "./capture";
-import { CHECKPOINT_REF_PREFIX, isObjectId, readCheckpointCommit, REVIEW_REF_PREFIX, writeCheckpointCommit } from "./commits";
+import { CHECKPOINT_REF_PREFIX, hasRef, isObjectId, readCheckpointCommit, REVIEW_REF_PREFIX, writeCheckpointCommit, writeLooseRef } from "./commits";
 import { BadRequestError, CheckpointGoneError, StoreDamagedError } from "./errors";
 import { GitError, type GitProbe } from "./git";
 import { toRepoPath, toRepoPaths } from "./requestPaths";
@@ -95,6 +95,9 @@ export class GitCheckpointStore implements CheckpointStoreApi {
   async get(id: string): Promise<Checkpoint> {
     if (!isObjectId(id)) throw new CheckpointGoneError(String(id), "it is not a checkpoint id");
     if (!this.repo.exists()) throw new CheckpointGoneError(id, `this folder's checkpoint store is gone (${this.repo.gitDir} was deleted)${this.resetNote()}`);
+    if (!hasRef(this.repo.gitDir, CHECKPOINT_REF_PREFIX + id)) {
+      throw new CheckpointGoneError(id, `it is no longer in this folder's checkpoint store (pruned with its session, or the store was reset)${this.resetNote()}`);
+    }
     try {
       return await readCheckpointCommit(this.repo.git, id);
     } catch (err) {
@@ -199,7 +202,7 @@ export class GitCheckpointStore implements CheckpointStoreApi {
     let blob: string | null = null;
     if (content !== undefined) {
       blob = await this.reading(() => this.repo.git.text(["hash-object", "-w", "--stdin"], { input: content }));
-      await this.repo.git.run(["update-ref", REVIEW_REF_PREFIX + blob, blob]); // keeps it through gc
+      writeLooseRef(this.repo.gitDir, REVIEW_REF_PREFIX + blob, blob); // keeps it through gc
     }
     await this.state.update((s) => {
       (s.reviews[checkpointId] ??= {})[rel] = blob;

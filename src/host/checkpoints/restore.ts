@@ -146,10 +146,15 @@ export interface AppliedRestore {
  */
 async function verifyObjects(repo: ShadowRepo, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  const out = await repo.git.run(["cat-file", "--batch"], { input: ids.join("\n") + "\n" });
-  // A line "<id> missing" is printed (exit 0) for an object that is not there at all.
-  const missing = ids.find((id) => out.stdout.includes(`${id} missing\n`));
-  if (missing) throw new GitError(["cat-file", "--batch"], 128, `fatal: missing blob ${missing} (unable to read)`);
+  const out = (await repo.git.run(["cat-file", "--batch"], { input: ids.join("\n") + "\n" })).stdout;
+  // Each answer is "<id> <type> <size>\n<content>\n", or "<id> missing\n" (exit 0) for an object that is not there.
+  let at = 0;
+  while (at < out.length) {
+    const eol = out.indexOf(0x0a, at);
+    const header = out.toString("latin1", at, eol < 0 ? out.length : eol).split(" ");
+    if (header[1] === "missing" || eol < 0) throw new GitError(["cat-file", "--batch"], 128, `fatal: missing blob ${header[0]} (unable to read)`);
+    at = eol + 1 + Number(header[2]) + 1;
+  }
 }
 
 export async function applyRestore(repo: ShadowRepo, target: Checkpoint, plan: PlannedRestore): Promise<AppliedRestore> {
