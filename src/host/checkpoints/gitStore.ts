@@ -15,7 +15,7 @@ import { ShadowRepo } from "./shadowRepo";
 import { StoreState } from "./storeState";
 import { diffTrees } from "./treeDiff";
 import { userEditGaps } from "./userEdits";
-import type { Checkpoint, CheckpointRequest, CheckpointStoreApi, FileChange, PruneResult, RestorePlan, RestoreResult, SessionEntryLike } from "./types";
+import type { Checkpoint, CheckpointRequest, CheckpointStoreApi, FileChange, PruneResult, RestorePlan, RestoreResult, SessionEntryLike, TimelinePoint } from "./types";
 
 export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
 /** Unreachable objects younger than this survive gc: a concurrent checkpoint may not have its ref yet. */
@@ -164,6 +164,11 @@ export class GitCheckpointStore implements CheckpointStoreApi {
       for (const c of await this.reading(() => diffTrees(this.repo.git, gap.from, to))) merged.set(c.path, c);
     }
     return [...merged.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+  }
+
+  timeline(sessionId?: string): TimelinePoint[] {
+    const all = this.state.read().timeline;
+    return sessionId === undefined ? all : all.filter((t) => t.sessionId === sessionId);
   }
 
   async bind(sessionId: string, entryId: string, checkpointId: string): Promise<void> {

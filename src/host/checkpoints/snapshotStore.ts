@@ -13,7 +13,7 @@ import { toRepoPath, toRepoPaths } from "./requestPaths";
 import { adopt, applyPrune, bindPending, lookup, planPrune, session } from "./sessions";
 import { sameImage, SnapshotLog, type Image, type LoggedChange } from "./snapshotLog";
 import { StoreState } from "./storeState";
-import type { Checkpoint, CheckpointRequest, CheckpointStoreApi, FileChange, KeptFile, PruneResult, RestorePlan, RestoreResult, SessionEntryLike } from "./types";
+import type { Checkpoint, CheckpointRequest, CheckpointStoreApi, FileChange, KeptFile, PruneResult, RestorePlan, RestoreResult, SessionEntryLike, TimelinePoint } from "./types";
 
 export const LIMITATION =
   "checkpoints cover only the files pi changes with its write and edit tools (up to 2 MB each). " +
@@ -196,6 +196,11 @@ export class SnapshotCheckpointStore implements CheckpointStoreApi {
   /** Files pi changed since the checkpoint that are no longer as pi left them (someone else edited them). */
   async userEdits(sinceCheckpointId: string): Promise<FileChange[]> {
     return (await this.previewRestore(sinceCheckpointId)).userEdits;
+  }
+
+  timeline(sessionId?: string): TimelinePoint[] {
+    const all = this.state.read().timeline;
+    return sessionId === undefined ? all : all.filter((t) => t.sessionId === sessionId);
   }
 
   async bind(sessionId: string, entryId: string, checkpointId: string): Promise<void> {

@@ -95,6 +95,15 @@ export interface SessionEntryLike {
   message?: { role?: string };
 }
 
+/** One checkpoint on the folder's timeline (what `timeline()` lists). */
+export interface TimelinePoint {
+  id: string;
+  at: number;
+  kind: CheckpointKind;
+  sessionId: string;
+  chatId?: string;
+}
+
 export interface PruneResult {
   removedSessions: string[];
   removedCheckpoints: number;
@@ -112,6 +121,8 @@ export interface CheckpointStoreApi {
   previewRestore(checkpointId: string, paths?: string[]): Promise<RestorePlan>;
   restore(checkpointId: string, options: RestoreOptions): Promise<RestoreResult>;
   userEdits(sinceCheckpointId: string): Promise<FileChange[]>;
+  /** The folder's checkpoints, oldest first (only those of one pi session if given): turns are turn-start → turn-end pairs. */
+  timeline(sessionId?: string): TimelinePoint[];
   bind(sessionId: string, entryId: string, checkpointId: string): Promise<void>;
   bindEntries(sessionId: string, entries: SessionEntryLike[]): Promise<Array<{ entryId: string; checkpointId: string }>>;
   checkpointFor(sessionId: string, entryId: string): Promise<Checkpoint | undefined>;
