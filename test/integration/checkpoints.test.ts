@@ -104,7 +104,7 @@ describe("checkpoints (real git)", function () {
     w.write("big.log", "x".repeat(5000));
     w.write("grows.txt", "small\n");
     const start = await store.checkpoint({ ...who, kind: "turn-start" });
-    assert.deepEqual(start.skipped, [{ path: "big.log", bytes: 5000 }]);
+    assert.deepEqual(start.skipped, [{ path: "big.log", bytes: 5000, reason: "too-large" }]);
     w.write("grows.txt", "y".repeat(2000)); // grew past the limit: its old content must not be taken as its state now
     w.write("big.log", "z".repeat(6000));
     const end = await store.checkpoint({ ...who, kind: "turn-end" });

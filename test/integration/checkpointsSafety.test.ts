@@ -106,6 +106,16 @@ describe("checkpoints leave git alone (real git)", function () {
     assert.deepEqual(fs.readdirSync(w.ws), ["a.txt"]);
   });
 
+  it("does not capture its own store when the store lives inside the folder", async () => {
+    w.write("a.txt", "a\n");
+    const store = await GitCheckpointStore.open({ folder: w.ws, storeDir: path.join(w.ws, ".data", "checkpoints", "x"), git: { binary: "git", version: "" } });
+    const cp = await store.checkpoint({ ...who, kind: "turn-start" });
+    w.write("b.txt", "b\n");
+    const next = await store.checkpoint({ ...who, kind: "turn-end" });
+    assert.deepEqual((await store.changes(cp.id, next.id)).map((c) => c.path), ["b.txt"]);
+    assert.equal(await store.fileAt(next.id, ".data/checkpoints/x/state.json"), undefined);
+  });
+
   it("captures and restores files inside nested repositories, never their .git", async () => {
     w.write("top.txt", "top\n");
     const nested = path.join(w.ws, "libs", "nested");

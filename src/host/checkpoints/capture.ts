@@ -30,7 +30,7 @@ const SEED_CANDIDATES = 64;
 
 export interface Capture {
   tree: string;
-  /** Files over the size limit, left out of the tree. */
+  /** Files over the size limit (or unreadable), left out of the tree. */
   skipped: SkippedFile[];
 }
 
@@ -46,14 +46,23 @@ function linkOrCopy(from: string, to: string): boolean {
   }
 }
 
-/** The size of a plain file at `rel`, or undefined (missing, a link, a directory). */
-function fileSize(folder: string, rel: string): number | undefined {
+/** Why a listed file cannot go into the tree (undefined: it can, or it is gone, a link, a folder). */
+function skipReason(folder: string, rel: string, max: number): SkippedFile | undefined {
+  const full = path.join(folder, rel);
+  let st: fs.Stats;
   try {
-    const st = fs.lstatSync(path.join(folder, rel));
-    return st.isFile() ? st.size : undefined;
+    st = fs.lstatSync(full);
   } catch {
     return undefined;
   }
+  if (!st.isFile()) return undefined;
+  if (st.size > max) return { path: rel, bytes: st.size, reason: "too-large" };
+  try {
+    fs.accessSync(full, fs.constants.R_OK); // git would stop the whole capture at an unreadable file
+  } catch {
+    return { path: rel, bytes: st.size, reason: "unreadable" };
+  }
+  return undefined;
 }
 
 async function listCandidates(repo: ShadowRepo, index: string): Promise<string[]> {
@@ -111,8 +120,8 @@ export async function captureTree(repo: ShadowRepo, maxFileBytes: number): Promi
     const skipped: SkippedFile[] = [];
     const record: string[] = [];
     for (const p of files) {
-      const size = fileSize(repo.folder, p);
-      if (size !== undefined && size > maxFileBytes) skipped.push({ path: p, bytes: size });
+      const skip = skipReason(repo.folder, p, maxFileBytes);
+      if (skip) skipped.push(skip);
       else record.push(p);
     }
     await updateIndex(repo, index, ["--add", "--remove", "--replace"], record);

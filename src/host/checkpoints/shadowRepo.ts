@@ -191,6 +191,9 @@ export class ShadowRepo {
         // no exclude file in the user's repository
       }
     }
-    writeIfChanged(path.join(info, "exclude"), `# copied from the workspace's .git/info/exclude\n${exclude}`);
+    // A store kept inside the folder itself (a data dir there) must not capture itself.
+    const rel = path.relative(this.folder, this.storeDir);
+    const self = !rel.startsWith("..") && !path.isAbsolute(rel) ? `/${rel.split(path.sep).join("/")}/\n` : "";
+    writeIfChanged(path.join(info, "exclude"), `# the store itself, if inside the folder\n${self}# copied from the workspace's .git/info/exclude\n${exclude}`);
   }
 }

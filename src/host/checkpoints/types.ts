@@ -11,6 +11,8 @@ export type CheckpointKind = "turn-start" | "turn-end" | "rewind" | "restored";
 export interface SkippedFile {
   path: string;
   bytes: number;
+  /** Over the size limit, or not readable by this process (e.g. another user's file). */
+  reason: "too-large" | "unreadable";
 }
 
 export interface Checkpoint {
