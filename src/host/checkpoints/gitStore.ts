@@ -85,7 +85,7 @@ export class GitCheckpointStore implements CheckpointStoreApi {
       }
     }
     await this.state.update((s) => {
-      s.timeline.push({ id: taken.id, at: createdAt, kind: request.kind, sessionId: request.sessionId, chatId: request.chatId });
+      s.timeline.push({ id: taken.id, at: createdAt, kind: request.kind, sessionId: request.sessionId, chatId: request.chatId, label: request.label });
       session(s, request.sessionId, createdAt);
     });
     this.tookAny = true;
@@ -130,7 +130,7 @@ export class GitCheckpointStore implements CheckpointStoreApi {
     const current = await this.captureNow();
     const plan = await this.reading(() => planRestore(this.repo, target, current, rel));
     const touched = new Set([...plan.write, ...plan.delete]);
-    const userEdits = (await this.userEdits(checkpointId)).filter((c) => touched.has(c.path));
+    const userEdits = (await this.editsSince(checkpointId, current)).filter((c) => touched.has(c.path));
     return { ...plan, userEdits };
   }
 
@@ -152,13 +152,18 @@ export class GitCheckpointStore implements CheckpointStoreApi {
     return { ...applied, undo };
   }
 
-  async userEdits(sinceCheckpointId: string): Promise<FileChange[]> {
+  userEdits(sinceCheckpointId: string): Promise<FileChange[]> {
+    return this.editsSince(sinceCheckpointId, undefined);
+  }
+
+  /** userEdits, with the work tree's capture when the caller already has one. */
+  private async editsSince(sinceCheckpointId: string, worktreeTree: string | undefined): Promise<FileChange[]> {
     await this.get(sinceCheckpointId);
     const timeline = this.state.read().timeline;
     // Not on the timeline (a store that lost it): every change since may be the user's.
     const gaps = timeline.some((t) => t.id === sinceCheckpointId) ? userEditGaps(timeline, sinceCheckpointId) : [{ from: sinceCheckpointId, to: "worktree" }];
     const merged = new Map<string, FileChange>();
-    let worktree: string | undefined;
+    let worktree = worktreeTree;
     for (const gap of gaps) {
       const to = gap.to === "worktree" ? (worktree ??= await this.captureNow()) : gap.to;
       for (const c of await this.reading(() => diffTrees(this.repo.git, gap.from, to))) merged.set(c.path, c);

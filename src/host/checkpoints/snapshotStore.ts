@@ -66,7 +66,7 @@ export class SnapshotCheckpointStore implements CheckpointStoreApi {
       return cpId;
     });
     await this.state.update((s) => {
-      s.timeline.push({ id, at: createdAt, kind: request.kind, sessionId: request.sessionId, chatId: request.chatId });
+      s.timeline.push({ id, at: createdAt, kind: request.kind, sessionId: request.sessionId, chatId: request.chatId, label: request.label });
       session(s, request.sessionId, createdAt);
     });
     return { id, createdAt, kind: request.kind, label: request.label ?? request.kind, sessionId: request.sessionId, chatId: request.chatId, skipped: [] };
@@ -75,7 +75,7 @@ export class SnapshotCheckpointStore implements CheckpointStoreApi {
   async get(id: string): Promise<Checkpoint> {
     const t = this.state.read().timeline.find((e) => e.id === id);
     if (!t || this.log.read().checkpoints[id] === undefined) throw new CheckpointGoneError(String(id), "it is not in this folder's checkpoint record (pruned, or the record was deleted)");
-    return { id, createdAt: t.at, kind: t.kind, label: t.kind, sessionId: t.sessionId, chatId: t.chatId, skipped: [] };
+    return { id, createdAt: t.at, kind: t.kind, label: t.label ?? t.kind, sessionId: t.sessionId, chatId: t.chatId, skipped: [] };
   }
 
   /** Per path: the image before pi's first change after `from`, and the last change up to `to`. */

@@ -23,6 +23,7 @@ export interface TimelineEntry {
   kind: CheckpointKind;
   sessionId: string;
   chatId?: string;
+  label?: string;
 }
 
 export interface StoreStateData {

@@ -104,6 +104,7 @@ export interface TimelinePoint {
   kind: CheckpointKind;
   sessionId: string;
   chatId?: string;
+  label?: string;
 }
 
 export interface PruneResult {
