@@ -34,7 +34,7 @@ export interface Capture {
   skipped: SkippedFile[];
 }
 
-function linkOrCopy(from: string, to: string): boolean {
+export function linkOrCopy(from: string, to: string): boolean {
   try {
     fs.linkSync(from, to);
     return true;

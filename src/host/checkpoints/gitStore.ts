@@ -243,7 +243,11 @@ export class GitCheckpointStore implements CheckpointStoreApi {
     const refs = [...[...done.plan.removedCheckpoints].map((id) => CHECKPOINT_REF_PREFIX + id), ...[...done.reviewBlobs].map((b) => REVIEW_REF_PREFIX + b)];
     if (refs.length > 0) await this.repo.git.run(["update-ref", "--stdin"], { input: refs.map((r) => `delete ${r}\n`).join("") });
     const loose = Number(/^count: (\d+)$/m.exec((await this.repo.git.text(["count-objects", "-v"])))?.[1] ?? 0);
-    if (refs.length > 0 || loose > LOOSE_OBJECTS_BEFORE_GC) await this.repo.git.run(["gc", "--quiet", `--prune=${PRUNE_GRACE}`]);
+    if (refs.length > 0 || loose > LOOSE_OBJECTS_BEFORE_GC) {
+      await this.repo.git.run(["gc", "--quiet", `--prune=${PRUNE_GRACE}`]).catch((err: unknown) => {
+        if (!(err instanceof GitError && /already running/.test(err.stderr))) throw err; // another window is packing it
+      });
+    }
     return { removedSessions: done.plan.removedSessions, removedCheckpoints: done.plan.removedCheckpoints.size };
   }
 

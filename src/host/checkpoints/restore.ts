@@ -9,6 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isWithin, physicalPath } from "../../piGuard/paths";
+import { linkOrCopy } from "./capture";
 import { GitError, splitNul } from "./git";
 import type { ShadowRepo } from "./shadowRepo";
 import { diffStatus } from "./treeDiff";
@@ -176,10 +177,15 @@ export async function applyRestore(repo: ShadowRepo, target: Checkpoint, plan: P
     write.push(p);
   }
   if (write.length > 0) {
+    // From the capture index (just refreshed by the rewind checkpoint), `read-tree -m` keeps the
+    // stat data of every entry whose content is the checkpoint's; `checkout-index -u` records it for
+    // the files it writes. Installed as the capture index, the next checkpoint then re-reads nothing.
     const index = repo.tempPath("restore-index");
     try {
-      await repo.git.run(["read-tree", target.id], { indexFile: index });
-      await repo.git.run(["checkout-index", "-f", "-z", "--stdin"], { indexFile: index, input: write.join("\0") + "\0" });
+      linkOrCopy(repo.indexFile, index);
+      await repo.git.run(["read-tree", "-m", target.id], { indexFile: index });
+      await repo.git.run(["checkout-index", "-f", "-u", "-z", "--stdin"], { indexFile: index, input: write.join("\0") + "\0" });
+      fs.renameSync(index, repo.indexFile);
     } finally {
       fs.rmSync(index, { force: true });
     }
