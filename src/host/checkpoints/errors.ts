@@ -42,5 +42,16 @@ export class PathRejectedError extends CheckpointError {
   }
 }
 
+/** A restore stopped part-way (a file it could not write, a full disk): the folder is mixed, Undo puts it back. */
+export class RestoreIncompleteError extends CheckpointError {
+  constructor(
+    readonly detail: string,
+    /** The rewind checkpoint taken before the restore began: restoring it is "Undo rewind". */
+    readonly undoCheckpointId: string,
+  ) {
+    super(`The restore stopped part-way (${detail.split("\n")[0]}). Some files are restored and some are not; Undo rewind puts the folder back as it was before.`);
+  }
+}
+
 /** A request that is malformed (not a checkpoint id, an unknown session…). */
 export class BadRequestError extends CheckpointError {}

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { captureTree } from "./capture";
 import { CHECKPOINT_REF_PREFIX, hasRef, isObjectId, readCheckpointCommit, REVIEW_REF_PREFIX, writeCheckpointCommit, writeLooseRef } from "./commits";
-import { BadRequestError, CheckpointGoneError, StoreDamagedError } from "./errors";
+import { BadRequestError, CheckpointError, CheckpointGoneError, RestoreIncompleteError, StoreDamagedError } from "./errors";
 import { GitError, type GitProbe } from "./git";
 import { toRepoPath, toRepoPaths } from "./requestPaths";
 import { applyRestore, planRestore } from "./restore";
@@ -135,6 +135,7 @@ export class GitCheckpointStore implements CheckpointStoreApi {
   }
 
   async restore(checkpointId: string, options: { paths?: string[]; sessionId: string; chatId?: string }): Promise<RestoreResult> {
+    if (!options.sessionId) throw new BadRequestError("A restore needs pi's session id.");
     const target = await this.get(checkpointId);
     const rel = toRepoPaths(this.folder, options.paths);
     const who = { sessionId: options.sessionId, chatId: options.chatId };
@@ -144,6 +145,9 @@ export class GitCheckpointStore implements CheckpointStoreApi {
     try {
       const plan = await this.reading(() => planRestore(this.repo, target, undo.id, rel));
       applied = await this.reading(() => applyRestore(this.repo, target, plan));
+    } catch (err) {
+      if (err instanceof CheckpointError) throw err;
+      throw new RestoreIncompleteError((err as Error).message, undo.id); // e.g. a file it may not write
     } finally {
       // Closes the restore on the timeline (its changes are not the user's), unless the store is damaged:
       // then the next checkpoint must start anew and say so, not this one.
