@@ -204,6 +204,17 @@ describe("checkpoints (real git)", function () {
     assert.ok(fs.readdirSync(packs).some((f) => f.endsWith(".pack")), "the store was packed");
   });
 
+  it("sees a same-size rewrite in the same second (git's racy-file check survives the shared capture index)", async () => {
+    for (let i = 0; i < 10; i++) {
+      w.write("race.txt", `aaaa${i}\n`);
+      const a = await store.checkpoint({ ...who, kind: "turn-start" });
+      w.write("race.txt", `bbbb${i}\n`);
+      const b = await store.checkpoint({ ...who, kind: "turn-end" });
+      assert.equal((await store.fileAt(a.id, "race.txt"))?.toString(), `aaaa${i}\n`);
+      assert.equal((await store.fileAt(b.id, "race.txt"))?.toString(), `bbbb${i}\n`);
+    }
+  });
+
   it("restores only the paths asked for, and refuses unknown or malformed checkpoints with the reason", async () => {
     const start = await store.checkpoint({ ...who, kind: "turn-start" });
     piTurn();
