@@ -1,7 +1,6 @@
 // A checkpoint store that is deleted or damaged between turns: the next checkpoint says so and
 // starts a new store (the chat goes on), and checkpoints that were lost are refused with the reason.
 import * as assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CheckpointGoneError, StoreDamagedError } from "../../src/host/checkpoints/errors";
@@ -25,10 +24,17 @@ describe("checkpoint store damage and recovery (real git)", function () {
   });
   afterEach(() => w.remove());
 
-  /** The loose object file of `<checkpoint>:<path>` in the shadow repository. */
-  function objectFile(checkpoint: string, file: string): string {
-    const id = execFileSync("git", ["rev-parse", `${checkpoint}:${file}`], { env: { ...process.env, GIT_DIR: path.join(storeDir, "git") }, encoding: "utf8" }).trim();
-    return path.join(storeDir, "git", "objects", id.slice(0, 2), id.slice(2));
+  /** Cuts every pack of the shadow repository (where captures write their blobs) to half its size. */
+  function truncatePacks(): number {
+    const dir = path.join(storeDir, "git", "objects", "pack");
+    const packs = fs.readdirSync(dir).filter((f) => f.endsWith(".pack"));
+    for (const p of packs) {
+      const file = path.join(dir, p);
+      const bytes = fs.readFileSync(file);
+      fs.chmodSync(file, 0o644);
+      fs.writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    }
+    return packs.length;
   }
 
   it("a deleted store: the next checkpoint says so and works; the old checkpoint is refused with the reason", async () => {
@@ -53,12 +59,9 @@ describe("checkpoint store damage and recovery (real git)", function () {
     assert.deepEqual(await store.changes(next.id, "worktree"), []);
   });
 
-  it("a truncated object: the restore fails before touching a file, then the next checkpoint starts anew", async () => {
+  it("a truncated pack: the restore fails before touching a file, then the next checkpoint starts anew", async () => {
     const old = await store.checkpoint({ ...who, kind: "turn-start" });
-    const file = objectFile(old.id, "a.txt");
-    const bytes = fs.readFileSync(file);
-    fs.chmodSync(file, 0o644);
-    fs.writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    assert.ok(truncatePacks() > 0);
     w.write("a.txt", "pi rewrote it\n");
     w.write("created.txt", "by pi\n");
     const before = hashTree(w.ws);
@@ -69,6 +72,17 @@ describe("checkpoint store damage and recovery (real git)", function () {
     w.write("a.txt", "user edit\n");
     await store.restore(next.id, who);
     assert.equal(w.read("a.txt"), "pi rewrote it\n", "the new store works");
+  });
+
+  it("a truncated commit object: a clear error, then a new store", async () => {
+    const old = await store.checkpoint({ ...who, kind: "turn-start" });
+    const file = path.join(storeDir, "git", "objects", old.id.slice(0, 2), old.id.slice(2));
+    fs.chmodSync(file, 0o644);
+    fs.writeFileSync(file, fs.readFileSync(file).subarray(0, 10));
+    await assert.rejects(store.get(old.id), (e: unknown) => e instanceof StoreDamagedError && /next message starts a new store/.test(e.message));
+    const next = await store.checkpoint({ ...who, kind: "turn-end" });
+    assert.match(next.notice ?? "", /was damaged/);
+    await assert.rejects(store.get(old.id), CheckpointGoneError);
   });
 
   it("a damaged capture index is rebuilt silently (it is only a cache)", async () => {

@@ -20,8 +20,9 @@ import type { Checkpoint, CheckpointRequest, CheckpointStoreApi, FileChange, Pru
 export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
 /** Unreachable objects younger than this survive gc: a concurrent checkpoint may not have its ref yet. */
 const PRUNE_GRACE = "1.hour.ago";
-/** Loose objects above which prune() also packs the store. */
+/** Loose objects, or packs (each capture with new content writes one), above which prune() also packs the store. */
 const LOOSE_OBJECTS_BEFORE_GC = 1000;
+const PACKS_BEFORE_GC = 50;
 const TMP_MAX_AGE_MS = 60 * 60 * 1000;
 
 export interface GitStoreOptions {
@@ -246,8 +247,9 @@ export class GitCheckpointStore implements CheckpointStoreApi {
     // Only refs the plan removed: a ref without a timeline entry may belong to a checkpoint being taken right now.
     const refs = [...[...done.plan.removedCheckpoints].map((id) => CHECKPOINT_REF_PREFIX + id), ...[...done.reviewBlobs].map((b) => REVIEW_REF_PREFIX + b)];
     if (refs.length > 0) await this.repo.git.run(["update-ref", "--stdin"], { input: refs.map((r) => `delete ${r}\n`).join("") });
-    const loose = Number(/^count: (\d+)$/m.exec((await this.repo.git.text(["count-objects", "-v"])))?.[1] ?? 0);
-    if (refs.length > 0 || loose > LOOSE_OBJECTS_BEFORE_GC) {
+    const counts = await this.repo.git.text(["count-objects", "-v"]);
+    const count = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, "m").exec(counts)?.[1] ?? 0);
+    if (refs.length > 0 || count("count") > LOOSE_OBJECTS_BEFORE_GC || count("packs") > PACKS_BEFORE_GC) {
       await this.repo.git.run(["gc", "--quiet", `--prune=${PRUNE_GRACE}`]).catch((err: unknown) => {
         if (!(err instanceof GitError && /already running/.test(err.stderr))) throw err; // another window is packing it
       });
