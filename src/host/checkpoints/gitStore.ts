@@ -249,12 +249,16 @@ export class GitCheckpointStore implements CheckpointStoreApi {
     if (refs.length > 0) await this.repo.git.run(["update-ref", "--stdin"], { input: refs.map((r) => `delete ${r}\n`).join("") });
     const counts = await this.repo.git.text(["count-objects", "-v"]);
     const count = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, "m").exec(counts)?.[1] ?? 0);
-    if (refs.length > 0 || count("count") > LOOSE_OBJECTS_BEFORE_GC || count("packs") > PACKS_BEFORE_GC) {
-      await this.repo.git.run(["gc", "--quiet", `--prune=${PRUNE_GRACE}`]).catch((err: unknown) => {
-        if (!(err instanceof GitError && /already running/.test(err.stderr))) throw err; // another window is packing it
-      });
-    }
+    if (refs.length > 0 || count("count") > LOOSE_OBJECTS_BEFORE_GC || count("packs") > PACKS_BEFORE_GC) await this.compact();
     return { removedSessions: done.plan.removedSessions, removedCheckpoints: done.plan.removedCheckpoints.size };
+  }
+
+  /** Packs the store (deltas across checkpoints) and drops unreachable objects older than the grace period. */
+  async compact(): Promise<void> {
+    if (!this.repo.exists()) return;
+    await this.repo.git.run(["gc", "--quiet", `--prune=${PRUNE_GRACE}`]).catch((err: unknown) => {
+      if (!(err instanceof GitError && /already running/.test(err.stderr))) throw err; // another window is packing it
+    });
   }
 
   /** Creates the store if needed; starts it anew if it was deleted under us or a read found it damaged. Returns a notice then. */
