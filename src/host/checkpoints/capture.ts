@@ -49,13 +49,13 @@ export function linkOrCopy(from: string, to: string): boolean {
 /** Why a listed file cannot go into the tree (undefined: it can, or it is gone, a link, a folder). */
 function skipReason(folder: string, rel: string, max: number): SkippedFile | undefined {
   const full = path.join(folder, rel);
-  let st: fs.Stats;
+  let st: fs.Stats | undefined;
   try {
-    st = fs.lstatSync(full);
+    st = fs.lstatSync(full, { throwIfNoEntry: false }); // no exception per deleted file: they can be thousands
   } catch {
     return undefined;
   }
-  if (!st.isFile()) return undefined;
+  if (!st?.isFile()) return undefined;
   if (st.size > max) return { path: rel, bytes: st.size, reason: "too-large" };
   try {
     fs.accessSync(full, fs.constants.R_OK); // git would stop the whole capture at an unreadable file

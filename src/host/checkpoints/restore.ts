@@ -31,11 +31,12 @@ const REASONS = {
   folderInWay: "a folder with files the checkpoint does not cover is in its place",
 } as const;
 
+/** lstat without an exception for a missing path (a full restore asks about 10,000 missing ones). */
 function lstat(file: string): fs.Stats | undefined {
   try {
-    return fs.lstatSync(file);
+    return fs.lstatSync(file, { throwIfNoEntry: false });
   } catch {
-    return undefined;
+    return undefined; // ENOTDIR and the like: not there either
   }
 }
 
@@ -89,12 +90,20 @@ export async function planRestore(repo: ShadowRepo, target: Checkpoint, current:
   }
   // A write may not go through something the restore keeps (a kept file where a folder must be).
   const deleted = new Set(plan.delete);
+  const blocking = new Map<string, boolean>(); // per folder on the way: asked once, not once per file
+  const blocks = (ancestor: string) => {
+    let b = blocking.get(ancestor);
+    if (b === undefined) {
+      const st = lstat(path.join(repo.folder, ancestor));
+      b = !!st && !st.isDirectory() && !deleted.has(ancestor);
+      blocking.set(ancestor, b);
+    }
+    return b;
+  };
   plan.write = plan.write.filter((p) => {
     const parts = p.split("/");
     for (let i = 1; i < parts.length; i++) {
-      const ancestor = parts.slice(0, i).join("/");
-      const st = lstat(path.join(repo.folder, ancestor));
-      if (st && !st.isDirectory() && !deleted.has(ancestor)) {
+      if (blocks(parts.slice(0, i).join("/"))) {
         plan.keep.push({ path: p, reason: REASONS.blocked });
         return false;
       }
