@@ -15,7 +15,7 @@ import { GitCheckpointStore } from "../src/host/checkpoints/gitStore";
 const FILES = Number(process.argv[2] ?? 10_000);
 const RUNS = 20;
 const FIRST_RUNS = 3;
-const RESTORE_RUNS = 3;
+const RESTORE_RUNS = 5;
 const who = { sessionId: "bench", chatId: "bench" };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
