@@ -172,7 +172,7 @@ describe("checkpoints leave git alone (real git)", function () {
     assert.ok(a instanceof GitCheckpointStore);
   });
 
-  it("keeps a dozen checkpoints of other files out of pi's way: a shell rewrite of many files is one restore away", async () => {
+  it("undoes a shell command that rewrote, deleted and created many files in one restore", async () => {
     for (let i = 0; i < 50; i++) w.write(`m/${i}.txt`, `${i}\n`);
     const store = await openGitStore(w);
     const before = hashTree(w.ws);
