@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { offlinePiEnv, writeDemoAgentDir } from "../../src/demo/demoAgentDir";
 import { startScriptedModel, type ScriptedModelServer } from "../../src/demo/scriptedModel";
-import { defaultGuardPath, defaultPiCliPath } from "../../src/host/chatHost";
+import { defaultGuardPath, defaultPiCliPath } from "../../src/host/piPaths";
 import { PiProcess } from "../../src/host/piProcess";
 import type { PiEvent } from "../../src/pi/rpcTypes";
 
