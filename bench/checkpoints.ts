@@ -75,7 +75,7 @@ function makeWorkspace(dir: string): void {
     const folder = path.join(dir, `pkg${Math.floor(i / 1000)}`, `mod${Math.floor(i / 100) % 10}`);
     if (i % 100 === 0) fs.mkdirSync(folder, { recursive: true });
     const body = Array.from({ length: 10 + (i % 60) }, (_, k) => `export const v${k} = ${i * 31 + k}; // file ${i} line ${k}`).join("\n");
-    fs.writeFileSync(path.join(folder, `f${i}.ts`), body + "\n");
+    fs.writeFileSync(path.join(folder, `f${i}.ts`), `${body}\n`);
   }
 }
 

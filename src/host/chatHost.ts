@@ -1,7 +1,4 @@
-// Owns every pi process of this extension host (or of the standalone server): creates chats,
-// finds them, and stops them all at shutdown. No `vscode` import: both faces share it.
-import * as fs from "node:fs";
-import * as path from "node:path";
+
 import { Chat, type UiRequestHandler } from "./chat/chat";
 import { findNodeRuntime, type NodeRuntime } from "./nodeRuntime";
 import { agentDirFrom } from "./piSessionFiles";

@@ -81,7 +81,7 @@ async function seedFor(repo: ShadowRepo, dir: string): Promise<string | undefine
     .slice(0, SEED_CANDIDATES)
     .map((p) => dir + p);
   if (candidates.length === 0) return undefined;
-  const ignored = await repo.git.run(["check-ignore", "-z", "--stdin", "--no-index"], { input: candidates.join("\0") + "\0", okCodes: [1] });
+  const ignored = await repo.git.run(["check-ignore", "-z", "--stdin", "--no-index"], { input: `${candidates.join("\0")}\0`, okCodes: [1] });
   const skip = new Set(splitNul(ignored.stdout));
   return candidates.find((c) => !skip.has(c));
 }
@@ -94,7 +94,7 @@ async function seedFor(repo: ShadowRepo, dir: string): Promise<string | undefine
  */
 async function updateIndex(repo: ShadowRepo, index: string, flags: string[], paths: string[]): Promise<void> {
   if (paths.length === 0) return;
-  await repo.git.run(["-c", "core.bigFileThreshold=1", "update-index", ...flags, "-z", "--stdin"], { indexFile: index, input: paths.join("\0") + "\0" });
+  await repo.git.run(["-c", "core.bigFileThreshold=1", "update-index", ...flags, "-z", "--stdin"], { indexFile: index, input: `${paths.join("\0")}\0` });
 }
 
 /**

@@ -120,7 +120,7 @@ export class GitCheckpointStore implements CheckpointStoreApi {
     return this.reading(async () => {
       const entry = (await this.repo.git.run(["ls-tree", "-z", "--full-tree", cp.id, "--", rel], { literalPathspecs: true })).stdout.toString("utf8");
       const m = /^(\d{6}) (\w+) ([0-9a-f]+)\t/.exec(entry);
-      if (!m || m[2] !== "blob") return undefined;
+      if (m?.[2] !== "blob") return undefined;
       return (await this.repo.git.run(["cat-file", "blob", m[3]])).stdout;
     });
   }

@@ -51,9 +51,9 @@ async function ignoredByCheckpointRules(repo: ShadowRepo, target: string, candid
     fs.mkdirSync(scratch, { recursive: true });
     if (ignoreFiles.length > 0) {
       await repo.git.run(["read-tree", target], { indexFile: index });
-      await repo.git.run(["checkout-index", "-z", "--stdin", `--prefix=${scratch}/`], { indexFile: index, input: ignoreFiles.join("\0") + "\0" });
+      await repo.git.run(["checkout-index", "-z", "--stdin", `--prefix=${scratch}/`], { indexFile: index, input: `${ignoreFiles.join("\0")}\0` });
     }
-    const out = await repo.git.run(["check-ignore", "-z", "--stdin", "--no-index"], { workTree: scratch, input: candidates.join("\0") + "\0", okCodes: [1] });
+    const out = await repo.git.run(["check-ignore", "-z", "--stdin", "--no-index"], { workTree: scratch, input: `${candidates.join("\0")}\0`, okCodes: [1] });
     return new Set(splitNul(out.stdout));
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
@@ -156,7 +156,7 @@ export interface AppliedRestore {
  */
 async function verifyObjects(repo: ShadowRepo, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  const out = (await repo.git.run(["cat-file", "--batch"], { input: ids.join("\n") + "\n" })).stdout;
+  const out = (await repo.git.run(["cat-file", "--batch"], { input: `${ids.join("\n")}\n` })).stdout;
   // Each answer is "<id> <type> <size>\n<content>\n", or "<id> missing\n" (exit 0) for an object that is not there.
   let at = 0;
   while (at < out.length) {
@@ -193,7 +193,7 @@ export async function applyRestore(repo: ShadowRepo, target: Checkpoint, plan: P
     try {
       linkOrCopy(repo.indexFile, index);
       await repo.git.run(["read-tree", "-m", target.id], { indexFile: index });
-      await repo.git.run(["checkout-index", "-f", "-u", "-z", "--stdin"], { indexFile: index, input: write.join("\0") + "\0" });
+      await repo.git.run(["checkout-index", "-f", "-u", "-z", "--stdin"], { indexFile: index, input: `${write.join("\0")}\0` });
       fs.renameSync(index, repo.indexFile);
     } finally {
       fs.rmSync(index, { force: true });
