@@ -142,7 +142,7 @@ export class GitCheckpointStore implements CheckpointStoreApi {
     const who = { sessionId: options.sessionId, chatId: options.chatId };
     const undo = await this.checkpoint({ ...who, kind: "rewind", label: `Before restoring: ${target.label}` });
     if (undo.notice) throw new CheckpointGoneError(checkpointId, "the store was damaged and has been started anew");
-    let applied;
+    let applied: Awaited<ReturnType<typeof applyRestore>>;
     try {
       const plan = await this.reading(() => planRestore(this.repo, target, undo.id, rel));
       applied = await this.reading(() => applyRestore(this.repo, target, plan));
@@ -170,7 +170,8 @@ export class GitCheckpointStore implements CheckpointStoreApi {
     const merged = new Map<string, FileChange>();
     let worktree = worktreeTree;
     for (const gap of gaps) {
-      const to = gap.to === "worktree" ? (worktree ??= await this.captureNow()) : gap.to;
+      if (gap.to === "worktree" && !worktree) worktree = await this.captureNow();
+      const to = gap.to === "worktree" ? (worktree as string) : gap.to;
       for (const c of await this.reading(() => diffTrees(this.repo.git, gap.from, to))) merged.set(c.path, c);
     }
     return [...merged.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
@@ -220,7 +221,9 @@ export class GitCheckpointStore implements CheckpointStoreApi {
       writeLooseRef(this.repo.gitDir, REVIEW_REF_PREFIX + blob, blob); // keeps it through gc
     }
     await this.state.update((s) => {
-      (s.reviews[checkpointId] ??= {})[rel] = blob;
+      const reviews = s.reviews[checkpointId] ?? {};
+      s.reviews[checkpointId] = reviews;
+      reviews[rel] = blob;
     });
   }
 

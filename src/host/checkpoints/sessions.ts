@@ -13,7 +13,8 @@ import type { SessionRecord, StoreStateData, TimelineEntry } from "./storeState"
 import type { SessionEntryLike } from "./types";
 
 export function session(state: StoreStateData, sessionId: string, now = Date.now()): SessionRecord {
-  const record = (state.sessions[sessionId] ??= { lastUsed: now, bindings: {} });
+  const record = state.sessions[sessionId] ?? { lastUsed: now, bindings: {} };
+  state.sessions[sessionId] = record;
   record.lastUsed = Math.max(record.lastUsed, now);
   return record;
 }

@@ -235,7 +235,9 @@ export class SnapshotCheckpointStore implements CheckpointStoreApi {
     await this.get(checkpointId);
     const image = content === undefined ? undefined : this.log.putBlob(content);
     await this.state.update((s) => {
-      (s.reviews[checkpointId] ??= {})[rel] = image?.kind === "blob" ? image.sha : null;
+      const reviews = s.reviews[checkpointId] ?? {};
+      s.reviews[checkpointId] = reviews;
+      reviews[rel] = image?.kind === "blob" ? image.sha : null;
     });
   }
 
