@@ -1,4 +1,5 @@
 
+import { createHash } from "node:crypto";
 import { Chat, type UiRequestHandler } from "./chat/chat";
 import { findNodeRuntime, type NodeRuntime } from "./nodeRuntime";
 import { agentDirFrom } from "./piSessionFiles";
@@ -21,6 +22,8 @@ export interface ChatHostOptions {
   idleMinutes?: () => number;
   /** The workspace guard (a pi extension) and its bash policy; read at every session start. */
   guard?: () => GuardConfig;
+  /** Keep a spare pi per folder, started ahead, for the next chat (`pi.prewarm`). Default off. */
+  prewarm?: () => boolean;
 }
 
 export interface GuardConfig {
@@ -48,13 +51,105 @@ type Listener = () => void;
 
 export class ChatHost {
   private readonly live = new Map<string, Chat>();
+  /** One spare chat per folder, its pi started ahead: the next chat there is ready at once. */
+  private readonly spares = new Map<string, { chat: Chat; fingerprint: string; readyAt?: number }>();
   private readonly listeners = new Set<Listener>();
   uiHandler: UiRequestHandler | undefined;
 
   constructor(private readonly options: ChatHostOptions) {}
 
-  /** Creates a chat and starts its pi; the returned session reports start failures in its transcript. */
+  /**
+   * Creates a chat and starts its pi — or adopts the folder's spare when it was started with
+   * exactly these settings — and warms the next spare. The chat reports start failures in its
+   * transcript.
+   */
   createChat(request: CreateChatOptions): Chat {
+    const spare = this.takeSpare(request);
+    const chat = spare ?? this.build(request);
+    this.live.set(chat.id, chat);
+    chat.onStatus(() => this.changed());
+    this.changed();
+    if (spare) {
+      chat.lastActivity = Date.now();
+      this.options.log("info", `chat ${chat.id} adopted the spare pi of ${request.cwd}`);
+    } else chat.start().catch((err: unknown) => this.options.log("error", `chat ${chat.id} failed to start: ${String(err)}`));
+    // The next spare once this one has started, so two starts never compete for the CPU.
+    this.warmAfter(chat, request);
+    return chat;
+  }
+
+  /** Starts a spare pi for `cwd` (if prewarming is on and there is none): the next chat adopts it. */
+  prewarm(cwd: string, env?: NodeJS.ProcessEnv): void {
+    if (!this.options.prewarm?.() || this.spares.has(cwd)) return;
+    const request: CreateChatOptions = { cwd, env };
+    const chat = this.build(request);
+    const spare: { chat: Chat; fingerprint: string; readyAt?: number } = { chat, fingerprint: this.fingerprint(request) };
+    this.spares.set(cwd, spare);
+    chat.onStatus((status) => {
+      if (status === "ready") spare.readyAt ??= Date.now();
+      // A spare that failed is no use to anyone: the next chat starts its own pi.
+      if (status === "error" || status === "crashed" || status === "stopped") void this.dropSpare(cwd, chat);
+    });
+    chat.start().catch(() => undefined);
+  }
+
+  /** Settings that change pi's arguments changed: spares started with the old ones are replaced. */
+  async refreshSpares(): Promise<void> {
+    for (const [cwd, spare] of [...this.spares]) {
+      if (spare.fingerprint === this.fingerprint({ cwd, env: undefined })) continue;
+      await this.dropSpare(cwd, spare.chat);
+      this.prewarm(cwd);
+    }
+  }
+
+  /** Stops the spare of a folder (the folder was removed, trust revoked, prewarming turned off). */
+  async dropSpare(cwd: string, only?: Chat): Promise<void> {
+    const spare = this.spares.get(cwd);
+    if (!spare || (only && spare.chat !== only)) return;
+    this.spares.delete(cwd);
+    await spare.chat.stop();
+    this.removeSnapshots(spare.chat);
+  }
+
+  /** The pids of spare pi processes (for tests and the log). */
+  spareChats(): Chat[] {
+    return [...this.spares.values()].map((s) => s.chat);
+  }
+
+  private takeSpare(request: CreateChatOptions): Chat | undefined {
+    if (request.sessionFile || request.args?.length) return undefined;
+    const spare = this.spares.get(request.cwd);
+    if (!spare) return undefined;
+    const usable = spare.fingerprint === this.fingerprint(request) && (spare.chat.status === "ready" || spare.chat.status === "starting");
+    if (!usable) return undefined;
+    this.spares.delete(request.cwd);
+    return spare.chat;
+  }
+
+  /** Warms the folder's next spare once `chat` has started (a chat with its own env — the demo — warms none). */
+  private warmAfter(chat: Chat, request: CreateChatOptions): void {
+    if (!this.options.prewarm?.() || request.env || this.spares.has(request.cwd)) return;
+    const warm = () => {
+      if (this.live.has(chat.id)) this.prewarm(request.cwd);
+    };
+    if (chat.status !== "starting") {
+      setTimeout(warm, 0).unref();
+      return;
+    }
+    const off = chat.onStatus((status) => {
+      if (status === "starting") return;
+      off();
+      warm();
+    });
+  }
+
+  /** What a pi started for `request` now would be started with (secrets only as a hash). */
+  private fingerprint(request: CreateChatOptions): string {
+    const inputs = { cwd: request.cwd, env: { ...this.options.env?.(), ...request.env }, guard: this.options.guard?.(), extra: this.options.extraArgs?.(), node: this.options.configuredNodePath?.() };
+    return createHash("sha256").update(JSON.stringify(inputs)).digest("hex");
+  }
+
+  private build(request: CreateChatOptions): Chat {
     const guard = this.options.guard?.();
     const guardArgs = guard ? [...(guard.loadUserExtensions ? [] : ["--no-extensions"]), "-e", guard.path] : [];
     // The guard writes write/edit snapshots here; the chat reads them for diffs. Gone with the chat.
@@ -84,10 +179,6 @@ export class ChatHost {
       snapshots,
     });
     session.uiHandler = (s, r) => this.uiHandler?.(s, r) ?? Promise.resolve(undefined);
-    this.live.set(session.id, session);
-    session.onStatus(() => this.changed());
-    this.changed();
-    session.start().catch((err: unknown) => this.options.log("error", `session ${session.id} failed to start: ${String(err)}`));
     return session;
   }
 
@@ -115,8 +206,9 @@ export class ChatHost {
   }
 
   async stopAll(): Promise<void> {
-    const all = [...this.live.values()];
+    const all = [...this.live.values(), ...this.spareChats()];
     this.live.clear();
+    this.spares.clear();
     await Promise.allSettled(all.map((s) => s.stop()));
     all.forEach((s) => this.removeSnapshots(s));
     this.changed();
@@ -144,8 +236,15 @@ export class ChatHost {
   private async admit(starting: Chat): Promise<void> {
     const cap = this.options.maxProcesses?.() ?? 0;
     if (cap <= 0) return;
+    const spares = this.spareChats().filter((s) => s !== starting && s.isRunning);
     const running = this.chats().filter((s) => s !== starting && s.isRunning);
-    if (running.length < cap) return;
+    if (running.length + spares.length < cap) return;
+    // A spare counts against the cap but gives way first: it is only there to save a start.
+    if (spares.length && !this.spareChats().includes(starting)) {
+      await this.dropSpare(spares[0].cwd);
+      if (running.length + spares.length - 1 < cap) return;
+    }
+    if (this.spareChats().includes(starting)) throw new Error("no room for a spare pi");
     const idle = running.filter((s) => s.status === "ready").sort((a, b) => a.lastActivity - b.lastActivity)[0];
     if (!idle) {
       throw new Error(
@@ -161,6 +260,9 @@ export class ChatHost {
   async reclaimIdle(now = Date.now()): Promise<number> {
     const minutes = this.options.idleMinutes?.() ?? 0;
     if (minutes <= 0) return 0;
+    for (const [cwd, spare] of [...this.spares]) {
+      if (spare.readyAt !== undefined && now - spare.readyAt >= minutes * 60_000) await this.dropSpare(cwd);
+    }
     const stale = this.chats().filter((s) => s.isRunning && s.status === "ready" && now - s.lastActivity >= minutes * 60_000);
     await Promise.all(
       stale.map((s) => s.reclaim(`pi was stopped after ${minutes} idle minute${minutes === 1 ? "" : "s"} to free memory; your next message restarts it on this session.`)),

@@ -1,0 +1,91 @@
+// The warm pi: a spare process per folder that the next chat adopts (one process, not two),
+// replaced afterwards; never adopted with stale settings; inside the process cap; reclaimed
+// when idle; gone with the host.
+import * as assert from "node:assert/strict";
+import { assistantText, type PiFixture, startPiFixture, waitFor, waitForStatus } from "../support/piFixture";
+import { processesInCwd } from "../support/processes";
+
+describe("prewarmed pi with a real pi", function () {
+  this.timeout(120_000);
+  let fx: PiFixture | undefined;
+  let extra: string[] = [];
+  afterEach(async () => {
+    await fx?.cleanup();
+    fx = undefined;
+    extra = [];
+  });
+
+  const spareReady = async (f: PiFixture) => waitFor("a ready spare", () => f.host.spareChats().find((c) => c.status === "ready" && c.pid), 60_000);
+
+  it("the next chat adopts the spare (same pi, ready at once); then a new spare warms", async () => {
+    fx = await startPiFixture({}, { prewarm: () => true });
+    fx.host.prewarm(fx.workspace);
+    const spare = await spareReady(fx);
+    const pid = spare.pid;
+    assert.deepEqual(fx.host.chats(), [], "a spare is no chat of anyone's");
+    const chat = fx.host.createChat({ cwd: fx.workspace });
+    assert.equal(chat.status, "ready", "ready the moment it is asked for");
+    assert.equal(chat.pid, pid, "the spare's own pi");
+    assert.equal(processesInCwd(fx.workspace).filter((p) => p === pid).length, 1);
+    const next = await spareReady(fx);
+    assert.notEqual(next.pid, pid, "a fresh spare for the chat after");
+    assert.equal(processesInCwd(fx.workspace).length >= 2, true);
+    await chat.prompt("hello warm");
+    await waitFor("the answer", () => assistantText(chat.snapshot().items).includes("hello warm"));
+  });
+
+  it("never adopts a spare started with other settings; refreshSpares replaces it", async () => {
+    fx = await startPiFixture({}, { prewarm: () => true, extraArgs: () => extra });
+    fx.host.prewarm(fx.workspace);
+    const stale = await spareReady(fx);
+    extra = ["--thinking", "off"];
+    const chat = fx.host.createChat({ cwd: fx.workspace });
+    assert.notEqual(chat.pid, stale.pid, "a pi of its own, started with the new arguments");
+    await waitForStatus(chat, "ready", 60_000);
+    await fx.host.refreshSpares();
+    assert.ok(!fx.host.spareChats().includes(stale), "the stale spare is gone");
+    await waitFor("its pi stopped", () => !processesInCwd(fx!.workspace).includes(stale.pid as number));
+  });
+
+  it("a resumed chat or one with its own environment starts its own pi", async () => {
+    fx = await startPiFixture({}, { prewarm: () => true });
+    fx.host.prewarm(fx.workspace);
+    const spare = await spareReady(fx);
+    const demo = fx.host.createChat({ cwd: fx.workspace, env: { PI_DEMO_MARK: "1" } });
+    assert.notEqual(demo.pid ?? -1, spare.pid);
+    assert.ok(fx.host.spareChats().includes(spare), "the spare stays for an ordinary chat");
+  });
+
+  it("the spare counts against the process cap and gives way first", async () => {
+    fx = await startPiFixture({}, { prewarm: () => true, maxProcesses: () => 1 });
+    fx.host.prewarm(fx.workspace);
+    const spare = await spareReady(fx);
+    const own = fx.host.createChat({ cwd: fx.workspace, env: { PI_DEMO_MARK: "1" } });
+    await waitForStatus(own, "ready", 60_000);
+    assert.deepEqual(fx.host.spareChats(), [], "the spare stopped to make room");
+    await waitFor("the spare's pi gone", () => !processesInCwd(fx!.workspace).includes(spare.pid as number));
+  });
+
+  it("an idle spare is reclaimed; stopAll leaves no pi", async () => {
+    fx = await startPiFixture({}, { prewarm: () => true, idleMinutes: () => 1 });
+    fx.host.prewarm(fx.workspace);
+    const spare = await spareReady(fx);
+    await fx.host.reclaimIdle(Date.now() + 61_000);
+    assert.deepEqual(fx.host.spareChats(), []);
+    await waitFor("its pi gone", () => !processesInCwd(fx!.workspace).includes(spare.pid as number));
+    fx.host.prewarm(fx.workspace);
+    await spareReady(fx);
+    await fx.host.stopAll();
+    await waitFor("no pi left", () => processesInCwd(fx!.workspace).length === 0, 20_000);
+  });
+
+  it("does nothing when prewarming is off", async () => {
+    fx = await startPiFixture({}, { prewarm: () => false });
+    fx.host.prewarm(fx.workspace);
+    assert.deepEqual(fx.host.spareChats(), []);
+    const chat = fx.host.createChat({ cwd: fx.workspace });
+    await waitForStatus(chat, "ready", 60_000);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(fx.host.spareChats(), [], "no spare after a chat either");
+  });
+});
