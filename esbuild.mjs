@@ -1,6 +1,7 @@
 // Builds the extension (Node, CJS, `vscode` external), the standalone server entry and the
 // chat webview (browser, IIFE). `--production` minifies; `--watch` rebuilds on change.
 import * as esbuild from "esbuild";
+import { assemblePiRuntime } from "./scripts/piRuntime.mjs";
 
 const production = process.argv.includes("--production");
 const watch = process.argv.includes("--watch");
@@ -66,4 +67,6 @@ if (watch) {
 } else {
   const results = await Promise.all(builds.map((options) => esbuild.build({ ...options, metafile: true })));
   for (const r of results) for (const [file, out] of Object.entries(r.metafile.outputs)) if (file.endsWith(".js")) console.log(`${file}  ${(out.bytes / 1024).toFixed(1)} KB`);
+  // The parts of pi that run, for the .vsix and for every test that starts pi.
+  console.log(`pi runtime: ${assemblePiRuntime()}`);
 }

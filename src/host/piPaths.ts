@@ -3,8 +3,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-// The .vsix ships pi and its production dependencies under node_modules.
-const PI_CLI_CANDIDATES = [path.join("node_modules", "@earendil-works", "pi-coding-agent", "dist", "bundle", "cli.js")];
+// The .vsix ships the parts of pi that run under dist/pi (scripts/piRuntime.mjs); a development
+// checkout also has the whole package under node_modules.
+const PI_CLI_CANDIDATES = [
+  path.join("dist", "pi", "node_modules", "@earendil-works", "pi-coding-agent", "dist", "bundle", "cli.js"),
+  path.join("node_modules", "@earendil-works", "pi-coding-agent", "dist", "bundle", "cli.js"),
+];
 
 /** The bundled guard next to this code, or its source in a development checkout. */
 export function defaultGuardPath(fromDir: string = __dirname): string {
