@@ -23,6 +23,8 @@ export interface ChatHostOptions {
   idleMinutes?: () => number;
   /** The workspace guard (a pi extension) and its bash policy; read at every session start. */
   guard?: () => GuardConfig;
+  /** Awaited before every pi start (e.g. the VS Code model bridge writes its provider file). Must not throw. */
+  prepare?: () => Promise<void>;
 }
 
 export interface GuardConfig {
@@ -96,7 +98,10 @@ export class ChatHost {
       args: [...guardArgs, ...(this.options.extraArgs?.() ?? []), ...(request.args ?? [])],
       sessionFile: request.sessionFile,
       log: this.options.log,
-      beforeStart: (s) => this.admit(s),
+      beforeStart: async (s) => {
+        await this.options.prepare?.();
+        await this.admit(s);
+      },
       snapshots,
     });
     session.uiHandler = (s, r) => this.uiHandler?.(s, r) ?? Promise.resolve(undefined);
