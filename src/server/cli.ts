@@ -7,6 +7,7 @@ import pino from "pino";
 import { offlinePiEnv, writeDemoAgentDir } from "../demo/demoAgentDir";
 import { startScriptedModel, type ScriptedModelServer } from "../demo/scriptedModel";
 import { defaultGuardPath, defaultPiCliPath, ChatHost } from "../host/chatHost";
+import { HEADLESS_NOTE } from "../host/lmBridge/providerFile";
 import { ConfigError, configFromEnv, redactedConfig, type ServerConfig } from "./config";
 import { createPiServer, type PiServer } from "./httpServer";
 
@@ -26,7 +27,8 @@ Options:
 Environment: API_KEY, UI_PASSWORD, JWT_SECRET, JWT_EXPIRES_IN_SECONDS, TRUST_PROXY, CORS_ORIGIN,
 ALLOWED_HOSTS, RATE_LIMIT_LOGIN_MAX, LOG_LEVEL, BASH_APPROVAL (ask|allowList|never-ask), BASH_ALLOW,
 MAX_PROCESSES, IDLE_MINUTES.
-Binding to a non-loopback address requires API_KEY and/or UI_PASSWORD.`;
+Binding to a non-loopback address requires API_KEY and/or UI_PASSWORD.
+${HEADLESS_NOTE}`;
 
 export interface CliArgs {
   workspace?: string;
@@ -122,6 +124,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     redact: { paths: ["apiKey", "uiPassword", "jwtSecret", "password", "token", "authorization", "*.authorization", "*.password", "*.token"], censor: "[redacted]" },
   });
   log.info({ config: redactedConfig(config) }, "starting");
+  log.info(HEADLESS_NOTE);
 
   let demoModel: ScriptedModelServer | undefined;
   let sessionEnv: NodeJS.ProcessEnv | undefined;

@@ -15,6 +15,8 @@ import { launchBrowser } from "../e2e/workbench";
 import { processesInCwd } from "../support/processes";
 
 const ROOT = path.join(__dirname, "..", "..");
+const VSCE = path.join(ROOT, "node_modules", "@vscode", "vsce", "vsce");
+const TEST_LM_EXTENSION = "pi-vscode-test.pi-test-lm";
 
 describe("extension tests in the real extension host (code-server)", function () {
   this.timeout(300_000);
@@ -30,10 +32,25 @@ describe("extension tests in the real extension host (code-server)", function ()
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), "pi-vscode-ext-"));
     fs.mkdirSync(path.join(scratch, "workspace"));
     writeDemoAgentDir(path.join(scratch, "agent"), model.baseUrl);
+    // One quick retry instead of pi's 2+4+8 s, so the suite's provider error shows soon.
+    const settingsFile = path.join(scratch, "agent", "settings.json");
+    const settings = JSON.parse(fs.readFileSync(settingsFile, "utf8")) as Record<string, unknown>;
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, retry: { enabled: true, maxRetries: 1, baseDelayMs: 300 } }, null, 2));
+    // The test language model provider is installed as a .vsix: the workbench's payload keeps
+    // only one extensionDevelopmentPath (the last), which is Pi itself. Its consent-gated model
+    // needs the chatProvider proposal, allowed for it by --enable-proposed-api.
+    const vsix = path.join(scratch, "pi-test-lm.vsix");
+    execFileSync(
+      process.execPath,
+      [VSCE, "package", "--no-dependencies", "--allow-missing-repository", "--skip-license", "--out", vsix],
+      { cwd: path.join(__dirname, "lmProvider"), stdio: "pipe" },
+    );
     server = await startCodeServer({
       workspace: path.join(scratch, "workspace"),
-      env: offlinePiEnv(path.join(scratch, "agent")),
-      extraArgs: ["--vscode-option", "enable-smoke-test-driver"],
+      vsixPath: vsix,
+      // PI_TEST_LM_URL: the scripted model behind the test extension's language model provider.
+      env: { ...offlinePiEnv(path.join(scratch, "agent")), PI_TEST_LM_URL: model.baseUrl },
+      extraArgs: ["--vscode-option", "enable-smoke-test-driver", "--enable-proposed-api", TEST_LM_EXTENSION],
     });
     browser = await launchBrowser();
   });

@@ -170,6 +170,27 @@ describe("lm bridge: the loopback endpoint", () => {
     assert.match(error.error.message, /disappeared while it was answering/);
   });
 
+  it("keeps a stream waiting on a consent prompt alive with SSE comments, then reports its outcome in-stream", async () => {
+    const patient = await startBridgeServer({ backend, keepAliveMs: 40 });
+    try {
+      const original = backend.send.bind(backend);
+      backend.send = async (model, request, signal) => {
+        await new Promise((r) => setTimeout(r, 200));
+        backend.sendError = lmError("NoPermissions", "Acme One", "declined");
+        return original(model, request, signal);
+      };
+      const reply = await call(patient, { body: chat() });
+      assert.equal(reply.status, 200, "the headers went out while VS Code was asking");
+      const events = reply.body.split("\n\n").filter(Boolean);
+      assert.ok(events.length >= 3 && events.slice(0, -2).every((e) => e === ": waiting for the VS Code model"), reply.body);
+      const error = JSON.parse(events.at(-2)?.replace(/^data: /, "") ?? "") as { error: { code: string; message: string } };
+      assert.equal(error.error.code, "NoPermissions");
+      assert.equal(events.at(-1), "data: [DONE]");
+    } finally {
+      await patient.close();
+    }
+  });
+
   it("says which model is missing, that none exist, or that a model cannot call tools", async () => {
     const unknown = await call(server, { body: chat({ model: "acme/nope" }) });
     assert.equal(unknown.status, 404);
@@ -183,7 +204,8 @@ describe("lm bridge: the loopback endpoint", () => {
     assert.match(errorOf(none).message, /No VS Code language models are available/);
   });
 
-  it("rejects malformed and oversized bodies without calling the model", async () => {
+  it("rejects malformed and oversized bodies without calling the model", async function () {
+    this.timeout(20_000);
     const junk = await call(server, { raw: "{not json" });
     assert.equal(junk.status, 400);
     assert.match(errorOf(junk).message, /not valid JSON/);

@@ -9,15 +9,19 @@ import type { AddressInfo } from "node:net";
 import { LmBridgeError, lmError } from "./errors";
 import { parseChatRequest } from "./openaiRequest";
 import { ChunkEncoder, CompletionCollector } from "./openaiStream";
-import { requestText, tokenCounter } from "./usage";
+import { requestText, tokenCounter, type TokenCounter } from "./usage";
 import { bridgeModelId, type LmBackend, type LmModelInfo, type LmRequest } from "./types";
 
 /** Requests carry whole conversations and pasted images; beyond this something is wrong. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** How long a stream may wait for its first part before the headers go out (see stream()). */
+export const KEEPALIVE_MS = 10_000;
 
 export interface BridgeServerOptions {
   backend: LmBackend;
   log?: (level: "debug" | "info" | "warn" | "error", message: string) => void;
+  /** Default KEEPALIVE_MS. */
+  keepAliveMs?: number;
 }
 
 export interface BridgeServer {
@@ -114,20 +118,20 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     // pi's abort (or pi exiting) closes the connection: cancel the model's request.
     res.on("close", () => abort.abort());
     const usage = request.includeUsage || !request.stream ? tokenCounter(backend, model, requestText(request), abort.signal) : undefined;
-    const parts = await backend.send(model, request, abort.signal);
-    if (!request.stream) {
-      const collector = new CompletionCollector(request.modelId);
-      let reported = false;
-      for await (const part of parts) {
-        collector.add(part);
-        if (part.kind === "text" || part.kind === "thinking") usage?.output(part.text);
-        reported ||= part.kind === "usage";
-      }
-      const counted = reported ? undefined : await usage?.finish();
-      if (counted) collector.add(counted);
-      sendJson(res, 200, collector.body());
-      return;
+    if (request.stream) return stream(res, request, model, usage, abort.signal);
+    const collector = new CompletionCollector(request.modelId);
+    let reported = false;
+    for await (const part of await backend.send(model, request, abort.signal)) {
+      collector.add(part);
+      if (part.kind === "text" || part.kind === "thinking") usage?.output(part.text);
+      reported ||= part.kind === "usage";
     }
+    const counted = reported ? undefined : await usage?.finish();
+    if (counted) collector.add(counted);
+    sendJson(res, 200, collector.body());
+  }
+
+  async function stream(res: http.ServerResponse, request: LmRequest, model: LmModelInfo, usage: TokenCounter | undefined, signal: AbortSignal): Promise<void> {
     const encoder = new ChunkEncoder(request.modelId);
     let started = false;
     let reported = false;
@@ -136,10 +140,17 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
       started = true;
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
     };
+    // Headers wait for the first part, so an early failure is a real HTTP error. But a consent
+    // prompt or a slow model must not run into pi's header timeout: after a while the stream
+    // starts with SSE comments (which clients skip) until the first part.
+    const keepAlive = setInterval(() => {
+      start();
+      res.write(": waiting for the VS Code model\n\n");
+    }, options.keepAliveMs ?? KEEPALIVE_MS);
     try {
-      for await (const part of parts) {
-        if (abort.signal.aborted) return;
-        // Headers wait for the first part, so a failure before it is a real HTTP error.
+      for await (const part of await backend.send(model, request, signal)) {
+        clearInterval(keepAlive);
+        if (signal.aborted) return;
         start();
         if (part.kind === "text" || part.kind === "thinking") usage?.output(part.text);
         reported ||= part.kind === "usage";
@@ -148,11 +159,13 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     } catch (err) {
       if (!started) throw err;
       const error = err instanceof LmBridgeError ? err : lmError("Unknown", model.name, err instanceof Error ? err.message : String(err));
-      log("warn", `lm bridge: ${model.vendor}/${model.id} failed mid-stream: ${error.message}`);
+      log("warn", `lm bridge: ${bridgeModelId(model)} failed mid-stream: ${error.message}`);
       res.end(encoder.error(error.toBody()));
       return;
+    } finally {
+      clearInterval(keepAlive);
     }
-    if (abort.signal.aborted) return;
+    if (signal.aborted) return;
     start();
     const counted = reported ? undefined : await usage?.finish();
     if (counted) encoder.part(counted);
