@@ -49,7 +49,7 @@ describe("extension tests in the real extension host (code-server)", function ()
       workspace: path.join(scratch, "workspace"),
       vsixPath: vsix,
       // PI_TEST_LM_URL: the scripted model behind the test extension's language model provider.
-      env: { ...offlinePiEnv(path.join(scratch, "agent")), PI_TEST_LM_URL: model.baseUrl },
+      env: { ...offlinePiEnv(path.join(scratch, "agent")), PI_TEST_LM_URL: model.baseUrl, PI_VSCODE_LOG_FILE: path.join(scratch, "pi-extension.log") },
       extraArgs: ["--vscode-option", "enable-smoke-test-driver", "--enable-proposed-api", TEST_LM_EXTENSION],
     });
     browser = await launchBrowser();
@@ -84,7 +84,8 @@ describe("extension tests in the real extension host (code-server)", function ()
       exited,
       new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`no exit code within 240 s; output:\n${lines.join("\n")}\n${server.output()}`)), 240_000)),
     ]);
-    assert.equal(code, 0, `the in-host suite failed:\n${lines.join("\n")}`);
+    const extensionLog = () => fs.readFileSync(path.join(scratch, "pi-extension.log"), "utf8").split("\n").filter((l) => !l.includes("[debug]")).slice(-60).join("\n");
+    assert.equal(code, 0, `the in-host suite failed:\n${lines.join("\n")}\n--- the Pi log, last lines:\n${extensionLog()}`);
     assert.ok(lines.some((l) => /passing/.test(l)), "the suite reported its tests");
     // Closing the window deactivates the extension: nothing of pi may remain.
     await page.close();

@@ -88,7 +88,7 @@ export class LmBridge implements vscode.Disposable {
       options.log("info", `VS Code models: ${NO_LM_API}`);
       return;
     }
-    this.backend = new VscodeLmBackend(this.api);
+    this.backend = new VscodeLmBackend(this.api, options.log);
     this.disposables.push(
       this.backend,
       this.api.onDidChangeChatModels(() => this.refresh()),

@@ -6,6 +6,7 @@ import * as vscode from "vscode";
 import { lmError, LmBridgeError } from "../../host/lmBridge/errors";
 import { bridgeModelId, type LmBackend, type LmModelInfo, type LmRequest, type LmResponsePart } from "../../host/lmBridge/types";
 import { fromVscodeError, fromVscodePart, modelInfo, toVscodeMessages } from "./vscodeParts";
+import type { Logger } from "../../host/piProcess";
 import type { LmApi, LmChatModel } from "./vscodeLm";
 
 export const JUSTIFICATION = "Pi answers in its chat with this model and uses it to call pi's tools (read, edit and write files, run commands).";
@@ -23,7 +24,10 @@ export class VscodeLmBackend implements LmBackend {
   private cache: Promise<Map<string, Entry>> | undefined;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly api: LmApi) {
+  constructor(
+    private readonly api: LmApi,
+    private readonly log: Logger = () => undefined,
+  ) {
     this.subscription = api.onDidChangeChatModels(() => (this.cache = undefined));
   }
 
@@ -81,12 +85,17 @@ export class VscodeLmBackend implements LmBackend {
     }
     const api = this.api;
     const explain = (err: unknown) => this.explain(err, chat, model, goneError);
+    const listed = () => this.listed(chat);
     async function* parts(): AsyncGenerator<LmResponsePart> {
       const iterator = response.stream[Symbol.asyncIterator]();
       try {
         for (;;) {
           const next = await Promise.race([iterator.next(), gone]);
-          if (next.done) return;
+          if (next.done) {
+            // A provider that goes away can end its stream quietly: that is no complete answer.
+            if (!signal.aborted && !(await listed())) throw goneError();
+            return;
+          }
           const part = fromVscodePart(api, next.value);
           if (part) yield part;
         }
@@ -109,11 +118,19 @@ export class VscodeLmBackend implements LmBackend {
     return Promise.race([found, timeout]).finally(() => clearTimeout(timer));
   }
 
-  /** VS Code reports a model that went away in several ways ("Model not found", NotFound, …): ask it. */
+  /**
+   * VS Code reports a model that went away in several ways (NotFound, "Model not found", a
+   * provider's own error) and updates its list a moment later: ask it, twice.
+   */
   private async explain(err: unknown, chat: LmChatModel, model: LmModelInfo, goneError: () => LmBridgeError): Promise<LmBridgeError> {
     const error = fromVscodeError(err, model);
+    this.log("warn", `VS Code model ${bridgeModelId(model)}: ${err instanceof Error ? err.message : String(err)}`);
     if (error.code === "NotFound" || error.code === "NoPermissions" || error.code === "Blocked") return error;
-    return (await this.listed(chat)) ? error : goneError();
+    for (const wait of [0, 300]) {
+      await new Promise((r) => setTimeout(r, wait));
+      if (!(await this.listed(chat))) return goneError();
+    }
+    return error;
   }
 
   async countTokens(model: LmModelInfo, text: string, signal: AbortSignal): Promise<number> {

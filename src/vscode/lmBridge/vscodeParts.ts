@@ -73,6 +73,7 @@ export function fromVscodeError(err: unknown, model: LmModelInfo): LmBridgeError
   const detail = cause && !message.includes(cause) ? `${message}: ${cause}` : message;
   if (code === "NoPermissions") return lmError("NoPermissions", model.name, detail);
   if (code === "Blocked") return lmError("Blocked", model.name, detail);
-  if (code === "NotFound") return lmError("NotFound", model.name, detail);
+  // VS Code's own wording when a request reaches a model its provider no longer offers.
+  if (code === "NotFound" || /^(Model not found|Language model provider .* not found)/.test(message)) return lmError("NotFound", model.name, detail);
   return lmError("Unknown", model.name, detail);
 }
