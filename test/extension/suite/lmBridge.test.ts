@@ -10,6 +10,7 @@ import type { PiExtensionApi } from "../../../src/vscode/extension";
 import type { TestLmApi } from "../lmProvider/extension";
 
 const PROVIDER = "vscode-lm";
+const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 const ALL_MODELS = ["scripted", "guarded", "no-tools"];
 
 async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
@@ -84,6 +85,17 @@ export function defineLmBridgeTests(): void {
       assert.ok(mine[0].tools.includes("write"), `pi's tools reached the provider: ${mine[0].tools.join(", ")}`);
       assert.equal(mine[1].messages.at(-1)?.parts[0]?.kind, "toolResult", "the tool result went back through vscode.lm");
       assert.ok(mine.every((r) => r.finished && !r.cancelled && !r.error));
+    });
+
+    it("a pasted image reaches the provider as a LanguageModelDataPart with the same bytes", async () => {
+      const served = lm.requests.length;
+      await chat.prompt("what is in this image?", [{ type: "image", data: PNG, mimeType: "image/png" }]);
+      await until("the answer", () => /You said: \*\*what is in this image\?\*\*/.test(text(chat)));
+      const parts = lm.requests.slice(served).flatMap((r) => r.messages.at(-1)?.parts ?? []);
+      const image = parts.find((p) => p.kind === "image");
+      assert.ok(image && image.kind === "image", `an image part arrived: ${JSON.stringify(parts.map((p) => p.kind))}`);
+      assert.equal(image.mimeType, "image/png");
+      assert.equal(Buffer.from(image.data).toString("base64"), PNG);
     });
 
     it("pi's abort cancels the provider's request", async () => {
