@@ -13,10 +13,9 @@ import { startScriptedModel, type ScriptedModelServer } from "../../src/demo/scr
 import { startCodeServer, type CodeServer } from "../e2e/codeServer";
 import { launchBrowser } from "../e2e/workbench";
 import { processesInCwd } from "../support/processes";
+import { packageTestLmVsix, TEST_LM_EXTENSION } from "./lmProvider/packageVsix";
 
 const ROOT = path.join(__dirname, "..", "..");
-const VSCE = path.join(ROOT, "node_modules", "@vscode", "vsce", "vsce");
-const TEST_LM_EXTENSION = "pi-vscode-test.pi-test-lm";
 
 describe("extension tests in the real extension host (code-server)", function () {
   this.timeout(300_000);
@@ -39,12 +38,7 @@ describe("extension tests in the real extension host (code-server)", function ()
     // The test language model provider is installed as a .vsix: the workbench's payload keeps
     // only one extensionDevelopmentPath (the last), which is Pi itself. Its consent-gated model
     // needs the chatProvider proposal, allowed for it by --enable-proposed-api.
-    const vsix = path.join(scratch, "pi-test-lm.vsix");
-    execFileSync(
-      process.execPath,
-      [VSCE, "package", "--no-dependencies", "--allow-missing-repository", "--skip-license", "--out", vsix],
-      { cwd: path.join(__dirname, "lmProvider"), stdio: "pipe" },
-    );
+    const vsix = packageTestLmVsix(path.join(scratch, "pi-test-lm.vsix"));
     server = await startCodeServer({
       workspace: path.join(scratch, "workspace"),
       vsixPath: vsix,
