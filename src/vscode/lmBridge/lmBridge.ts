@@ -76,6 +76,7 @@ export class LmBridge implements vscode.Disposable {
   private readonly backend: VscodeLmBackend | undefined;
   private server: Promise<BridgeServer> | undefined;
   private writing: Promise<void> = Promise.resolve();
+  private logged = "";
   private readonly disposables: vscode.Disposable[] = [];
   readonly file: string;
 
@@ -156,7 +157,9 @@ export class LmBridge implements vscode.Disposable {
         const server = await this.server;
         const models: LmModelInfo[] = this.enabled ? await backend.models() : [];
         writeProviderFile(this.file, { baseUrl: server.baseUrl, apiKey: server.apiKey, models: piModels(models) });
-        this.options.log("info", `VS Code models for pi: ${models.length ? models.map((m) => bridgeModelId(m)).join(", ") : this.enabled ? "none available" : "off (pi.vscodeModels)"}`);
+        const summary = models.length ? models.map((m) => bridgeModelId(m)).join(", ") : this.enabled ? "none available" : "off (pi.vscodeModels)";
+        if (summary !== this.logged) this.options.log("info", `VS Code models for pi: ${summary}`);
+        this.logged = summary;
       } catch (err) {
         this.options.log("warn", `VS Code models: could not update the provider file: ${err instanceof Error ? err.message : String(err)}`);
       }
