@@ -46,6 +46,17 @@ const builds = [
     logLevel: "warning",
   },
   {
+    // The pi extension that registers VS Code's language models as pi's "vscode-lm" provider.
+    entryPoints: { lmBridgeProvider: "src/host/lmBridge/piExtension.ts" },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node22",
+    outdir: "dist",
+    minify: production,
+    logLevel: "warning",
+  },
+  {
     entryPoints: { webview: "webview/main.tsx" },
     bundle: true,
     platform: "browser",

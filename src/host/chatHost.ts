@@ -24,6 +24,8 @@ export interface ChatHostOptions {
   guard?: () => GuardConfig;
   /** Keep a spare pi per folder, started ahead, for the next chat (`pi.prewarm`). Default off. */
   prewarm?: () => boolean;
+  /** Awaited before every pi start (e.g. the VS Code model bridge writes its provider file). Must not throw. */
+  prepare?: () => Promise<void>;
 }
 
 export interface GuardConfig {
@@ -175,7 +177,10 @@ export class ChatHost {
       args: [...guardArgs, ...(this.options.extraArgs?.() ?? []), ...(request.args ?? [])],
       sessionFile: request.sessionFile,
       log: this.options.log,
-      beforeStart: (s) => this.admit(s),
+      beforeStart: async (s) => {
+        await this.options.prepare?.();
+        await this.admit(s);
+      },
       snapshots,
     });
     session.uiHandler = (s, r) => this.uiHandler?.(s, r) ?? Promise.resolve(undefined);

@@ -8,6 +8,7 @@ import pino from "pino";
 import { offlinePiEnv, writeDemoAgentDir } from "../demo/demoAgentDir";
 import { startScriptedModel, type ScriptedModelServer } from "../demo/scriptedModel";
 import { ChatHost } from "../host/chatHost";
+import { HEADLESS_NOTE } from "../host/lmBridge/providerFile";
 import { defaultGuardPath, defaultPiCliPath } from "../host/piPaths";
 import { ConfigError, configFromEnv, redactedConfig, type ServerConfig } from "./config";
 import { createPiServer, type PiServer } from "./httpServer";
@@ -28,7 +29,8 @@ Options:
 Environment: API_KEY, UI_PASSWORD, JWT_SECRET, JWT_EXPIRES_IN_SECONDS, TRUST_PROXY, CORS_ORIGIN,
 ALLOWED_HOSTS, RATE_LIMIT_LOGIN_MAX, LOG_LEVEL, BASH_APPROVAL (ask|allowList|never-ask), BASH_ALLOW,
 MAX_PROCESSES, IDLE_MINUTES.
-Binding to a non-loopback address requires API_KEY and/or UI_PASSWORD.`;
+Binding to a non-loopback address requires API_KEY and/or UI_PASSWORD.
+${HEADLESS_NOTE}`;
 
 export interface CliArgs {
   workspace?: string;
@@ -124,6 +126,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     redact: { paths: ["apiKey", "uiPassword", "jwtSecret", "password", "token", "authorization", "*.authorization", "*.password", "*.token"], censor: "[redacted]" },
   });
   log.info({ config: redactedConfig(config) }, "starting");
+  log.info(HEADLESS_NOTE);
 
   let demoModel: ScriptedModelServer | undefined;
   let chatEnv: NodeJS.ProcessEnv | undefined;

@@ -20,12 +20,16 @@ import { vscodeActions } from "./vscodeActions";
 import { registerSessions } from "./sessionsCommands";
 import { UsageStatus } from "./usageStatus";
 import { noFolderMessage, pickWorkspaceFolder } from "./workspaceFolders";
+import { defaultLmProviderPath } from "../host/lmBridge/providerFile";
+import { LmBridge } from "./lmBridge/lmBridge";
 
 /** What activate() returns: used by the extension tests, and by other extensions. */
 export interface PiExtensionApi {
   host: ChatHost;
   /** The browser-facing server ("Pi: Start Remote Server"), shared with the tests. */
   remote: RemoteServer;
+  /** VS Code's language models as pi models (`pi.vscodeModels`): the model picker's source. */
+  lmBridge: LmBridge;
   /** How long activate() took, in ms (reported by the benchmarks). */
   activationMs: number;
 }
@@ -37,6 +41,7 @@ const UNTRUSTED =
 let host: ChatHost | undefined;
 let demo: DemoModel | undefined;
 let remote: RemoteServer | undefined;
+let lmBridge: LmBridge | undefined;
 
 function settings() {
   return vscode.workspace.getConfiguration("pi");
@@ -48,14 +53,17 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
   context.subscriptions.push(channel);
   const apiKeys = new ApiKeys(context);
   const keysLoaded = apiKeys.load().catch((err: unknown) => log("warn", `could not read stored API keys: ${String(err)}`));
+  const bridge = new LmBridge({ storageDir: context.globalStorageUri.fsPath, providerPath: defaultLmProviderPath(context.extensionUri.fsPath), log });
+  lmBridge = bridge;
   const sessionHost = new ChatHost({
     piCliPath: defaultPiCliPath(context.extensionUri.fsPath),
     configuredNodePath: () => settings().get<string>("nodePath"),
     env: () => {
       const agentDir = settings().get<string>("agentDir")?.trim();
-      return { ...apiKeys.env(), ...(agentDir ? { PI_CODING_AGENT_DIR: agentDir } : {}) };
+      return { ...apiKeys.env(), ...(agentDir ? { PI_CODING_AGENT_DIR: agentDir } : {}), ...bridge.env() };
     },
-    extraArgs: () => settings().get<string[]>("extraArgs") ?? [],
+    extraArgs: () => [...bridge.args(), ...(settings().get<string[]>("extraArgs") ?? [])],
+    prepare: () => bridge.prepare(),
     maxProcesses: () => settings().get<number>("maxProcesses") ?? 8,
     idleMinutes: () => settings().get<number>("idleMinutes") ?? 30,
     guard: () => ({
@@ -218,11 +226,14 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
   );
   const activationMs = performance.now() - started;
   log("info", `Pi activated in ${activationMs.toFixed(1)} ms (extension host node ${process.versions.node})`);
-  return { host: sessionHost, remote: remoteServer, activationMs };
+  return { host: sessionHost, remote: remoteServer, lmBridge: bridge, activationMs };
 }
 
 export async function deactivate(): Promise<void> {
   await Promise.allSettled([remote?.stop(), host?.stopAll(), demo?.dispose()]);
+  // After the chats: their pi may still be finishing a request through the bridge.
+  await lmBridge?.dispose();
+  lmBridge = undefined;
   remote = undefined;
   host = undefined;
   demo = undefined;

@@ -12,7 +12,8 @@ export const CODE_SERVER = path.join(TOOLS, "code-server-4.139.1", "node_modules
 
 export interface CodeServerOptions {
   workspace: string;
-  vsixPath?: string;
+  /** One .vsix, or several (e.g. Pi and a test extension), installed before the start. */
+  vsixPath?: string | string[];
   env?: Record<string, string>;
   /** Extra `--vscode-option`-style flags, e.g. ["--enable-smoke-test-driver"]. */
   extraArgs?: string[];
@@ -77,8 +78,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     ...options.env,
   };
   const baseArgs = ["--user-data-dir", dirs.data, "--extensions-dir", dirs.ext];
-  if (options.vsixPath) {
-    execFileSync(NODE24, [CODE_SERVER, ...baseArgs, "--install-extension", options.vsixPath], { env, stdio: "pipe", timeout: 180_000 });
+  for (const vsix of [options.vsixPath ?? []].flat()) {
+    execFileSync(NODE24, [CODE_SERVER, ...baseArgs, "--install-extension", vsix], { env, stdio: "pipe", timeout: 180_000 });
   }
   const port = await freePort();
   const args = [

@@ -13,6 +13,7 @@ import { startScriptedModel, type ScriptedModelServer } from "../../src/demo/scr
 import { startCodeServer, type CodeServer } from "../e2e/codeServer";
 import { launchBrowser } from "../e2e/workbench";
 import { processesInCwd } from "../support/processes";
+import { packageTestLmVsix, TEST_LM_EXTENSION } from "./lmProvider/packageVsix";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -30,10 +31,20 @@ describe("extension tests in the real extension host (code-server)", function ()
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), "pi-vscode-ext-"));
     fs.mkdirSync(path.join(scratch, "workspace"));
     writeDemoAgentDir(path.join(scratch, "agent"), model.baseUrl);
+    // One quick retry instead of pi's 2+4+8 s, so the suite's provider error shows soon.
+    const settingsFile = path.join(scratch, "agent", "settings.json");
+    const settings = JSON.parse(fs.readFileSync(settingsFile, "utf8")) as Record<string, unknown>;
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, retry: { enabled: true, maxRetries: 1, baseDelayMs: 300 } }, null, 2));
+    // The test language model provider is installed as a .vsix: the workbench's payload keeps
+    // only one extensionDevelopmentPath (the last), which is Pi itself. Its consent-gated model
+    // needs the chatProvider proposal, allowed for it by --enable-proposed-api.
+    const vsix = packageTestLmVsix(path.join(scratch, "pi-test-lm.vsix"));
     server = await startCodeServer({
       workspace: path.join(scratch, "workspace"),
-      env: { ...offlinePiEnv(path.join(scratch, "agent")), PI_VSCODE_LOG_FILE: path.join(scratch, "extension.log") },
-      extraArgs: ["--vscode-option", "enable-smoke-test-driver"],
+      vsixPath: vsix,
+      // PI_TEST_LM_URL: the scripted model behind the test extension's language model provider.
+      env: { ...offlinePiEnv(path.join(scratch, "agent")), PI_TEST_LM_URL: model.baseUrl, PI_VSCODE_LOG_FILE: path.join(scratch, "pi-extension.log") },
+      extraArgs: ["--vscode-option", "enable-smoke-test-driver", "--enable-proposed-api", TEST_LM_EXTENSION],
     });
     browser = await launchBrowser();
   });
@@ -67,14 +78,14 @@ describe("extension tests in the real extension host (code-server)", function ()
       exited,
       new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`no exit code within 240 s; output:\n${lines.join("\n")}\n${server.output()}`)), 240_000)),
     ]);
-    const extensionLog = () => fs.readFileSync(path.join(scratch, "extension.log"), "utf8").split("\n").slice(-60).join("\n");
-    assert.equal(code, 0, `the in-host suite failed:\n${lines.join("\n")}\n--- the extension's log (last lines):\n${(() => {
+    const extensionLog = () => {
       try {
-        return extensionLog();
+        return fs.readFileSync(path.join(scratch, "pi-extension.log"), "utf8").split("\n").filter((l) => !l.includes("[debug]")).slice(-60).join("\n");
       } catch {
-        return "(none)";
+        return "(no log)";
       }
-    })()}`);
+    };
+    assert.equal(code, 0, `the in-host suite failed:\n${lines.join("\n")}\n--- the Pi log, last lines:\n${extensionLog()}`);
     assert.ok(lines.some((l) => /passing/.test(l)), "the suite reported its tests");
     // Closing the window deactivates the extension: nothing of pi may remain.
     await page.close();

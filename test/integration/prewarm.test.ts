@@ -44,7 +44,7 @@ describe("prewarmed pi with a real pi", function () {
     await waitForStatus(chat, "ready", 60_000);
     await fx.host.refreshSpares();
     assert.ok(!fx.host.spareChats().includes(stale), "the stale spare is gone");
-    await waitFor("its pi stopped", () => !processesInCwd(fx!.workspace).includes(stale.pid as number));
+    await waitFor("its pi stopped", () => !processesInCwd((fx as PiFixture).workspace).includes(stale.pid as number));
   });
 
   it("a resumed chat or one with its own environment starts its own pi", async () => {
@@ -63,7 +63,7 @@ describe("prewarmed pi with a real pi", function () {
     const own = fx.host.createChat({ cwd: fx.workspace, env: { PI_DEMO_MARK: "1" } });
     await waitForStatus(own, "ready", 60_000);
     assert.deepEqual(fx.host.spareChats(), [], "the spare stopped to make room");
-    await waitFor("the spare's pi gone", () => !processesInCwd(fx!.workspace).includes(spare.pid as number));
+    await waitFor("the spare's pi gone", () => !processesInCwd((fx as PiFixture).workspace).includes(spare.pid as number));
   });
 
   it("an idle spare is reclaimed; stopAll leaves no pi", async () => {
@@ -72,11 +72,11 @@ describe("prewarmed pi with a real pi", function () {
     const spare = await spareReady(fx);
     await fx.host.reclaimIdle(Date.now() + 61_000);
     assert.deepEqual(fx.host.spareChats(), []);
-    await waitFor("its pi gone", () => !processesInCwd(fx!.workspace).includes(spare.pid as number));
+    await waitFor("its pi gone", () => !processesInCwd((fx as PiFixture).workspace).includes(spare.pid as number));
     fx.host.prewarm(fx.workspace);
     await spareReady(fx);
     await fx.host.stopAll();
-    await waitFor("no pi left", () => processesInCwd(fx!.workspace).length === 0, 20_000);
+    await waitFor("no pi left", () => processesInCwd((fx as PiFixture).workspace).length === 0, 20_000);
   });
 
   it("does nothing when prewarming is off", async () => {

@@ -2,12 +2,14 @@
 // run() contract @vscode/test-electron uses, so the suite also runs under desktop VS Code.
 import Mocha from "mocha";
 import { defineExtensionTests } from "./extension.test";
+import { defineLmBridgeTests } from "./lmBridge.test";
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: "bdd", color: false, timeout: 60_000, reporter: "spec" });
   // Installs describe/it as globals for the (bundled) test definitions.
   mocha.suite.emit("pre-require", globalThis, "extension.test", mocha);
   defineExtensionTests();
+  defineLmBridgeTests();
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} extension test(s) failed`)) : resolve()));
   });
