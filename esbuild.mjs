@@ -9,7 +9,34 @@ const watch = process.argv.includes("--watch");
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
   {
+    // Activation: only the shell (commands, the view and serializer registrations).
     entryPoints: { extension: "src/vscode/extension.ts" },
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node18",
+    outdir: "dist",
+    external: ["vscode", "./chat.js", "./remote.js"],
+    sourcemap: !production,
+    minify: production,
+    logLevel: "warning",
+  },
+  {
+    // The chat machinery, required by the shell on first use (src/vscode/extension.ts).
+    entryPoints: { chat: "src/vscode/chatFeature.ts" },
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node18",
+    outdir: "dist",
+    external: ["vscode", "./remote.js"],
+    sourcemap: !production,
+    minify: production,
+    logLevel: "warning",
+  },
+  {
+    // The remote server inside VS Code (with pino and find-my-way), required on first use.
+    entryPoints: { remote: "src/vscode/remoteServer.ts" },
     bundle: true,
     platform: "node",
     format: "cjs",

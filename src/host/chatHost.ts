@@ -97,8 +97,9 @@ export class ChatHost {
 
   /** Settings that change pi's arguments changed: spares started with the old ones are replaced. */
   async refreshSpares(): Promise<void> {
+    const on = this.options.prewarm?.() ?? false;
     for (const [cwd, spare] of [...this.spares]) {
-      if (spare.fingerprint === this.fingerprint({ cwd, env: undefined })) continue;
+      if (on && spare.fingerprint === this.fingerprint({ cwd, env: undefined })) continue;
       await this.dropSpare(cwd, spare.chat);
       this.prewarm(cwd);
     }

@@ -46,9 +46,17 @@ export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * Also true for an ActionError of another bundle of this extension (the remote server's
+ * dist/remote.js calls into the chat's dist/chat.js): each has its own copy of the class.
+ */
+export function isActionError(err: unknown): err is ActionError {
+  return err instanceof ActionError || (err instanceof Error && err.name === "ActionError" && isActionErrorCode((err as { code?: unknown }).code));
+}
+
 /** Any failure as an ActionError: ours keep their code; anything else is pi's (or the state's) refusal. */
 export function toActionError(err: unknown): ActionError {
-  if (err instanceof ActionError) return err;
+  if (isActionError(err)) return err;
   return new ActionError("refused", errorText(err));
 }
 

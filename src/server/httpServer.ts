@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import FindMyWay from "find-my-way";
 import type { Logger } from "pino";
 import type { ChatHost } from "../host/chatHost";
-import { ACTION_ERROR_STATUS, ActionError, errorText } from "../protocol/actionError";
+import { ACTION_ERROR_STATUS, errorText, isActionError } from "../protocol/actionError";
 import type { HttpVerb } from "../protocol/actions";
 import { Authenticator, bearerFrom, loadOrCreateJwtSecret } from "./auth";
 import { unsafeBindReason, type ServerConfig } from "./config";
@@ -176,7 +176,7 @@ export function createPiServer(options: PiServerOptions): PiServer {
       if (err instanceof HttpError) {
         sendError(res, err.status, err.code, err.message, err.headers);
         if (err.headers.Connection === "close") res.on("finish", () => req.destroy());
-      } else if (err instanceof ActionError) {
+      } else if (isActionError(err)) {
         sendError(res, ACTION_ERROR_STATUS[err.code], err.code, err.message, err.headers);
       } else {
         log.error({ err: errorText(err) }, "unhandled error");

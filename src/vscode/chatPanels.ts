@@ -5,7 +5,7 @@ import { ChatBridge, type ChatSource } from "./chatBridge";
 import type { ChatRouter } from "./chatRouter";
 import { chatHtml, chatWebviewOptions } from "./webviewHtml";
 
-export const CHAT_PANEL_TYPE = "pi.chatPanel";
+import { CHAT_PANEL_TYPE } from "./commandIds";
 
 export class ChatPanels {
   private readonly open = new Map<ChatBridge, vscode.WebviewPanel>();

@@ -7,7 +7,6 @@ import { ChatBridge, type ChatSource } from "./chatBridge";
 import type { ChatRouter } from "./chatRouter";
 import { chatHtml, chatWebviewOptions } from "./webviewHtml";
 
-export const CHAT_VIEW_ID = "pi.chat";
 
 export class ChatViewProvider implements vscode.WebviewViewProvider {
   private bridge: ChatBridge | undefined;

@@ -7,7 +7,8 @@ import * as vscode from "vscode";
 import { ActionError } from "../protocol/actionError";
 import { mentionOf, problemsList, selectionBlock, type Problem } from "../host/draftText";
 import { DEFAULT_LIST_LIMITS, FileSearch, IGNORED_DIRS } from "../host/workspaceFiles";
-import { CHAT_VIEW_ID, type ChatViewProvider } from "./chatViewProvider";
+import { CHAT_VIEW_ID } from "./commandIds";
+import type { ChatViewProvider } from "./chatViewProvider";
 
 /**
  * files.exclude of `folder` plus the folders never listed, as one glob (findFiles takes one).
@@ -87,18 +88,15 @@ function selectionText(editor: vscode.TextEditor, cwd: string | undefined): stri
     .join("\n");
 }
 
-export function registerContextCommands(context: vscode.ExtensionContext, view: ChatViewProvider): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand("pi.addSelection", async () => {
-      const editor = workingEditor();
-      const text = editor ? selectionText(editor, view.current?.cwd) : "";
-      if (!text) {
-        void vscode.window.showInformationMessage("Select some code in an editor first, then add it to the chat.");
-        return;
-      }
-      view.appendToDraft(text);
-      // Opens the sidebar if it is closed; the page takes the text once it has loaded.
-      await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
-    }),
-  );
+/** "Pi: Add Selection to Chat": the selection into the sidebar's draft. */
+export async function addSelectionToChat(view: ChatViewProvider): Promise<void> {
+  const editor = workingEditor();
+  const text = editor ? selectionText(editor, view.current?.cwd) : "";
+  if (!text) {
+    void vscode.window.showInformationMessage("Select some code in an editor first, then add it to the chat.");
+    return;
+  }
+  view.appendToDraft(text);
+  // Opens the sidebar if it is closed; the page takes the text once it has loaded.
+  await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
 }

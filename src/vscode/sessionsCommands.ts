@@ -6,7 +6,8 @@ import type { ChatHost } from "../host/chatHost";
 import { ChatAttention } from "./chatAttention";
 import type { ChatPanels } from "./chatPanels";
 import type { ChatRouter } from "./chatRouter";
-import { CHAT_VIEW_ID, type ChatViewProvider } from "./chatViewProvider";
+import { CHAT_VIEW_ID } from "./commandIds";
+import type { ChatViewProvider } from "./chatViewProvider";
 import { Notifier, type NotifyLevel } from "./notifications";
 import { offerExported } from "./sessionFileActions";
 import { SESSIONS_VIEW_ID, SessionsTree, waitingBadge } from "./sessionsView";
@@ -20,7 +21,8 @@ export interface SessionsDeps {
   reportError: (err: unknown) => void;
 }
 
-export function registerSessions(context: vscode.ExtensionContext, deps: SessionsDeps): ChatAttention {
+/** The Sessions view and its commands; returns the attention tracker and Pi: Focus Chat. */
+export function registerSessions(context: vscode.ExtensionContext, deps: SessionsDeps): { attention: ChatAttention; focusChat: () => Promise<void> } {
   const { host, router, panels } = deps;
   const viewsOf = (chat: Chat) => router.views().filter((b) => b.current === chat);
   const looking = (chat: Chat) => vscode.window.state.focused && viewsOf(chat).some((b) => b.visible);
@@ -90,13 +92,13 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
       }),
     ),
     vscode.commands.registerCommand("pi.sessions.export", run(async (chat) => void offerExported(await chat.history.exportHtml()))),
-    vscode.commands.registerCommand("pi.focusChat", async () => {
-      const target = panels.activeBridge ?? router.views().find((b) => b.place === "sidebar");
-      if (target?.place === "editor") await target.reveal();
-      else await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
-      (target ?? router.views().find((b) => b.place === "sidebar"))?.focusInput();
-    }),
   );
   update();
-  return attention;
+  const focusChat = async () => {
+    const target = panels.activeBridge ?? router.views().find((b) => b.place === "sidebar");
+    if (target?.place === "editor") await target.reveal();
+    else await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+    (target ?? router.views().find((b) => b.place === "sidebar"))?.focusInput();
+  };
+  return { attention, focusChat };
 }

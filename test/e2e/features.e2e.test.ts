@@ -30,6 +30,8 @@ describe("Pi chat features in a real VS Code", function () {
     await input.fill(text);
     await input.press("Enter");
   };
+  // An editor-tab chat is titled after its conversation (the folder until pi names it), with a mark while it works.
+  const CHAT_TAB = /^(⟳ |\? )?workspace$/;
   const idle = () => chat.locator('[data-testid="status"]', { hasText: "ready" }).waitFor({ timeout: 60_000 });
 
   before(async () => {
@@ -136,7 +138,7 @@ describe("Pi chat features in a real VS Code", function () {
 
   it("an editor-tab chat comes back after a window reload, transcript included", async () => {
     await runCommand(page, "Pi: Open Chat in Editor");
-    const tab = await findWebviewFrame(page, "Pi Chat");
+    const tab = await findWebviewFrame(page, CHAT_TAB);
     await tab.locator('[data-testid="status"]', { hasText: "ready" }).waitFor({ timeout: 60_000 });
     const input = tab.locator('textarea[data-testid="prompt-input"]');
     await input.fill("remember me in the tab");
@@ -147,7 +149,7 @@ describe("Pi chat features in a real VS Code", function () {
     await runCommand(page, "Developer: Reload Window");
     await page.waitForTimeout(2_000);
     await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
-    const restored = await findWebviewFrame(page, "Pi Chat");
+    const restored = await findWebviewFrame(page, CHAT_TAB);
     await restored.locator('[data-testid="user-message"]', { hasText: "remember me in the tab" }).waitFor({ timeout: 60_000 });
     await restored.locator('[data-testid="status"]', { hasText: "ready" }).waitFor({ timeout: 60_000 });
   });

@@ -56,14 +56,14 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
 }
 
 /** The inner frame of the webview whose title is `title` (the view's name or the panel's title). */
-export async function findWebviewFrame(page: Page, title: string, timeoutMs = 60_000): Promise<Frame> {
+export async function findWebviewFrame(page: Page, title: string | RegExp, timeoutMs = 60_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const frame of page.frames()) {
       const el = await frame.frameElement().catch(() => undefined);
       if (!el) continue;
       const [id, frameTitle] = await Promise.all([el.getAttribute("id").catch(() => null), el.getAttribute("title").catch(() => null)]);
-      if (id === "active-frame" && frameTitle === title) {
+      if (id === "active-frame" && frameTitle !== null && (typeof title === "string" ? frameTitle === title : title.test(frameTitle))) {
         const ready = await frame.locator("#app").count().catch(() => 0);
         if (ready) return frame;
       }

@@ -67,6 +67,20 @@ describe("session controls with a real pi", function () {
     assert.ok(!s.snapshot().items.some((i) => i.kind === "user" && i.text.startsWith("queued")), "cleared messages never ran");
   });
 
+  it("a second message sent before pi reports it started is queued, not refused", async () => {
+    // Fails before the runPending fix (pi: "Agent is already processing"): the chat's status
+    // still said "ready" because agent_start had not arrived yet.
+    const s = fx.host.createChat({ cwd: fx.workspace });
+    await waitForStatus(s, "ready");
+    const first = s.prompt("hello first");
+    await s.prompt("hello second");
+    await first;
+    await waitFor("both answers", () => assistantText(s.snapshot().items).includes("second"), 30_000);
+    const users = s.snapshot().items.filter((i) => i.kind === "user").map((i) => (i.kind === "user" ? i.text : ""));
+    assert.deepEqual(users, ["hello first", "hello second"]);
+    assert.ok(!s.snapshot().items.some((i) => i.kind === "notice" && /rejected/.test(i.text)), "no refusal notice");
+  });
+
   it("shows a pi extension's confirm dialog as a card and sends the chat's answer back", async () => {
     const s = fx.host.createChat({ cwd: fx.workspace, args: ["-e", path.join(__dirname, "..", "fixtures", "askExtension.ts")] });
     await waitForStatus(s, "ready");

@@ -26,6 +26,7 @@ const WORKSPACE_SETTABLE: Record<string, string> = {
   "pi.maxProcesses": "a resource cap; reaching it stops idle chats or refuses new ones",
   "pi.idleMinutes": "when idle pi processes stop; the chat stays",
   "pi.notifications": "whether a hidden chat notifies; it answers nothing by itself",
+  "pi.prewarm": "whether a spare pi starts early; it runs with the same settings as any chat",
   "pi.server.logLevel": "how much the server writes to the local Pi log",
 };
 

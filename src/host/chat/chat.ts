@@ -51,9 +51,15 @@ export class Chat {
   uiHandler: UiRequestHandler | undefined;
   /** When the last prompt was sent; the host's idle reclaim reads it. */
   lastActivity = Date.now();
+  /**
+   * A prompt pi accepted whose run has not begun. pi answers a prompt before its run starts
+   * (agent_start); a second prompt in that moment passes pi's "already processing" check too and
+   * is then dropped without a word. So the next message waits for the run to start, and is queued.
+   */
+  private runStarting: { started: Promise<void>; release: () => void } | undefined;
 
   constructor(private readonly launch: ChatLaunch) {
-    this.core = new ChatCore(this.id, launch.snapshots, () => this.settings.info);
+    this.core = new ChatCore(this.id, launch.snapshots, () => this.settings.info, launch.log);
     this.settings = new ChatInfoTracker(this.core, launch.cwd, launch.log);
     this.history = new PiSessionHistory(this.core, this.settings, launch.cwd, launch.env, launch.sessionFile);
     this.history.onChange = () => (this.commandList = undefined);
@@ -168,15 +174,17 @@ export class Chat {
   private wire(proc: PiProcess): void {
     this.commandList = undefined;
     proc.rpc.onEvent((event) => {
+      if (event.type === "agent_start" || event.type === "agent_settled") this.releaseRunStart();
       this.core.builder.handleEvent(event);
       this.settings.onEvent(event);
     });
+    proc.onExit(() => this.releaseRunStart());
     proc.rpc.onUiRequest((request) => void this.handleUiRequest(request));
   }
 
   /** Sends a message (with images already checked by the caller); while pi works it is queued as a follow-up. */
   async prompt(text: string, images?: PromptImage[]): Promise<void> {
-    await this.send(text, images, this.status === "working" ? "followUp" : undefined);
+    await this.send(text, images, "followUp");
   }
 
   /** Queues a message for when pi finishes the current run (sent at once when pi is idle). */
@@ -192,17 +200,43 @@ export class Chat {
     await this.lifecycle.pending;
     const proc = this.core.requireProcess();
     this.lastActivity = Date.now();
-    // A plain prompt while pi streams fails; the behaviour is only sent while it does.
+    // The run of a message pi just took has not started yet: wait for it, then queue behind it.
+    while (this.runStarting) await this.runStarting.started;
+    // A plain prompt while pi runs fails; the behaviour is only sent while it does.
     const streamingBehavior = behavior && this.status === "working" ? behavior : undefined;
+    // A `/command` is answered when its handler returns, by when any run it starts is under way.
+    if (!streamingBehavior && !message.startsWith("/")) this.holdRunStart();
     try {
       // pi answers a `/command` prompt only when its handler returns, and a handler may wait on
       // a dialog for as long as the user reads it: no timeout for those.
       const timeout = message.startsWith("/") ? 0 : undefined;
       await proc.rpc.send({ type: "prompt", message, images: piImages(images), ...(streamingBehavior ? { streamingBehavior } : {}) }, timeout);
     } catch (err) {
+      this.releaseRunStart();
       this.core.builder.notice("error", `pi rejected the message: ${errorText(err)}`);
       throw err;
     }
+  }
+
+  private holdRunStart(): void {
+    let release = () => {};
+    const started = new Promise<void>((resolve) => (release = resolve));
+    // Never held for ever: a run that does not start in 10 s (pi busy compacting, say) lets
+    // the next message through, where pi's own answer decides.
+    const timer = setTimeout(() => this.releaseRunStart(), 10_000);
+    this.runStarting = {
+      started,
+      release: () => {
+        clearTimeout(timer);
+        release();
+      },
+    };
+  }
+
+  private releaseRunStart(): void {
+    const gate = this.runStarting;
+    this.runStarting = undefined;
+    gate?.release();
   }
 
   /** Delivers a message to pi now, between tool calls of the current run. */

@@ -4,11 +4,25 @@
 import type { ChatSnapshot, ChatStatus, PatchBatch } from "../../protocol/transcript";
 import { snapshotFromState } from "../../protocol/transcript";
 import { PatchBatcher } from "../patchBatcher";
-import type { PiProcess } from "../piProcess";
+import type { Logger, PiProcess } from "../piProcess";
 import type { ToolSnapshots } from "../toolSnapshots";
 import { TranscriptBuilder } from "../transcriptBuilder";
 
 type Listener<T> = (value: T) => void;
+
+/**
+ * Tells every listener; one that throws is logged, never allowed to break the transcript: these
+ * run inside the handling of a pi event, and an exception there would drop the rest of it.
+ */
+function notify<T>(listeners: Set<Listener<T>>, value: T, log: Logger): void {
+  for (const listener of listeners) {
+    try {
+      listener(value);
+    } catch (err) {
+      log("error", `a chat listener failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+  }
+}
 
 export class ChatCore {
   readonly builder: TranscriptBuilder;
@@ -28,13 +42,14 @@ export class ChatCore {
     snapshots: ToolSnapshots | undefined,
     /** The chat's info as of now (the snapshot carries it). */
     private readonly info: () => ChatSnapshot["info"],
+    log: Logger = () => undefined,
   ) {
     this.batcher = new PatchBatcher(chatId, () => this.builder.state.seq, (batch) => this.batchListeners.forEach((l) => l(batch)));
     this.builder = new TranscriptBuilder((patch) => {
       this.batcher.push(patch);
-      if (patch.op === "status") this.statusListeners.forEach((l) => l(patch.status));
+      if (patch.op === "status") notify(this.statusListeners, patch.status, log);
       if (patch.op === "status" || patch.op === "info" || ((patch.op === "add" || patch.op === "replace") && patch.item.kind === "dialog")) {
-        this.activityListeners.forEach((l) => l());
+        notify(this.activityListeners, undefined, log);
       }
     }, snapshots);
   }

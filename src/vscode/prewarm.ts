@@ -1,0 +1,34 @@
+// When to keep a spare pi (`pi.prewarm`): one per trusted workspace folder, started a moment
+// after the extension is up (not during activation, not while VS Code starts everything else),
+// replaced when a setting that changes pi's arguments changes, gone with its folder.
+import * as vscode from "vscode";
+import type { ChatHost } from "../host/chatHost";
+import type { Logger } from "../host/piProcess";
+
+/** pi's own start needs the CPU VS Code is busy with right after a window opens. */
+const WARM_DELAY_MS = 1_500;
+
+/** Settings whose change means a spare was started with the wrong arguments or environment. */
+const PI_SETTINGS = ["pi.nodePath", "pi.agentDir", "pi.extraArgs", "pi.bash", "pi.edits", "pi.loadPiExtensions", "pi.vscodeModels", "pi.prewarm"];
+
+export function watchPrewarm(context: vscode.ExtensionContext, host: ChatHost, log: Logger): void {
+  const folders = () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === "file").map((f) => f.uri.fsPath);
+  const warmAll = () => {
+    if (!vscode.workspace.isTrusted) return;
+    for (const folder of folders()) host.prewarm(folder);
+  };
+  const timer = setTimeout(warmAll, WARM_DELAY_MS);
+  context.subscriptions.push(
+    { dispose: () => clearTimeout(timer) },
+    vscode.workspace.onDidGrantWorkspaceTrust(warmAll),
+    vscode.workspace.onDidChangeWorkspaceFolders((e) => {
+      for (const removed of e.removed) void host.dropSpare(removed.uri.fsPath);
+      warmAll();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!PI_SETTINGS.some((s) => e.affectsConfiguration(s))) return;
+      log("info", "pi's settings changed: replacing the spare pi");
+      void host.refreshSpares().then(warmAll);
+    }),
+  );
+}
