@@ -1,6 +1,7 @@
 // The browser page's link to the Pi server's REST API: JSON requests carrying the tab's bearer
 // token, errors as ApiError with the server's message, and the sign-in endpoints that set
-// the token (password, one-time ticket, API key).
+// the token (password, one-time ticket, API key), sign out, and the event stream's URL (with a
+// short-lived stream token: the session token never goes into a URL).
 import { errorText } from "../src/protocol/actionError";
 import { fillPath } from "../src/protocol/actions";
 import { AUTH_PATHS } from "../src/protocol/serverPaths";
@@ -42,6 +43,7 @@ interface StoredToken {
 }
 
 const TOKEN_KEY = "pi.auth";
+const SIGN_IN_PATHS = new Set<string>([AUTH_PATHS.login, AUTH_PATHS.ticket, AUTH_PATHS.logout]);
 
 export { errorText };
 
@@ -102,8 +104,8 @@ export class HttpClient {
       const error = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
       const code = typeof error?.code === "string" ? error.code : `http_${res.status}`;
       const message = typeof error?.message === "string" ? error.message : `The server answered ${res.status}.`;
-      // A refused login is the form's business; a refused API call means the sign-in is gone.
-      if (res.status === 401 && !path.startsWith("/auth/")) this.unauthorized.forEach((l) => l());
+      // A refused login is the form's business; any other refusal means the sign-in is gone.
+      if (res.status === 401 && !SIGN_IN_PATHS.has(path)) this.unauthorized.forEach((l) => l());
       throw new ApiError(res.status, code, message);
     }
     return json as T;
@@ -136,17 +138,27 @@ export class HttpClient {
     }
   }
 
+  /** Ends this tab's sign-in on the server too (so a copied token is worthless), then forgets it. */
+  async logout(): Promise<void> {
+    try {
+      if (this.token) await this.request<unknown>("POST", AUTH_PATHS.logout);
+    } catch {
+      // An API key cannot be signed out, and a dead token needs no signing out: forget it anyway.
+    } finally {
+      this.clearToken();
+    }
+  }
+
   /**
-   * The chat's event stream. EventSource cannot send headers, so the token goes in the query
-   * (the server accepts it there for this route only). `lastEventId` resumes a stream this page
-   * re-created itself; EventSource's own reconnects send the Last-Event-ID header instead.
+   * A URL that opens the chat's event stream once. EventSource cannot send headers, so the
+   * server trades the bearer token for a stream token valid for this chat, one connection and a
+   * minute: that is what lands in proxy logs. Call it for every (re)connection. `lastEventId`
+   * resumes the stream where the page left off.
    */
-  eventsUrl(chatId: string, lastEventId?: string): string {
-    const query = new URLSearchParams();
-    const token = this.token;
-    if (token) query.set("access_token", token);
+  async streamUrl(chatId: string, lastEventId?: string): Promise<string> {
+    const { token } = await this.request<TokenReply>("POST", AUTH_PATHS.streamToken, { chatId });
+    const query = new URLSearchParams({ stream_token: token });
     if (lastEventId) query.set("lastEventId", lastEventId);
-    const q = query.toString();
-    return `${this.apiBase}${fillPath(EVENTS_PATH, { chatId })}${q ? `?${q}` : ""}`;
+    return `${this.apiBase}${fillPath(EVENTS_PATH, { chatId })}?${query.toString()}`;
   }
 }

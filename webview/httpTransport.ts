@@ -1,8 +1,9 @@
 // The chat transport of the browser page: actions over the server's REST API (verbs and paths
 // from the action table), the transcript over Server-Sent Events (event names from the event
 // table). A `snapshot` event replaces the view's state and `patches` events apply in order; a
-// dropped stream resumes from the last event id (EventSource does it itself, and when the
-// server refused the reconnect we find out why and resume by hand).
+// dropped stream resumes from the last event id. Every (re)connection opens with a fresh
+// single-use stream token, so the page reconnects by hand rather than letting EventSource retry
+// its spent URL; asking for the token also tells why a reconnect fails (signed out, chat gone).
 import type { ActionResult } from "../src/protocol/actions";
 import type { ChatSnapshot, PatchBatch } from "../src/protocol/transcript";
 import { VIEW_EVENTS, type ViewEventData, type ViewEventName } from "../src/protocol/viewEvents";
@@ -118,11 +119,7 @@ export function createHttpTransport(client: HttpClient, initialChatId: string, o
     focusInput: () => undefined,
   };
 
-  const open = (resume: boolean) => {
-    if (stopped) return;
-    clearTimeout(retryTimer);
-    source?.close();
-    const es = new EventSource(client.eventsUrl(chatId, resume ? lastEventId : undefined));
+  const listen = (es: EventSource) => {
     source = es;
     const current = () => es === source;
     es.addEventListener("open", () => {
@@ -138,35 +135,43 @@ export function createHttpTransport(client: HttpClient, initialChatId: string, o
     }
     es.addEventListener("error", () => {
       if (!current()) return;
-      if (es.readyState === EventSource.CONNECTING) {
-        onConnection({ kind: "reconnecting" });
-        return;
-      }
-      // EventSource gave up (the server answered with an error status): ask why.
+      // Its own retry would reuse a spent stream token: close it and reconnect with a new one.
       es.close();
       source = undefined;
       onConnection({ kind: "reconnecting" });
-      scheduleProbe();
+      scheduleRetry();
     });
   };
 
-  const scheduleProbe = () => {
+  /** Counts open() calls, so a slow token request from an older one opens nothing. */
+  let opening = 0;
+  const open = (resume: boolean) => {
+    if (stopped) return;
     clearTimeout(retryTimer);
-    retryTimer = setTimeout(() => void probe(), retryMs);
-    retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
+    source?.close();
+    source = undefined;
+    const attempt = ++opening;
+    client.streamUrl(chatId, resume ? lastEventId : undefined).then(
+      (url) => {
+        if (attempt === opening && !stopped) listen(new EventSource(url));
+      },
+      (err: unknown) => {
+        if (attempt !== opening || stopped) return;
+        if (err instanceof ApiError && err.status === 401) onConnection({ kind: "unauthorized" });
+        else if (err instanceof ApiError && err.status === 404) stop({ kind: "closed", reason: "This chat is no longer open on the server." });
+        else {
+          onConnection({ kind: "reconnecting" });
+          scheduleRetry();
+        }
+      },
+    );
   };
 
-  const probe = async () => {
-    if (stopped) return;
-    try {
-      await callOverHttp(client, "snapshot", {}, chatId);
-      open(true);
-    } catch (err) {
-      if (stopped) return;
-      if (err instanceof ApiError && err.status === 401) onConnection({ kind: "unauthorized" });
-      else if (err instanceof ApiError && err.status === 404) stop({ kind: "closed", reason: "This chat is no longer open on the server." });
-      else scheduleProbe();
-    }
+  const scheduleRetry = () => {
+    clearTimeout(retryTimer);
+    // A connect() waiting for its snapshot must get one: resume only when nobody waits.
+    retryTimer = setTimeout(() => open(waiting.length === 0), retryMs);
+    retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
   };
 
   // A new chat is shown here, as in VS Code: the page follows it (address bar, stream).

@@ -1,63 +1,18 @@
 // Who may use the API: a UI password (scrypt-compared, exchanged for a JWT), an API key, and
-// one-time login tickets (exchanged for a JWT), all presented as `Authorization: Bearer …`.
-// With no credential configured and requireAuth off, no auth (loopback only).
-import { createHash, createHmac, randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
-import * as fs from "node:fs";
-import * as path from "node:path";
+// one-time login tickets (exchanged for a JWT), all presented as `Authorization: Bearer …`;
+// the event stream takes a short-lived stream token for its one chat instead (EventSource
+// cannot send headers, and a URL ends up in proxy logs). With no credential configured and
+// requireAuth off, no auth (loopback only).
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { type JwtClaims, newTokenId, signJwt, verifyJwt } from "./jwt";
+import { PasswordCheck, ScryptQueue } from "./password";
+import { LoginTickets } from "./tickets";
+import { TokenState } from "./tokenState";
 
-const JWT_HEADER = Buffer.from(JSON.stringify({ alg: "HS256", typ: "JWT" })).toString("base64url");
-
-export interface JwtClaims {
-  sub: string;
-  iat: number;
-  exp: number;
-}
-
-export function signJwt(claims: JwtClaims, secret: string): string {
-  const payload = Buffer.from(JSON.stringify(claims)).toString("base64url");
-  const signature = createHmac("sha256", secret).update(`${JWT_HEADER}.${payload}`).digest("base64url");
-  return `${JWT_HEADER}.${payload}.${signature}`;
-}
-
-/** Verifies an HS256 token: exact header, constant-time signature, unexpired. Undefined when invalid. */
-export function verifyJwt(token: string, secret: string, nowSeconds = Math.floor(Date.now() / 1000)): JwtClaims | undefined {
-  if (token.length > 4096) return undefined;
-  const parts = token.split(".");
-  if (parts.length !== 3) return undefined;
-  const [header, payload, signature] = parts;
-  if (header !== JWT_HEADER) return undefined; // only HS256 — "alg":"none" and friends never get this far
-  const expected = createHmac("sha256", secret).update(`${header}.${payload}`).digest();
-  const given = Buffer.from(signature, "base64url");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-  let claims: unknown;
-  try {
-    claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
-  } catch {
-    return undefined;
-  }
-  if (typeof claims !== "object" || claims === null) return undefined;
-  const c = claims as Record<string, unknown>;
-  if (typeof c.sub !== "string" || typeof c.iat !== "number" || typeof c.exp !== "number") return undefined;
-  if (c.exp <= nowSeconds) return undefined;
-  return { sub: c.sub, iat: c.iat, exp: c.exp };
-}
-
-/** JWT_SECRET, else a secret generated once and kept in the data dir (mode 0600). */
-export function loadOrCreateJwtSecret(dataDir: string, configured?: string): string {
-  if (configured) return configured;
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const file = path.join(dataDir, "jwt-secret");
-  try {
-    const existing = fs.readFileSync(file, "utf8").trim();
-    if (existing.length >= 32) return existing;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-  }
-  const secret = randomBytes(48).toString("base64url");
-  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  fs.chmodSync(file, 0o600);
-  return secret;
-}
+export { loadOrCreateJwtSecret } from "./dataDir";
+export { type JwtClaims, signJwt, verifyJwt } from "./jwt";
+export { LoginBusyError, PasswordCheck } from "./password";
+export { LoginTickets } from "./tickets";
 
 /** Equal-length digests first, so neither length nor content leaks through timing. */
 export function constantTimeEqual(a: string, b: string): boolean {
@@ -66,86 +21,49 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return timingSafeEqual(da, db) && a.length === b.length;
 }
 
-const SCRYPT_KEYLEN = 32;
-
-/** Holds the UI password only as a salted scrypt hash. */
-export class PasswordCheck {
-  private readonly salt = randomBytes(16);
-  private readonly hash: Buffer;
-
-  constructor(password: string) {
-    this.hash = scryptSync(password, this.salt, SCRYPT_KEYLEN);
-  }
-
-  matches(candidate: string): boolean {
-    if (candidate.length > 1024) return false;
-    return timingSafeEqual(scryptSync(candidate, this.salt, SCRYPT_KEYLEN), this.hash);
-  }
-}
-
-/**
- * Single-use login tickets, valid for a short time. Only their SHA-256 is kept, so a lookup's
- * timing reveals nothing about a live ticket. Bounded: the oldest are dropped past `max`.
- */
-export class LoginTickets {
-  private readonly live = new Map<string, number>();
-
-  constructor(
-    private readonly ttlMs: number,
-    private readonly max = 100,
-  ) {}
-
-  issue(nowMs = Date.now()): string {
-    this.sweep(nowMs);
-    while (this.live.size >= this.max) this.live.delete(this.live.keys().next().value as string);
-    const ticket = randomBytes(32).toString("base64url");
-    this.live.set(digest(ticket), nowMs + this.ttlMs);
-    return ticket;
-  }
-
-  /** True once per issued, unexpired ticket; the ticket is spent either way. */
-  redeem(ticket: string, nowMs = Date.now()): boolean {
-    if (ticket.length > 200) return false;
-    const key = digest(ticket);
-    const expiresAt = this.live.get(key);
-    this.live.delete(key);
-    return expiresAt !== undefined && nowMs < expiresAt;
-  }
-
-  get size(): number {
-    return this.live.size;
-  }
-
-  private sweep(nowMs: number): void {
-    for (const [k, exp] of this.live) if (exp <= nowMs) this.live.delete(k);
-  }
-}
-
-function digest(value: string): string {
-  return createHash("sha256").update(value).digest("hex");
-}
-
 export interface AuthOptions {
   apiKey?: string;
   uiPassword?: string;
-  /** Signs and checks the JWTs from password and ticket logins. */
+  /** Signs and checks the JWTs from password and ticket logins, and stream tokens. */
   jwtSecret: string;
   jwtExpiresInSeconds: number;
   /** Demand a credential even when no API key or password is configured. */
   requireAuth?: boolean;
   /** Lifetime of a login ticket (default 2 minutes). */
   loginTicketTtlMs?: number;
+  /** Lifetime of a stream token (default 60 s). */
+  streamTokenTtlMs?: number;
+  /** Token version and revocations (default: in memory). */
+  state?: TokenState;
+  /** The check for uiPassword, when the state already made one (else one is made here). */
+  password?: PasswordCheck;
+  /** Runs the password checks (default: 2 at a time, 16 waiting). */
+  queue?: ScryptQueue;
 }
 
-export type AuthResult = { ok: true; subject: "api-key" | "ui" | "anonymous" } | { ok: false; reason: string };
+export interface TokenReply {
+  token: string;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+}
+
+/** `via`: the id of the credential that passed (a JWT's jti, "api-key" or "anonymous"). */
+export type AuthResult = { ok: true; subject: "api-key" | "ui" | "anonymous"; via: string; expiresAt?: number } | { ok: false; reason: string };
+
+/** Stream tokens already used, until they expire (single use). Past the bound, fail closed. */
+const MAX_SPENT_STREAM_TOKENS = 50_000;
 
 export class Authenticator {
   private readonly password: PasswordCheck | undefined;
   private readonly tickets: LoginTickets;
+  private readonly state: TokenState;
+  private readonly spent = new Map<string, number>();
 
   constructor(private readonly options: AuthOptions) {
-    this.password = options.uiPassword ? new PasswordCheck(options.uiPassword) : undefined;
+    const queue = options.queue ?? new ScryptQueue(2, 16);
+    this.password = options.password ?? (options.uiPassword ? PasswordCheck.create(options.uiPassword, queue) : undefined);
     this.tickets = new LoginTickets(options.loginTicketTtlMs ?? 2 * 60_000);
+    this.state = options.state ?? TokenState.inMemory();
   }
 
   get required(): boolean {
@@ -160,34 +78,75 @@ export class Authenticator {
     return !!this.options.apiKey;
   }
 
-  /** A token for the password, or undefined when it is wrong (or password login is off). */
-  login(password: string, nowSeconds = Math.floor(Date.now() / 1000)): { token: string; expiresAt: number } | undefined {
-    if (!this.password?.matches(password)) return undefined;
-    const exp = nowSeconds + this.options.jwtExpiresInSeconds;
-    return { token: signJwt({ sub: "ui", iat: nowSeconds, exp }, this.options.jwtSecret), expiresAt: exp };
+  private sign(sub: string, nowSeconds: number, ttlSeconds: number, extra: Partial<JwtClaims> = {}): TokenReply {
+    const exp = nowSeconds + ttlSeconds;
+    const claims: JwtClaims = { sub, iat: nowSeconds, exp, jti: newTokenId(), ver: this.state.version, ...extra };
+    return { token: signJwt(claims, this.options.jwtSecret), expiresAt: exp };
   }
 
-  /** A random single-use ticket that /auth/ticket exchanges for a token (a login link from VS Code). */
+  /** A token for the password, or undefined when it is wrong (or password login is off). Throws LoginBusyError. */
+  async login(password: string, nowSeconds = Math.floor(Date.now() / 1000)): Promise<TokenReply | undefined> {
+    if (!this.password || !(await this.password.matches(password))) return undefined;
+    return this.sign("ui", nowSeconds, this.options.jwtExpiresInSeconds);
+  }
+
+  /** A random single-use ticket that /auth/ticket exchanges for a token (a login link). */
   issueTicket(nowMs = Date.now()): string {
     return this.tickets.issue(nowMs);
   }
 
   /** A token for a live ticket (spending it), or undefined when it is unknown, used or expired. */
-  redeemTicket(ticket: string, nowMs = Date.now()): { token: string; expiresAt: number } | undefined {
+  redeemTicket(ticket: string, nowMs = Date.now()): TokenReply | undefined {
     if (!this.tickets.redeem(ticket, nowMs)) return undefined;
-    const now = Math.floor(nowMs / 1000);
-    const exp = now + this.options.jwtExpiresInSeconds;
-    return { token: signJwt({ sub: "ticket", iat: now, exp }, this.options.jwtSecret), expiresAt: exp };
+    return this.sign("ticket", Math.floor(nowMs / 1000), this.options.jwtExpiresInSeconds);
   }
 
-  /** Checks a bearer credential (an API key or a JWT from login). */
+  /** Checks a bearer credential (an API key or a sign-in JWT; never a stream token). */
   check(bearer: string | undefined): AuthResult {
-    if (!this.required) return { ok: true, subject: "anonymous" };
+    if (!this.required) return { ok: true, subject: "anonymous", via: "anonymous" };
     if (!bearer) return { ok: false, reason: "Authentication required: send Authorization: Bearer <token or API key>." };
-    if (this.options.apiKey && constantTimeEqual(bearer, this.options.apiKey)) return { ok: true, subject: "api-key" };
-    // Only this server mints JWTs (password or ticket login), so any valid one is a signed-in browser.
-    if (verifyJwt(bearer, this.options.jwtSecret)) return { ok: true, subject: "ui" };
-    return { ok: false, reason: "The token or API key is invalid or expired." };
+    if (this.options.apiKey && constantTimeEqual(bearer, this.options.apiKey)) return { ok: true, subject: "api-key", via: "api-key" };
+    const claims = verifyJwt(bearer, this.options.jwtSecret);
+    if (claims && (claims.sub === "ui" || claims.sub === "ticket") && this.live(claims)) return { ok: true, subject: "ui", via: claims.jti as string, expiresAt: claims.exp };
+    return { ok: false, reason: "The token or API key is invalid, expired or signed out." };
+  }
+
+  /** Signed under the current version, with an id that was not signed out. */
+  private live(claims: JwtClaims): boolean {
+    return claims.ver === this.state.version && typeof claims.jti === "string" && !this.state.isRevoked(claims.jti);
+  }
+
+  /** Signs a token out until it would have expired; "renewed" when that took a new token version. */
+  revoke(result: AuthResult & { ok: true }): "revoked" | "renewed" {
+    if (result.expiresAt === undefined) throw new Error("only sign-in tokens can be revoked");
+    return this.state.revoke(result.via, result.expiresAt) ? "renewed" : "revoked";
+  }
+
+  /** A token that opens `chatId`'s event stream once, within streamTokenTtlMs, for whoever `via` signed in. */
+  issueStreamToken(chatId: string, via: AuthResult & { ok: true }, nowMs = Date.now()): TokenReply {
+    // Rounded down to whole seconds: a stream token never lives longer than asked.
+    const now = Math.floor(nowMs / 1000);
+    const ttl = Math.max(1, Math.floor((nowMs + (this.options.streamTokenTtlMs ?? 60_000)) / 1000) - now);
+    return this.sign("stream", now, ttl, { chat: chatId, via: via.via });
+  }
+
+  /** Whether `token` opens `chatId`'s stream now; spends it. */
+  redeemStreamToken(token: string, chatId: string, nowMs = Date.now()): boolean {
+    const now = Math.floor(nowMs / 1000);
+    const c = verifyJwt(token, this.options.jwtSecret, now);
+    if (c?.sub !== "stream" || c.chat !== chatId || !this.live(c) || !c.via) return false;
+    // The credential that minted it must still be good: a signed-out token's stream tokens die with it.
+    if (c.via !== "api-key" && c.via !== "anonymous" && this.state.isRevoked(c.via)) return false;
+    if (c.via === "api-key" && !this.options.apiKey) return false;
+    // One lifetime for all: insertion order is expiry order.
+    for (const [id, exp] of this.spent) {
+      if (exp > now) break;
+      this.spent.delete(id);
+    }
+    const id = c.jti as string;
+    if (this.spent.has(id) || this.spent.size >= MAX_SPENT_STREAM_TOKENS) return false;
+    this.spent.set(id, c.exp);
+    return true;
   }
 }
 
@@ -196,4 +155,9 @@ export function bearerFrom(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const m = /^Bearer ([\x21-\x7e]{1,4096})$/.exec(header.trim());
   return m ? m[1] : undefined;
+}
+
+/** A random JWT secret that dies with the process (no file: nothing to protect on disk). */
+export function ephemeralSecret(): string {
+  return randomBytes(48).toString("base64url");
 }

@@ -1,5 +1,6 @@
 // `pi-vscode-server [workspace]`: the chat in a browser, on the same session host as the
-// extension. Loopback by default; refuses to listen elsewhere without API_KEY or UI_PASSWORD.
+// extension. Loopback by default; refuses to listen elsewhere without API_KEY or UI_PASSWORD;
+// without either, a one-time login link (unless --no-auth).
 import { errorText } from "../protocol/actionError";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -11,7 +12,9 @@ import { ChatHost } from "../host/chatHost";
 import { HEADLESS_NOTE } from "../host/lmBridge/providerFile";
 import { defaultGuardPath, defaultPiCliPath } from "../host/piPaths";
 import { ConfigError, configFromEnv, redactedConfig, type ServerConfig } from "./config";
+import { ensurePrivateDir } from "./dataDir";
 import { createPiServer, type PiServer } from "./httpServer";
+import { announceLoginLinks, cliAuthMode } from "./loginLink";
 
 export const USAGE = `Usage: pi-vscode-server [workspace] [options]
 
@@ -24,12 +27,16 @@ Options:
       --data-dir <d>    Server data (JWT secret, demo agent dir) (env PI_VSCODE_SERVER_DATA_DIR, default ~/.pi-vscode-server)
       --open            Open the chat in a browser once listening
       --demo            Use the built-in scripted model (no API key needed)
+      --no-auth         Ask for no credential (loopback only; any local user or process can
+                        then drive the agent)
   -h, --help            Show this help
 
-Environment: API_KEY, UI_PASSWORD, JWT_SECRET, JWT_EXPIRES_IN_SECONDS, TRUST_PROXY, CORS_ORIGIN,
-ALLOWED_HOSTS, RATE_LIMIT_LOGIN_MAX, LOG_LEVEL, BASH_APPROVAL (ask|allowList|never-ask), BASH_ALLOW,
-MAX_PROCESSES, IDLE_MINUTES.
-Binding to a non-loopback address requires API_KEY and/or UI_PASSWORD.
+Environment: API_KEY, UI_PASSWORD, JWT_SECRET, JWT_EXPIRES_IN_SECONDS, TRUST_PROXY (true or the
+number of proxies in front), CORS_ORIGIN, ALLOWED_HOSTS, RATE_LIMIT_LOGIN_MAX, LOG_LEVEL,
+BASH_APPROVAL (ask|allowList|never-ask), BASH_ALLOW, MAX_PROCESSES, IDLE_MINUTES,
+MAX_CONNECTIONS (1024), MAX_CONNECTIONS_PER_IP (128), MAX_STREAMS (512), MAX_STREAMS_PER_IP (64).
+Without API_KEY or UI_PASSWORD a one-time login link is printed on stderr (a new one on Enter or
+SIGUSR1). Binding to a non-loopback address requires API_KEY and/or UI_PASSWORD.
 ${HEADLESS_NOTE}`;
 
 export interface CliArgs {
@@ -41,10 +48,11 @@ export interface CliArgs {
   open: boolean;
   demo: boolean;
   help: boolean;
+  noAuth: boolean;
 }
 
 export function parseArgs(argv: string[]): CliArgs {
-  const out: CliArgs = { open: false, demo: false, help: false };
+  const out: CliArgs = { open: false, demo: false, help: false, noAuth: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -76,6 +84,9 @@ export function parseArgs(argv: string[]): CliArgs {
       case "--demo":
         out.demo = true;
         break;
+      case "--no-auth":
+        out.noAuth = true;
+        break;
       case "-h":
       case "--help":
         out.help = true;
@@ -104,13 +115,17 @@ function numberEnv(name: string, fallback: number): number {
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
   let args: CliArgs;
   let config: ServerConfig;
+  let links = false;
   try {
     args = parseArgs(argv);
     if (args.help) {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    config = configFromEnv(process.env, { port: args.port, host: args.host, dataDir: args.dataDir && path.resolve(args.dataDir) });
+    const mode = cliAuthMode(configFromEnv(process.env, { port: args.port, host: args.host, dataDir: args.dataDir && path.resolve(args.dataDir) }), args.noAuth);
+    config = mode.config;
+    links = mode.links;
+    if (mode.warning) process.stderr.write(`pi-vscode-server: ${mode.warning}\n`);
   } catch (err) {
     process.stderr.write(`pi-vscode-server: ${errorText(err)}\n`);
     return 2;
@@ -132,6 +147,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   let chatEnv: NodeJS.ProcessEnv | undefined;
   if (args.demo) {
     demoModel = await startScriptedModel();
+    // pi loads extensions from its agent dir: it must be ours alone, like the secrets.
+    ensurePrivateDir(config.dataDir);
     const agentDir = path.join(config.dataDir, "demo-agent");
     writeDemoAgentDir(agentDir, demoModel.baseUrl);
     chatEnv = offlinePiEnv(agentDir);
@@ -149,10 +166,13 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   const stopIdle = host.startIdleTimer();
 
   let server: PiServer;
+  let stopLinks: () => void = () => undefined;
   try {
     server = createPiServer({ host, workspace, config, log, chatEnv });
     const url = await server.listen();
-    if (args.open) openBrowser(url);
+    const login = links ? announceLoginLinks(server) : undefined;
+    if (login) stopLinks = login.stop;
+    if (args.open) openBrowser(login?.first ?? url);
   } catch (err) {
     log.error({ err: errorText(err) }, "could not start");
     process.stderr.write(`pi-vscode-server: ${errorText(err)}\n`);
@@ -177,7 +197,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
             resolve(1);
           },
         )
-        .finally(stopIdle);
+        .finally(() => {
+          stopIdle();
+          stopLinks();
+        });
     };
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));

@@ -20,12 +20,31 @@ export interface ServerConfig {
   requireAuth: boolean;
   /** How long a login ticket (PiServer.issueLoginTicket) may wait to be exchanged. */
   loginTicketTtlMs: number;
-  trustProxy: boolean;
+  /** How long a stream token (POST /auth/stream-token) may wait to open its chat's event stream. */
+  streamTokenTtlMs: number;
+  /**
+   * How many reverse proxies in front are trusted to append the client's address to
+   * X-Forwarded-For (TRUST_PROXY: true = 1, a number, 0 = none). The client is the address the
+   * outermost trusted proxy saw: that many entries from the right, never the client-written left.
+   */
+  trustProxy: number;
   /** The one cross-origin site allowed to call the API (exact origin, e.g. https://pi.lan). */
   corsOrigin?: string;
   /** Extra Host header values accepted (reverse-proxy hostnames), `name` or `name:port`. */
   allowedHosts: string[];
+  /** Per client address and minute: password/ticket attempts, and (separately) wrong bearer credentials. */
   rateLimitLoginMax: number;
+  /** Password checks (scrypt, off the event loop) run at once, and how many more may wait; past that, 503. */
+  loginConcurrency: number;
+  loginQueueMax: number;
+  /** Open connections in all and per client address (MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP); past them, 503. */
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  /** Open event streams in all and per client address (MAX_STREAMS, MAX_STREAMS_PER_IP); past them, 503. */
+  maxStreams: number;
+  maxStreamsPerIp: number;
+  /** A connection that sends no request within this long is closed (it would hold a slot). */
+  firstRequestTimeoutMs: number;
   logLevel: string;
   /** Holds the generated JWT secret (mode 0600) and the demo agent dir. */
   dataDir: string;
@@ -54,6 +73,15 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   const value = Number(raw.trim());
   if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max} (got ${value}).`);
   return value;
+}
+
+/** TRUST_PROXY: unset/false/0 = no proxy, true = one, or how many proxies are in front (up to 10). */
+function proxyHops(raw: string | undefined): number {
+  const v = raw?.trim().toLowerCase() ?? "";
+  if (v === "" || v === "false") return 0;
+  if (v === "true") return 1;
+  if (/^\d{1,2}$/.test(v) && Number(v) <= 10) return Number(v);
+  throw new ConfigError(`TRUST_PROXY must be true, false or the number of proxies in front (0–10), not "${raw}".`);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -87,10 +115,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
     jwtExpiresInSeconds: int(env, "JWT_EXPIRES_IN_SECONDS", 7 * 24 * 3600, 1, 365 * 24 * 3600),
     requireAuth: false,
     loginTicketTtlMs: 2 * 60_000,
-    trustProxy: env.TRUST_PROXY === "true" || env.TRUST_PROXY === "1",
+    streamTokenTtlMs: 60_000,
+    trustProxy: proxyHops(env.TRUST_PROXY),
     corsOrigin: corsOrigin?.replace(/\/$/, ""),
     allowedHosts: (env.ALLOWED_HOSTS ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean),
     rateLimitLoginMax: int(env, "RATE_LIMIT_LOGIN_MAX", 10, 1, 1_000_000),
+    loginConcurrency: 1,
+    loginQueueMax: 16,
+    maxConnections: int(env, "MAX_CONNECTIONS", 1024, 1, 1_000_000),
+    maxConnectionsPerIp: int(env, "MAX_CONNECTIONS_PER_IP", 128, 1, 1_000_000),
+    maxStreams: int(env, "MAX_STREAMS", 512, 1, 1_000_000),
+    maxStreamsPerIp: int(env, "MAX_STREAMS_PER_IP", 64, 1, 1_000_000),
+    firstRequestTimeoutMs: 20_000,
     logLevel: nonEmpty(env.LOG_LEVEL) ?? "info",
     dataDir: defaultDataDir(env),
     bodyLimitBytes: 1024 * 1024,

@@ -41,25 +41,107 @@ export function sendEmpty(res: ServerResponse, status: number, headers: Record<s
   res.end();
 }
 
-/** Reads a JSON body of at most `limit` bytes; undefined when there is none. */
-export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+/** After an error that ends the connection, how much of the unread body we still read (and drop), and for how long. */
+export const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
+export const DRAIN_MAX_MS = 5_000;
+
+/**
+ * Answers with a JSON error and closes the connection, but first reads (and drops) what the
+ * client is still sending, up to DRAIN_MAX_BYTES or DRAIN_MAX_MS: a socket closed with unread
+ * data in it is reset, and a reset can destroy the answer before the client reads it.
+ */
+export function sendErrorAndClose(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const text = JSON.stringify({ error: { code, message } });
+  res.writeHead(status, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Cache-Control": "no-store",
+    "Content-Length": Buffer.byteLength(text),
+    ...headers,
+    Connection: "close",
+  });
+  // The whole answer goes out now; end() — after which Node closes the socket — waits for the body.
+  res.write(text);
+  if (req.complete || req.destroyed) {
+    res.end();
+    return;
+  }
+  let drained = 0;
+  const finish = () => {
+    clearTimeout(timer);
+    req.off("data", count);
+    if (!res.writableEnded) res.end();
+  };
+  const count = (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_MAX_BYTES) finish();
+  };
+  const timer = setTimeout(finish, DRAIN_MAX_MS);
+  req.on("data", count);
+  req.once("end", finish);
+  req.once("error", finish);
+  res.once("close", finish);
+  req.resume();
+}
+
+const tooLarge = (limit: number) => new HttpError(413, "body_too_large", `The request body is larger than ${limit} bytes.`, { Connection: "close" });
+
+/** A declared Content-Length over `limit` (or not a number): refused before a byte is read. */
+export function declaredTooLarge(req: IncomingMessage, limit: number): boolean {
   const declared = req.headers["content-length"];
-  if (declared !== undefined && (!/^\d+$/.test(declared) || Number(declared) > limit)) {
-    throw new HttpError(413, "body_too_large", `The request body is larger than ${limit} bytes.`, { Connection: "close" });
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new HttpError(413, "body_too_large", `The request body is larger than ${limit} bytes.`, { Connection: "close" });
-    chunks.push(chunk);
-  }
-  if (size === 0) return undefined;
+  return declared !== undefined && (!/^\d+$/.test(declared) || Number(declared) > limit);
+}
+
+/** Reads a JSON body of at most `limit` bytes; undefined when there is none. */
+export function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  if (declaredTooLarge(req, limit)) return Promise.reject(tooLarge(limit));
+  return new Promise<unknown>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+    };
+    // Listeners, not `for await`: leaving that loop early destroys the request and with it the
+    // socket, before the 413 could be sent.
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      done();
+      req.pause();
+      reject(tooLarge(limit));
+    };
+    const onError = (err: Error) => {
+      done();
+      reject(err);
+    };
+    const onEnd = () => {
+      done();
+      try {
+        resolve(parseJson(req, Buffer.concat(chunks)));
+      } catch (err) {
+        reject(err);
+      }
+    };
+    req.on("data", onData);
+    req.once("end", onEnd);
+    req.once("error", onError);
+  });
+}
+
+function parseJson(req: IncomingMessage, body: Buffer): unknown {
+  if (body.length === 0) return undefined;
   const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json") throw new HttpError(415, "unsupported_media_type", "Send the body as Content-Type: application/json.");
-  const text = Buffer.concat(chunks).toString("utf8");
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(body.toString("utf8")) as unknown;
   } catch {
     throw new HttpError(400, "invalid_json", "The request body is not valid JSON.");
   }

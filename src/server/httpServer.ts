@@ -1,6 +1,5 @@
 // The standalone HTTP server: security checks on every request, then the routes.
 // createPiServer({ host, workspace, config, log }) → { listen(), close(), url }.
-import { randomBytes } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import FindMyWay from "find-my-way";
@@ -8,9 +7,10 @@ import type { Logger } from "pino";
 import type { ChatHost } from "../host/chatHost";
 import { ACTION_ERROR_STATUS, errorText, isActionError } from "../protocol/actionError";
 import type { HttpVerb } from "../protocol/actions";
-import { Authenticator, bearerFrom, loadOrCreateJwtSecret } from "./auth";
+import { AuthGate, createAuthenticator } from "./authGate";
 import { unsafeBindReason, type ServerConfig } from "./config";
-import { HttpError, readJsonBody, sendEmpty, sendError } from "./http";
+import { ConnectionLimits } from "./connectionLimits";
+import { declaredTooLarge, HttpError, readJsonBody, sendEmpty, sendError, sendErrorAndClose } from "./http";
 import { RateLimiter } from "./rateLimit";
 import { buildRoutes, findAssetsRoot, type Route } from "./routes";
 import { clientIp, HostPolicy, setCorsHeaders, setSecurityHeaders } from "./security";
@@ -57,16 +57,10 @@ export function createPiServer(options: PiServerOptions): PiServer {
   const refusal = unsafeBindReason(config);
   if (refusal) throw new Error(refusal);
 
-  const auth = new Authenticator({
-    apiKey: config.apiKey,
-    uiPassword: config.uiPassword,
-    // A password login's token outlives a restart (persisted secret); without a password only
-    // tickets mint tokens, and a secret that dies with the process is enough (and leaves no file).
-    jwtSecret: config.uiPassword ? loadOrCreateJwtSecret(config.dataDir, config.jwtSecret) : (config.jwtSecret ?? randomBytes(48).toString("base64url")),
-    jwtExpiresInSeconds: config.jwtExpiresInSeconds,
-    requireAuth: config.requireAuth,
-    loginTicketTtlMs: config.loginTicketTtlMs,
-  });
+  const auth = createAuthenticator(config);
+  // Wrong bearer credentials and login attempts have separate budgets per client address.
+  const gate = new AuthGate(auth, new RateLimiter(config.rateLimitLoginMax));
+  const limits = new ConnectionLimits(config);
   const hub = new SseHub(
     { replayBatches: config.replayBatches, replayBytes: config.replayBytes, clientBufferBytes: config.clientBufferBytes, heartbeatMs: config.heartbeatMs },
     (level, message) => log[level](message),
@@ -80,8 +74,10 @@ export function createPiServer(options: PiServerOptions): PiServer {
     workspace: options.workspace,
     config,
     auth,
+    gate,
     hub,
     loginLimiter: new RateLimiter(config.rateLimitLoginMax),
+    admitStream: (req, res) => limits.admitStream(clientIp(req, config.trustProxy), res),
     chatEnv: options.chatEnv,
     assetsRoot: options.assetsRoot ?? findAssetsRoot(),
     isShuttingDown: () => shuttingDown,
@@ -115,7 +111,7 @@ export function createPiServer(options: PiServerOptions): PiServer {
 
   const allowed = (pathname: string) => METHODS.filter((m) => router.find(m, pathname)).join(", ");
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, ip: string): Promise<void> {
     setSecurityHeaders(res);
     const rawUrl = req.url ?? "";
     if (rawUrl.length > MAX_URL) throw new HttpError(414, "uri_too_long", "The URL is too long.");
@@ -150,19 +146,15 @@ export function createPiServer(options: PiServerOptions): PiServer {
     if (found === "method") throw new HttpError(405, "method_not_allowed", `${method.slice(0, 20)} is not allowed here.`, { Allow: allowed(pathname) });
     const { route, params } = found;
 
-    if (route.auth) {
-      let bearer = bearerFrom(req.headers.authorization);
-      // EventSource cannot send headers: the stream also takes the token as a query parameter.
-      if (!bearer && route.stream) bearer = query.get("access_token") ?? undefined;
-      const result = auth.check(bearer);
-      if (!result.ok) throw new HttpError(401, "unauthorized", result.reason, { "WWW-Authenticate": 'Bearer realm="pi"' });
-    }
+    if (route.auth) gate.authorize(req, ip, route.stream ? { chatId: params.chatId ?? "", query } : undefined);
     const body = route.body ? await readJsonBody(req, route.bodyLimit ?? config.bodyLimitBytes) : undefined;
     if (!route.body) req.resume();
     await route.handle({ req, res, params, query, body });
   }
 
-  const server = http.createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (req, res) => {
+  // The largest body any route takes: a declared length past it gets no `100 Continue`.
+  const maxBody = Math.max(config.bodyLimitBytes, ...routes.map((r) => r.bodyLimit ?? 0));
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const started = performance.now();
     const ip = clientIp(req, config.trustProxy);
     res.on("finish", () => {
@@ -172,10 +164,11 @@ export function createPiServer(options: PiServerOptions): PiServer {
       if (res.statusCode >= 500) log.warn(entry, "request failed");
       else log.debug(entry, "request");
     });
-    handle(req, res).catch((err: unknown) => {
+    if (!limits.admit(req, res, ip)) return;
+    handle(req, res, ip).catch((err: unknown) => {
       if (err instanceof HttpError) {
-        sendError(res, err.status, err.code, err.message, err.headers);
-        if (err.headers.Connection === "close") res.on("finish", () => req.destroy());
+        if (err.headers.Connection === "close") sendErrorAndClose(req, res, err.status, err.code, err.message, err.headers);
+        else sendError(res, err.status, err.code, err.message, err.headers);
       } else if (isActionError(err)) {
         sendError(res, ACTION_ERROR_STATUS[err.code], err.code, err.message, err.headers);
       } else {
@@ -183,6 +176,12 @@ export function createPiServer(options: PiServerOptions): PiServer {
         sendError(res, 500, "internal", "Internal server error.");
       }
     });
+  };
+  const server = http.createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, onRequest);
+  server.on("connection", limits.track);
+  server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!declaredTooLarge(req, maxBody)) res.writeContinue();
+    onRequest(req, res);
   });
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) {

@@ -13,3 +13,11 @@ export function chatPageUrl(baseUrl: string, chatId: string, ticket?: string): s
   url.hash = ticket ? `ticket=${encodeURIComponent(ticket)}` : "";
   return url.toString();
 }
+
+/** `<baseUrl>/#ticket=<ticket>`: the page signs in with the ticket, then opens the latest chat. */
+export function loginPageUrl(baseUrl: string, ticket: string): string {
+  const url = new URL(baseUrl);
+  if (!url.pathname.endsWith("/")) url.pathname += "/";
+  url.hash = `ticket=${encodeURIComponent(ticket)}`;
+  return url.toString();
+}

@@ -30,6 +30,14 @@ export class RateLimiter {
     return { allowed: w.count <= this.max, retryAfterSeconds: Math.max(1, Math.ceil((w.resetAt - now) / 1000)) };
   }
 
+  /** Whether `key` is within its budget now, without spending any of it (for counting only failures). */
+  peek(key: string): RateDecision {
+    const now = this.now();
+    const w = this.windows.get(key);
+    if (!w || w.resetAt <= now) return { allowed: true, retryAfterSeconds: 0 };
+    return { allowed: w.count < this.max, retryAfterSeconds: Math.max(1, Math.ceil((w.resetAt - now) / 1000)) };
+  }
+
   get size(): number {
     return this.windows.size;
   }

@@ -1,6 +1,7 @@
 // Request checks that stop other web pages from driving the agent: Host (DNS rebinding),
 // Origin (cross-site requests), CORS (one pinned origin at most) and the response headers.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import * as net from "node:net";
 import * as os from "node:os";
 import type { ServerConfig } from "./config";
 
@@ -124,12 +125,31 @@ export function setCorsHeaders(res: ServerResponse, origin: string, preflight: b
   }
 }
 
-/** The client's address; X-Forwarded-For (its first entry) only when a trusted proxy sets it. */
-export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const fwd = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(",")[0]?.trim();
-    if (first && first.length <= 64) return first;
-  }
-  return req.socket?.remoteAddress ?? "unknown";
+/** An address as a key: IPv4-mapped IPv6 (`::ffff:1.2.3.4`) as plain IPv4; undefined when not an IP. */
+export function normalizeIp(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const v = value.trim().toLowerCase();
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(v);
+  const ip = mapped ? mapped[1] : v;
+  return net.isIP(ip) ? ip : undefined;
+}
+
+/**
+ * The client's address. Behind `trustProxy` trusted proxies, each appended the address it saw to
+ * X-Forwarded-For, so the client is that many entries from the right; everything further left
+ * was written by the client itself (a forged entry there must not buy a fresh rate-limit budget).
+ */
+export function clientIp(req: IncomingMessage, trustProxy: number | boolean): string {
+  const peer = normalizeIp(req.socket?.remoteAddress) ?? "unknown";
+  const hops = trustProxy === true ? 1 : trustProxy === false ? 0 : trustProxy;
+  if (hops <= 0) return peer;
+  const header = req.headers["x-forwarded-for"];
+  const entries = (Array.isArray(header) ? header.join(",") : (header ?? ""))
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean);
+  if (entries.length === 0) return peer;
+  // Fewer entries than trusted proxies: every entry was written by one of them; take the outermost.
+  const seen = entries[Math.max(0, entries.length - hops)];
+  return normalizeIp(seen) ?? peer;
 }

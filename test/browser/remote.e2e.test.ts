@@ -150,6 +150,39 @@ describe("browser page on a real server (password)", function () {
     assert.equal(chatOf(again.page), id, "the password still leads to the linked chat");
   });
 
+  it("streams with one-time stream tokens (a new one per reconnect), never the session token in a URL", async () => {
+    const { page } = await open(`${site.base}/`);
+    const urls: string[] = [];
+    page.on("request", (r) => urls.push(r.url()));
+    await signIn(page);
+    await waitReady(page);
+    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem("pi.auth") ?? "{}") as { token?: string }).token ?? "");
+    assert.ok(token.length > 20, "signed in with a token");
+    site.relay.drop();
+    await page.locator('[data-testid="connection-banner"]', { hasText: "Reconnecting" }).waitFor();
+    await page.locator('[data-testid="connection-banner"]').waitFor({ state: "detached", timeout: 15_000 });
+    const streams = urls.filter((u) => u.includes("/events"));
+    const tokens = streams.map((u) => new URL(u).searchParams.get("stream_token"));
+    assert.ok(streams.length >= 2, `the stream was opened, then reopened: ${streams.length}`);
+    assert.ok(tokens.every((t) => !!t), "every stream URL carries a stream token");
+    assert.equal(new Set(tokens).size, tokens.length, "a new one each time");
+    assert.ok(!urls.some((u) => u.includes(token) || u.includes("access_token")), "the session token is in no URL");
+  });
+
+  it("Sign out ends the token on the server and shows the sign-in form", async () => {
+    const { page } = await open(`${site.base}/`);
+    await signIn(page);
+    await waitReady(page);
+    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem("pi.auth") ?? "{}") as { token?: string }).token ?? "");
+    const chats = () => fetch(`http://127.0.0.1:${site.server.port}/api/v1/chats`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    assert.equal(await chats(), 200);
+    await page.locator('[data-testid="sign-out"]').click();
+    await page.locator('[data-testid="login-form"]').waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("pi.auth")), null, "the tab forgot it");
+    assert.equal(await chats(), 401, "and the server no longer accepts it (a copy is worthless)");
+    await signIn(page);
+  });
+
   it("the + button opens a new chat with its own pi, and the page follows it to ?chat=<new id>", async () => {
     const { page } = await open(`${site.base}/`);
     await signIn(page);

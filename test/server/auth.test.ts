@@ -19,7 +19,7 @@ describe("server: authentication", function () {
   this.timeout(60_000);
   let f: ServerFixture;
   before(async () => {
-    f = await startServerFixture({}, { API_KEY, UI_PASSWORD: PASSWORD, RATE_LIMIT_LOGIN_MAX: "5" });
+    f = await startServerFixture({}, { API_KEY, UI_PASSWORD: PASSWORD, RATE_LIMIT_LOGIN_MAX: "10" });
   });
   after(async () => {
     await f.cleanup();
@@ -80,18 +80,19 @@ describe("server: authentication", function () {
     assert.equal((await request(f.port, "/api/v1/chats", { headers: bearer(token) })).status, 200);
     const status = await request(f.port, "/api/v1/auth/status", { headers: bearer(token) });
     assert.equal((status.json as { authenticated: boolean }).authenticated, true);
-    // EventSource cannot send headers: the stream takes ?access_token=.
+    // EventSource cannot send headers: the stream takes a stream token minted with the bearer.
     const created = await request(f.port, "/api/v1/chats", { method: "POST", headers: bearer(token) });
     const id = (created.json as { chatId: string }).chatId;
-    const sse = new SseClient(f.port, `/api/v1/chats/${id}/events?access_token=${encodeURIComponent(token)}`);
+    const streamToken = ((await request(f.port, "/api/v1/auth/stream-token", { method: "POST", body: { chatId: id }, headers: bearer(token) })).json as { token: string }).token;
+    const sse = new SseClient(f.port, `/api/v1/chats/${id}/events?stream_token=${encodeURIComponent(streamToken)}`);
     await sse.open();
     assert.equal(sse.status, 200);
     await sse.until("snapshot", () => sse.events.length >= 1);
     sse.close();
-    const noToken = new SseClient(f.port, `/api/v1/chats/${id}?access_token=${encodeURIComponent(token)}`);
-    await noToken.open();
-    assert.equal(noToken.status, 401, "the query token works only for the event stream");
-    noToken.close();
+    const withHeader = new SseClient(f.port, `/api/v1/chats/${id}/events`, bearer(token));
+    await withHeader.open();
+    assert.equal(withHeader.status, 200, "a client that can send headers streams with its bearer");
+    withHeader.close();
   });
 
   it("keeps the generated JWT secret in the data dir, mode 0600, and reuses it", () => {
@@ -104,7 +105,7 @@ describe("server: authentication", function () {
 
   it("rate-limits logins per IP (429 + Retry-After), ignoring X-Forwarded-For unless TRUST_PROXY", async () => {
     let limited: Awaited<ReturnType<typeof request>> | undefined;
-    for (let i = 0; i < 8 && !limited; i++) {
+    for (let i = 0; i < 15 && !limited; i++) {
       const r = await request(f.port, "/api/v1/auth/login", { method: "POST", body: { password: "guess" }, headers: { "x-forwarded-for": `10.0.0.${i}` } });
       if (r.status === 429) limited = r;
     }
@@ -210,7 +211,15 @@ describe("server: binding and config", function () {
     assert.throws(() => configFromEnv({ BASH_APPROVAL: "yolo" }), ConfigError);
     const c = configFromEnv({ PORT: "8080", HOST: "::1", TRUST_PROXY: "true", RATE_LIMIT_LOGIN_MAX: "3", CORS_ORIGIN: "https://a.example/" });
     assert.equal(c.port, 8080);
-    assert.equal(c.trustProxy, true);
+    assert.equal(c.trustProxy, 1);
+    assert.equal(configFromEnv({ TRUST_PROXY: "2" }).trustProxy, 2, "two proxies in front");
+    assert.equal(configFromEnv({ TRUST_PROXY: "false" }).trustProxy, 0);
+    assert.throws(() => configFromEnv({ TRUST_PROXY: "yes" }), /TRUST_PROXY/);
+    assert.deepEqual(
+      [configFromEnv({}).maxConnections, configFromEnv({ MAX_CONNECTIONS_PER_IP: "7" }).maxConnectionsPerIp, configFromEnv({ MAX_STREAMS: "9", MAX_STREAMS_PER_IP: "3" }).maxStreamsPerIp],
+      [1024, 7, 3],
+    );
+    assert.throws(() => configFromEnv({ MAX_STREAMS: "0" }), /MAX_STREAMS/);
     assert.equal(c.rateLimitLoginMax, 3);
     assert.equal(c.corsOrigin, "https://a.example");
   });

@@ -1,5 +1,6 @@
-// The `pi-vscode-server` CLI as a real process: help, refused unsafe bind, JSON logs without
-// secrets, and a graceful SIGTERM (shutdown event to clients, every pi stopped, exit 0).
+// The `pi-vscode-server` CLI as a real process: help, refused unsafe bind, a credential required
+// by default (a one-time login link) unless --no-auth says otherwise, JSON logs without secrets,
+// and a graceful SIGTERM (shutdown event to clients, every pi stopped, exit 0).
 import * as assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
@@ -43,7 +44,16 @@ describe("server: CLI", function () {
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it("parses its arguments", () => {
-    assert.deepEqual(parseArgs(["ws", "-p", "8080", "--host=::1", "--demo", "--open"]), { workspace: "ws", port: 8080, host: "::1", open: true, demo: true, help: false });
+    assert.deepEqual(parseArgs(["ws", "-p", "8080", "--host=::1", "--demo", "--open"]), {
+      workspace: "ws",
+      port: 8080,
+      host: "::1",
+      open: true,
+      demo: true,
+      help: false,
+      noAuth: false,
+    });
+    assert.equal(parseArgs(["--no-auth"]).noAuth, true);
     assert.throws(() => parseArgs(["--port", "x"]), /--port/);
     assert.throws(() => parseArgs(["--nope"]), /Unknown option/);
     assert.throws(() => parseArgs(["a", "b"]), /Only one workspace/);
@@ -60,6 +70,49 @@ describe("server: CLI", function () {
     const r = run([tmp, "--host", "0.0.0.0", "--data-dir", path.join(tmp, "data")]);
     assert.equal(await r.exit, 1);
     assert.match(r.stderr(), /Refusing to listen on 0\.0\.0\.0.*API_KEY/s);
+  });
+
+  it("requires a credential by default: anonymous requests get 401, the printed one-time link signs in once", async () => {
+    const r = run([tmp, "--data-dir", path.join(tmp, "data")]);
+    try {
+      const listening = await waitFor("the listening line", () => /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(r.stdout())?.[1], 20_000);
+      const port = Number(new URL(listening).port);
+      for (const [method, p] of [
+        ["GET", "/api/v1/chats"],
+        ["POST", "/api/v1/chats"],
+      ]) {
+        const anonymous = await request(port, p, { method });
+        assert.equal(anonymous.status, 401, `a local process cannot drive the agent anonymously (${method} ${p})`);
+      }
+      const link = await waitFor("the login link", () => /(http:\/\/127\.0\.0\.1:\d+\/#ticket=[\w%-]+)/.exec(r.stderr())?.[1], 5_000);
+      const url = new URL(link);
+      assert.equal(Number(url.port), port);
+      const ticket = decodeURIComponent(new URLSearchParams(url.hash.slice(1)).get("ticket") ?? "");
+      const redeemed = await request(port, "/api/v1/auth/ticket", { method: "POST", body: { ticket } });
+      assert.equal(redeemed.status, 200);
+      const token = (redeemed.json as { token: string }).token;
+      assert.equal((await request(port, "/api/v1/chats", { headers: { authorization: `Bearer ${token}` } })).status, 200);
+      assert.equal((await request(port, "/api/v1/auth/ticket", { method: "POST", body: { ticket } })).status, 401, "the link works once");
+      assert.ok(!r.stdout().includes(ticket), "the ticket is not in the JSON log");
+    } finally {
+      r.child.kill("SIGTERM");
+    }
+    assert.equal(await r.exit, 0);
+  });
+
+  it("--no-auth serves loopback without a credential, with a loud warning on stderr", async () => {
+    const r = run([tmp, "--no-auth", "--data-dir", path.join(tmp, "data")]);
+    try {
+      const url = await waitFor("the listening line", () => /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(r.stdout())?.[1], 20_000);
+      assert.match(r.stderr(), /WARNING.*--no-auth.*any (local )?user or process/is);
+      assert.doesNotMatch(r.stderr(), /#ticket=/);
+      assert.equal((await request(Number(new URL(url).port), "/api/v1/chats")).status, 200);
+    } finally {
+      r.child.kill("SIGTERM");
+    }
+    assert.equal(await r.exit, 0);
+    const refused = run([tmp, "--no-auth", "--host", "0.0.0.0", "--data-dir", path.join(tmp, "data")]);
+    assert.equal(await refused.exit, 1, "--no-auth never opens a non-loopback bind");
   });
 
   it("serves the demo and shuts down gracefully on SIGTERM", async () => {

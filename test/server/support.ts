@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import { configFromEnv, type ServerConfig } from "../../src/server/config";
 import { createPiServer, type PiServer } from "../../src/server/httpServer";
 import { startPiFixture, waitFor, type PiFixture } from "../support/piFixture";
@@ -19,11 +19,19 @@ export interface ServerFixture {
   cleanup(): Promise<void>;
 }
 
-export async function startServerFixture(overrides: Partial<ServerConfig> = {}, env: NodeJS.ProcessEnv = {}): Promise<ServerFixture> {
+/** A logger whose JSON lines a test can read (e.g. to see which client address the server saw). */
+export function capturingLogger(): { log: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const log = pino({ level: "debug" }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  return { log, lines };
+}
+
+export async function startServerFixture(overrides: Partial<ServerConfig> = {}, env: NodeJS.ProcessEnv = {}, options: { log?: Logger } = {}): Promise<ServerFixture> {
   const fx = await startPiFixture();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pi-server-data-"));
   const config = configFromEnv(env, { port: 0, host: "127.0.0.1", dataDir, ...overrides });
-  const server = createPiServer({ host: fx.host, workspace: fx.workspace, config, log: pino({ level: process.env.SERVER_LOG ?? "silent" }) });
+  const log = options.log ?? pino({ level: process.env.SERVER_LOG ?? "silent" });
+  const server = createPiServer({ host: fx.host, workspace: fx.workspace, config, log });
   const url = await server.listen();
   return {
     fx,
@@ -53,6 +61,8 @@ export interface RequestOptions {
   body?: unknown;
   /** Raw body (sent as is). */
   raw?: string | Buffer;
+  /** Source address of the connection (another loopback address is another client). */
+  localAddress?: string;
 }
 
 /** One HTTP request; Host defaults to the server's own 127.0.0.1:port. */
@@ -60,7 +70,7 @@ export function request(port: number, pathname: string, options: RequestOptions 
   return new Promise((resolve, reject) => {
     const body = options.raw ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
     const headers: Record<string, string> = { host: `127.0.0.1:${port}`, ...(options.body !== undefined ? { "content-type": "application/json" } : {}), ...options.headers };
-    const req = http.request({ host: "127.0.0.1", port, path: pathname, method: options.method ?? "GET", headers, agent: false }, (res) => {
+    const req = http.request({ host: "127.0.0.1", port, path: pathname, method: options.method ?? "GET", headers, agent: false, localAddress: options.localAddress }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
@@ -109,12 +119,14 @@ export class SseClient {
     private readonly port: number,
     private readonly pathname: string,
     private readonly headersIn: Record<string, string> = {},
+    /** Source address (another loopback address is another client). */
+    private readonly localAddress?: string,
   ) {}
 
   open(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.req = http.request(
-        { host: "127.0.0.1", port: this.port, path: this.pathname, headers: { host: `127.0.0.1:${this.port}`, accept: "text/event-stream", ...this.headersIn }, agent: false },
+        { host: "127.0.0.1", port: this.port, path: this.pathname, headers: { host: `127.0.0.1:${this.port}`, accept: "text/event-stream", ...this.headersIn }, agent: false, localAddress: this.localAddress },
         (res) => {
           this.status = res.statusCode ?? 0;
           this.headers = res.headers;

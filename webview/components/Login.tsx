@@ -33,7 +33,10 @@ export function Login({ client, methods, notice, onLoggedIn }: { client: HttpCli
         <div class="login-form" data-testid="login-unavailable">
           <h1 class="login-title">Pi</h1>
           {error ? <p class="error-text" role="alert">{error}</p> : null}
-          <p>This server signs in only through a one-time link. In VS Code, run “Pi: Open Session in Browser” to open the chat here.</p>
+          <p>
+            This server signs in only through a one-time link. In VS Code, run “Pi: Open Session in Browser” to open the chat here; a
+            pi-vscode-server started in a terminal printed one there (press Enter in it for a new one).
+          </p>
         </div>
       </main>
     );

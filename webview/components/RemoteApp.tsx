@@ -1,6 +1,6 @@
 // The browser page around the chat: redeem a login link, sign in if the server asks, pick the
 // session, then the same App as in VS Code over the HTTP transport — with a banner while the
-// event stream is down, and the sign-in form again if the token stops working.
+// event stream is down, the sign-in form again if the token stops working, and a way to sign out.
 import { useEffect, useState } from "preact/hooks";
 import { ChatStore } from "../chatStore";
 import { ApiError, errorText, type AuthMethods, type HttpClient } from "../httpClient";
@@ -13,7 +13,7 @@ type Phase =
   | { kind: "login"; methods: AuthMethods; notice?: string }
   | { kind: "failed"; message: string }
   /** `relogin`: the token stopped working mid-chat; sign in again, then resume the stream. */
-  | { kind: "chat"; store: ChatStore; transport: HttpTransport; note?: string; relogin?: AuthMethods };
+  | { kind: "chat"; store: ChatStore; transport: HttpTransport; note?: string; relogin?: AuthMethods; signedIn: boolean };
 
 /**
  * The one-time ticket from `#ticket=…` (a link from VS Code), removed from the address bar at
@@ -60,7 +60,7 @@ export function RemoteApp({ client }: { client: HttpClient }) {
       const { id, note } = await chooseChat(client);
       const transport = createHttpTransport(client, id, setConnection);
       const store = new ChatStore(transport);
-      setPhase({ kind: "chat", store, transport, note });
+      setPhase({ kind: "chat", store, transport, note, signedIn: status.authRequired });
       void store.connect();
     } catch (err) {
       if (err instanceof ApiError && err.status === 401 && client.token) {
@@ -92,6 +92,13 @@ export function RemoteApp({ client }: { client: HttpClient }) {
     });
   }, [client]);
 
+  /** Ends the token on the server too: a copy of it (a shared machine, a stolen tab) is then worthless. */
+  const signOut = async (transport: HttpTransport) => {
+    transport.close();
+    await client.logout();
+    await boot("You are signed out.");
+  };
+
   if (phase.kind === "starting") return <div class="starting meta" role="status">Connecting to pi…</div>;
   if (phase.kind === "failed") {
     return (
@@ -119,6 +126,13 @@ export function RemoteApp({ client }: { client: HttpClient }) {
   return (
     <div class="remote">
       <Banner connection={connection} note={phase.note} />
+      {phase.signedIn ? (
+        <div class="remote-bar">
+          <button type="button" class="link" data-testid="sign-out" onClick={() => void signOut(phase.transport)}>
+            Sign out
+          </button>
+        </div>
+      ) : null}
       <App store={phase.store} transport={phase.transport} />
     </div>
   );

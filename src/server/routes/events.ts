@@ -12,8 +12,9 @@ export function eventRoutes(deps: RouteDeps): Route[] {
       const id = ctx.params.chatId ?? "";
       const chat = host.get(id);
       if (!chat) throw new HttpError(404, "not_found", `No live chat with id "${id.slice(0, 100)}".`);
-      hub.attach(chat);
       const { req, res } = ctx;
+      deps.admitStream(req, res);
+      hub.attach(chat);
       res.writeHead(200, {
         "Content-Type": "text/event-stream; charset=utf-8",
         "Cache-Control": "no-cache, no-transform",

@@ -5,6 +5,7 @@ import type { ChatHost } from "../../host/chatHost";
 import type { HttpVerb } from "../../protocol/actions";
 import { API_PREFIX } from "../../protocol/serverPaths";
 import type { Authenticator } from "../auth";
+import type { AuthGate } from "../authGate";
 import type { ServerConfig } from "../config";
 import type { RateLimiter } from "../rateLimit";
 import type { SseHub } from "../sseHub";
@@ -22,8 +23,12 @@ export interface RouteDeps {
   workspace: string;
   config: ServerConfig;
   auth: Authenticator;
+  /** Bearer checks that count wrong credentials per client address. */
+  gate: AuthGate;
   hub: SseHub;
   loginLimiter: RateLimiter;
+  /** Holds an event-stream slot for the request's client until the response closes; 503 past the caps. */
+  admitStream(req: IncomingMessage, res: ServerResponse): void;
   /** Extra environment for chats this server creates (e.g. the demo agent dir). */
   chatEnv?: NodeJS.ProcessEnv;
   assetsRoot: string | undefined;
