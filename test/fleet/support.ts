@@ -108,11 +108,11 @@ export class RedisServer {
 }
 
 /** deploy/nginx.conf, made runnable in a scratch prefix: upstream → `ports`, listen → `port`. */
-export function nginxConfFor(port: number, upstreamPorts: number[], dir: string): string {
+export function nginxConfFor(port: number, upstreamPorts: number[], dir: string, hashByChat = false): string {
   const deploy = fs.readFileSync(path.join(REPO, "deploy", "nginx.conf"), "utf8");
   const servers = upstreamPorts.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join("\n");
   const body = deploy
-    .replace(/upstream pi_fleet \{[^}]*\}/, `upstream pi_fleet {\n${servers}\n    keepalive 16;\n  }`)
+    .replace(/upstream pi_fleet \{[^}]*\}/, `upstream pi_fleet {\n${servers}\n    keepalive 16;\n${hashByChat ? "    hash $pi_chat consistent;\n" : ""}  }`)
     .replace(/listen 8080;/, `listen 127.0.0.1:${port};`);
   if (!body.includes(`127.0.0.1:${port}`) || !body.includes(`127.0.0.1:${upstreamPorts[0]}`)) throw new Error("deploy/nginx.conf lost its `upstream pi_fleet` block or `listen 8080;`");
   // The deploy file is an `http {}`-level include (as in /etc/nginx/conf.d); wrap it.
@@ -139,11 +139,11 @@ export class Nginx {
     private readonly dir: string,
   ) {}
 
-  static async start(upstreamPorts: number[]): Promise<Nginx> {
+  static async start(upstreamPorts: number[], options: { hashByChat?: boolean } = {}): Promise<Nginx> {
     const port = await freePort();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-nginx-"));
     const conf = path.join(dir, "nginx.conf");
-    fs.writeFileSync(conf, nginxConfFor(port, upstreamPorts, dir));
+    fs.writeFileSync(conf, nginxConfFor(port, upstreamPorts, dir, options.hashByChat));
     const nginx = new Nginx(port, dir);
     const test = spawnSync("nginx", ["-t", "-q", "-p", dir, "-e", path.join(dir, "error.log"), "-c", conf], { encoding: "utf8" });
     if (test.status !== 0) throw new Error(`nginx -t failed: ${test.stderr}`);
