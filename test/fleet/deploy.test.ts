@@ -57,7 +57,7 @@ describe("fleet: deployment files", function () {
   });
 
   it("Dockerfile: its CMD, run outside a container with its ENV, passes its own HEALTHCHECK", async () => {
-    // Why outside: see test/fleet/container.test.ts for the same image built and run by podman.
+    // Why outside: see test/fleet/container/image.test.ts for the same image built and run by podman.
     const build = spawnSync(process.execPath, ["esbuild.mjs"], { cwd: REPO, encoding: "utf8" });
     assert.equal(build.status, 0, build.stderr);
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-image-"));
