@@ -11,6 +11,11 @@ repo="$(cd "$here/../../.." && pwd)"
 source "$repo/test/env/tools-env.sh"
 tag="${1:?usage: build-image.sh <tag>}"
 say() { echo "[build-image] $*" >&2; }
+for tool in podman runc mmdebstrap; do
+  command -v "$tool" >/dev/null 2>&1 || { say "needs $tool: apt-get install -y podman runc mmdebstrap"; exit 1; }
+done
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
 # This machine's crun cannot set up cgroups (hybrid mode); runc can. Without CAP_SYS_RESOURCE a
 # container may only lower its limits, never set podman's defaults: pass explicit lower ones.
 podman_() { podman --runtime runc "$@"; }
@@ -27,8 +32,7 @@ if ! podman_ image exists "$base"; then
     mv "$cache/bookworm-minbase.tar.part" "$cache/bookworm-minbase.tar"
   fi
   podman_ import --quiet "$cache/bookworm-minbase.tar" localhost/pi-test/bookworm-minbase >/dev/null
-  ctx="$(mktemp -d)"
-  trap 'rm -rf "$ctx"' EXIT
+  ctx="$tmp/base"
   mkdir -p "$ctx/node"
   cp -a "$NODE24_DIR/bin" "$NODE24_DIR/include" "$ctx/node/"
   (cd "$ctx" && npm pack --silent "npm@$npm_version" >/dev/null && mkdir npm && tar -xzf npm-*.tgz -C npm --strip-components=1)
@@ -48,10 +52,9 @@ fi
 # The build's npm and apt reach their registries through this machine's network, so they must
 # trust what the machine trusts (a TLS-inspecting egress proxy here, as behind many corporate
 # proxies): the host's CA bundle is mounted over the image's, and npm is told to use it.
-npmrc="$(mktemp)"
-trap 'rm -f "$npmrc"' EXIT
+npmrc="$tmp/npmrc"
 echo "cafile=/etc/ssl/certs/ca-certificates.crt" > "$npmrc"
 say "building $tag from $repo/Dockerfile"
-podman_ build --pull=never --network host "${limits[@]}" \
+podman_ build --format docker --pull=never --network host "${limits[@]}" \
   -v /etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt:ro -v "$npmrc:/root/.npmrc:ro" \
   -t "$tag" -f "$repo/Dockerfile" "$repo"
