@@ -35,7 +35,10 @@ describe("fleet: deployment files", function () {
 
   it("Dockerfile: no findings from dockerfilelint or dockerfile-utils", () => {
     assert.deepEqual(dockerfilelint(REPO, dockerfile), []);
-    assert.deepEqual(validateDockerfile(dockerfile).map((d) => `${d.range.start.line + 1}: ${d.message}`), []);
+    assert.deepEqual(
+      validateDockerfile(dockerfile).map((d) => `${d.range.start.line + 1}: ${d.message}`),
+      [],
+    );
   });
 
   it("Dockerfile: Node 24 on Debian slim, git/ripgrep/bash, non-root, HEALTHCHECK, state only in volumes", () => {
@@ -49,7 +52,10 @@ describe("fleet: deployment files", function () {
     assert.ok(ins.findIndex((i) => i.op === "USER") > ins.findIndex((i) => i.op === "RUN" && i.args.includes("apt-get")), "USER after the root steps");
     assert.match(ins.find((i) => i.op === "HEALTHCHECK")?.args ?? "", /\/api\/v1\/health/);
     assert.deepEqual(JSON.parse(ins.find((i) => i.op === "VOLUME")?.args ?? "[]"), ["/data", "/workspace"]);
-    const env = ins.filter((i) => i.op === "ENV").map((i) => i.args).join(" ");
+    const env = ins
+      .filter((i) => i.op === "ENV")
+      .map((i) => i.args)
+      .join(" ");
     assert.match(env, /PI_CODING_AGENT_DIR=\/data\/agent/);
     assert.match(env, /HOME=\/tmp/, "HOME on the tmpfs: nothing writes to the (read-only) root");
     assert.doesNotMatch(env, /JWT_SECRET|API_KEY|FLEET_SECRET|UI_PASSWORD/, "no secret baked into the image");
@@ -95,7 +101,16 @@ describe("fleet: deployment files", function () {
     const lint = spawnSync(
       process.execPath,
       // Key and service order are style rules: the file keeps its anchors first and services in start order.
-      [path.join(REPO, "node_modules/dclint/bin/dclint.cjs"), "deploy/compose.yaml", "--disable-rule", "service-keys-order", "services-alphabetical-order", "top-level-properties-order", "--max-warnings", "0"],
+      [
+        path.join(REPO, "node_modules/dclint/bin/dclint.cjs"),
+        "deploy/compose.yaml",
+        "--disable-rule",
+        "service-keys-order",
+        "services-alphabetical-order",
+        "top-level-properties-order",
+        "--max-warnings",
+        "0",
+      ],
       { cwd: REPO, encoding: "utf8" },
     );
     assert.equal(lint.status, 0, lint.stdout + lint.stderr);
@@ -123,7 +138,8 @@ describe("fleet: deployment files", function () {
 
   it("nginx.conf: `nginx -t` accepts it; SSE settings present; hash routing documented as optional", () => {
     const conf = read("deploy/nginx.conf");
-    for (const line of ["proxy_buffering off;", "proxy_read_timeout 1h;", "gzip off;", 'proxy_set_header Connection "";', "proxy_http_version 1.1;"]) assert.ok(conf.includes(line), line);
+    for (const line of ["proxy_buffering off;", "proxy_read_timeout 1h;", "gzip off;", 'proxy_set_header Connection "";', "proxy_http_version 1.1;"])
+      assert.ok(conf.includes(line), line);
     assert.ok(conf.includes("# hash $pi_chat consistent;"), "routing by chat id is an opt-in optimisation");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-nginx-t-"));
     fs.writeFileSync(path.join(dir, "nginx.conf"), nginxConfFor(18080, [13001, 13002], dir));
@@ -180,8 +196,13 @@ describe("fleet: deployment files", function () {
     assert.equal(obj(c.securityContext).readOnlyRootFilesystem, true);
     assert.equal(obj(c.securityContext).allowPrivilegeEscalation, false);
     const mounts = arr(c.volumeMounts).map(obj);
-    assert.ok(mounts.some((m) => m.mountPath === "/tmp"), "a writable /tmp beside the read-only root");
-    const agentVolume = arr(podSpec.volumes).map(obj).find((v) => v.name === mounts.find((m) => m.mountPath === "/data/agent")?.name);
+    assert.ok(
+      mounts.some((m) => m.mountPath === "/tmp"),
+      "a writable /tmp beside the read-only root",
+    );
+    const agentVolume = arr(podSpec.volumes)
+      .map(obj)
+      .find((v) => v.name === mounts.find((m) => m.mountPath === "/data/agent")?.name);
     const claim = String(obj(agentVolume?.persistentVolumeClaim).claimName);
     const pvc = byKind("PersistentVolumeClaim").find((p) => obj(p.metadata).name === claim);
     assert.ok(pvc && arr(obj(pvc.spec).accessModes).includes("ReadWriteMany"), "sessions on a ReadWriteMany volume");

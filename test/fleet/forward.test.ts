@@ -20,7 +20,11 @@ function listen(server: http.Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
 }
 
-function get(port: number, path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+function get(
+  port: number,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: "127.0.0.1", port, path, method: init.method ?? "GET", headers: init.headers, agent: false }, (res) => {
       let text = "";
@@ -146,7 +150,11 @@ describe("fleet: forwarding between instances", function () {
 
   it("forged requests get 401: none, wrong secret, tampered path or body, replayed, stale", async () => {
     const body = Buffer.from('{"text":"rm -rf"}');
-    const sign = (auth: FleetAuth, path: string, b = body, now = Date.now()) => ({ [FLEET_AUTH_HEADER]: auth.sign("POST", path, "pi-9", b, now), [FLEET_HOP_HEADER]: "pi-9", "content-type": "application/json" });
+    const sign = (auth: FleetAuth, path: string, b = body, now = Date.now()) => ({
+      [FLEET_AUTH_HEADER]: auth.sign("POST", path, "pi-9", b, now),
+      [FLEET_HOP_HEADER]: "pi-9",
+      "content-type": "application/json",
+    });
     const post = (path: string, headers: Record<string, string>, b = body) => get(ownerPort, path, { method: "POST", headers, body: b.toString() });
     const target = "/api/v1/sessions/abc/prompt";
 

@@ -81,7 +81,12 @@ describe("fleet: leases and caps", function () {
     for (const id of ["r1", "r2", "r3"]) assert.deepEqual(await a.acquire(id), { ok: true });
     assert.deepEqual(await b.acquire("r-b"), { ok: true });
     await redis.restart();
-    await waitUntil("reconnect", async () => a.owner("x").then(() => true, () => false));
+    await waitUntil("reconnect", async () =>
+      a.owner("x").then(
+        () => true,
+        () => false,
+      ),
+    );
     // b notices first (its next command after the restart) and must be refused a chat a still runs.
     const steal = await b.acquire("r1");
     assert.ok(!steal.ok && steal.reason === "grace" && steal.retryAfterMs > 0 && steal.retryAfterMs <= 1_500, JSON.stringify(steal));

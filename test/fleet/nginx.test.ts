@@ -105,7 +105,10 @@ describe("fleet: nginx in front of the fleet (deploy/nginx.conf)", function () {
   });
 
   it("optional routing by chat id (hash $pi_chat consistent): one chat, one instance", async () => {
-    const nginx = await Nginx.start(ups.map((u) => u.port), { hashByChat: true });
+    const nginx = await Nginx.start(
+      ups.map((u) => u.port),
+      { hashByChat: true },
+    );
     nginxes.push(nginx);
     const owners = new Map<string, Set<string>>();
     for (let chat = 0; chat < 12; chat++) {

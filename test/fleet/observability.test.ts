@@ -77,7 +77,10 @@ describe("fleet: metrics and lifecycle log", function () {
       assert.equal(h?.buckets?.["+Inf"], "2");
       assert.equal(h?.buckets?.["0.005"], "1");
       assert.equal(h?.buckets?.["0.25"], "2");
-      assert.ok(all.some((f) => f.name === "pi_server_process_resident_memory_bytes"), "node's own process metrics");
+      assert.ok(
+        all.some((f) => f.name === "pi_server_process_resident_memory_bytes"),
+        "node's own process metrics",
+      );
       assert.ok(family(all, "pi_live_sessions").metrics[0].labels?.instance_id === "pi-7", "every sample names the instance");
     } finally {
       child.kill("SIGKILL");

@@ -19,16 +19,13 @@ describe("fleet: redis connection", function () {
   it("unreachable at start: one RedisUnavailableError naming REDIS_URL, without the password", async () => {
     const port = await freePort(); // nothing listens there
     const started = Date.now();
-    await assert.rejects(
-      FleetRedis.connect({ url: `redis://:hunter2secret@127.0.0.1:${port}/0`, connectTimeoutMs: 1_000 }),
-      (err: unknown) => {
-        assert.ok(err instanceof RedisUnavailableError);
-        assert.match(err.message, /REDIS_URL=redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0/);
-        assert.match(err.message, /ECONNREFUSED/);
-        assert.doesNotMatch(err.message, /hunter2secret/);
-        return true;
-      },
-    );
+    await assert.rejects(FleetRedis.connect({ url: `redis://:hunter2secret@127.0.0.1:${port}/0`, connectTimeoutMs: 1_000 }), (err: unknown) => {
+      assert.ok(err instanceof RedisUnavailableError);
+      assert.match(err.message, /REDIS_URL=redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0/);
+      assert.match(err.message, /ECONNREFUSED/);
+      assert.doesNotMatch(err.message, /hunter2secret/);
+      return true;
+    });
     assert.ok(Date.now() - started < 5_000, "fails fast instead of retrying forever");
   });
 

@@ -36,7 +36,10 @@ describe("fleet: instance registry", function () {
     assert.ok(Math.abs(live[0].started - Date.now()) < 5_000);
     assert.deepEqual(await a.find("list-b"), { id: "list-b", url: "http://127.0.0.1:4002", started: b.info.started });
     await b.deregister();
-    assert.deepEqual((await a.live()).filter((i) => i.id.startsWith("list-")).map((i) => i.id), ["list-a"]);
+    assert.deepEqual(
+      (await a.live()).filter((i) => i.id.startsWith("list-")).map((i) => i.id),
+      ["list-a"],
+    );
     assert.equal(await a.find("list-b"), undefined);
     await a.deregister();
   });
@@ -68,13 +71,17 @@ describe("fleet: instance registry", function () {
   it("survives a Redis restart: the heartbeat registers the instance again", async () => {
     const r = await Registry.register({ redis: await connect(), id: "phoenix", url: "http://127.0.0.1:4030", heartbeatMs: 100 });
     await redis.restart();
-    await waitUntil("re-registration after the restart", async () => {
-      try {
-        return (await r.live()).some((i) => i.id === "phoenix");
-      } catch {
-        return false;
-      }
-    }, 10_000);
+    await waitUntil(
+      "re-registration after the restart",
+      async () => {
+        try {
+          return (await r.live()).some((i) => i.id === "phoenix");
+        } catch {
+          return false;
+        }
+      },
+      10_000,
+    );
     await r.deregister();
   });
 

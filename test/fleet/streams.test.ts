@@ -40,7 +40,10 @@ describe("fleet: event streams and SSE", function () {
     const { streams } = await instance("a");
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) ids.push(await streams.append("c1", "patches", { n: i }));
-    assert.deepEqual([...ids].sort((x, y) => (x < y ? -1 : 1)), ids);
+    assert.deepEqual(
+      [...ids].sort((x, y) => (x < y ? -1 : 1)),
+      ids,
+    );
     const read = await streams.readSince("c1", ids[3]);
     assert.equal(read.kind, "replay");
     assert.deepEqual(read.kind === "replay" && read.entries.map((e) => JSON.parse(e.data).n), [4, 5, 6, 7, 8, 9]);
@@ -102,7 +105,9 @@ describe("fleet: event streams and SSE", function () {
       if (!got) throw new Error("not owned");
       return got;
     };
-    const hubs: FleetSseHub[] = [a, b, c].map((i) => new FleetSseHub({ streams: i.streams, reader: i.reader, clientBufferBytes: 8 << 20, heartbeatMs: 60_000, remoteSnapshot: fromOwner }));
+    const hubs: FleetSseHub[] = [a, b, c].map(
+      (i) => new FleetSseHub({ streams: i.streams, reader: i.reader, clientBufferBytes: 8 << 20, heartbeatMs: 60_000, remoteSnapshot: fromOwner }),
+    );
     const chat = new StreamingChat("chat-x");
     await hubs[0].own(chat);
     const first = new ViewSink();
@@ -120,7 +125,10 @@ describe("fleet: event streams and SSE", function () {
     await streaming;
     await waitUntil("the whole answer on C", () => second.text === ANSWER, 10_000, 5);
     assert.equal(new Set(second.batchSeqs).size, second.batchSeqs.length, "no batch delivered twice");
-    assert.ok(second.frames.every((f) => f.event !== "snapshot"), "resumed by replay, not by a snapshot");
+    assert.ok(
+      second.frames.every((f) => f.event !== "snapshot"),
+      "resumed by replay, not by a snapshot",
+    );
     // A client straight at the owner sees the same ids.
     const direct = new ViewSink();
     await hubs[0].subscribe("chat-x", direct, undefined);
@@ -131,7 +139,13 @@ describe("fleet: event streams and SSE", function () {
 
   it("Redis down on the owner: local clients keep streaming; remote ones are repaired by a snapshot entry", async () => {
     const [a, b] = await Promise.all([instance("a"), instance("b")]);
-    const hubA = new FleetSseHub({ streams: a.streams, reader: a.reader, clientBufferBytes: 8 << 20, heartbeatMs: 60_000, remoteSnapshot: () => Promise.reject(new Error("owned here")) });
+    const hubA = new FleetSseHub({
+      streams: a.streams,
+      reader: a.reader,
+      clientBufferBytes: 8 << 20,
+      heartbeatMs: 60_000,
+      remoteSnapshot: () => Promise.reject(new Error("owned here")),
+    });
     const hubB = new FleetSseHub({
       streams: b.streams,
       reader: b.reader,
@@ -164,7 +178,10 @@ describe("fleet: event streams and SSE", function () {
     await waitUntil("Redis back", () => a.redis.state === "ok", 10_000);
     await chat.stream(ANSWER.slice(2000), 5, 1);
     await waitUntil("remote repaired and complete", () => remote.text === ANSWER && local.text === ANSWER, 10_000, 5);
-    assert.ok(remote.frames.some((f) => f.event === "snapshot" && f.id), "repaired through a snapshot entry in the stream");
+    assert.ok(
+      remote.frames.some((f) => f.event === "snapshot" && f.id),
+      "repaired through a snapshot entry in the stream",
+    );
     await hubA.shutdown();
     await hubB.shutdown();
   });

@@ -114,7 +114,8 @@ export function nginxConfFor(port: number, upstreamPorts: number[], dir: string,
   const body = deploy
     .replace(/upstream pi_fleet \{[^}]*\}/, `upstream pi_fleet {\n${servers}\n    keepalive 16;\n${hashByChat ? "    hash $pi_chat consistent;\n" : ""}  }`)
     .replace(/listen 8080;/, `listen 127.0.0.1:${port};`);
-  if (!body.includes(`127.0.0.1:${port}`) || !body.includes(`127.0.0.1:${upstreamPorts[0]}`)) throw new Error("deploy/nginx.conf lost its `upstream pi_fleet` block or `listen 8080;`");
+  if (!body.includes(`127.0.0.1:${port}`) || !body.includes(`127.0.0.1:${upstreamPorts[0]}`))
+    throw new Error("deploy/nginx.conf lost its `upstream pi_fleet` block or `listen 8080;`");
   // The deploy file is an `http {}`-level include (as in /etc/nginx/conf.d); wrap it.
   const tmp = (n: string) => path.join(dir, n);
   return [

@@ -24,7 +24,11 @@ export class StreamingChat implements StreamSource {
 
   constructor(readonly id: string) {
     this.info = { chatId: id, cwd: "/work", title: id };
-    this.batcher = new PatchBatcher(id, () => this.state.seq, (b) => this.batchListeners.forEach((l) => l(b)));
+    this.batcher = new PatchBatcher(
+      id,
+      () => this.state.seq,
+      (b) => this.batchListeners.forEach((l) => l(b)),
+    );
     this.push({ op: "add", item: { kind: "assistant", id: "a1", blocks: [], streaming: true } });
   }
 
@@ -68,7 +72,7 @@ export class StreamingChat implements StreamSource {
 
 export function assistantText(state: ChatState): string {
   const item = state.items.find((i) => i.id === "a1");
-  if (!item || item.kind !== "assistant") return "";
+  if (item?.kind !== "assistant") return "";
   return item.blocks.map((b) => (b.type === "text" ? b.text : "")).join("");
 }
 

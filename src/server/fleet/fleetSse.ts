@@ -156,8 +156,8 @@ export class FleetSseHub {
    */
   async subscribe(chatId: string, sink: SseSink, lastEventId: string | undefined): Promise<"replay" | "snapshot" | "unavailable"> {
     const client: Client = { sink, pending: [] };
-    let set = this.clients.get(chatId);
-    if (!set) this.clients.set(chatId, (set = new Set()));
+    const set = this.clients.get(chatId) ?? new Set<Client>();
+    this.clients.set(chatId, set);
     set.add(client);
     this.write(client, "retry: 500\n\n", true);
     const owned = this.owned.get(chatId);
@@ -184,7 +184,11 @@ export class FleetSseHub {
         return "unavailable";
       }
       const { snapshot, streamId } = positioned;
-      this.write(client, streamId ? streamFrame({ id: streamId, type: "snapshot", data: JSON.stringify(snapshot) }) : `event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`, true);
+      this.write(
+        client,
+        streamId ? streamFrame({ id: streamId, type: "snapshot", data: JSON.stringify(snapshot) }) : `event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`,
+        true,
+      );
       client.after = streamId;
     }
     const pending = client.pending ?? [];

@@ -137,7 +137,10 @@ export function forward(req: http.IncomingMessage, res: http.ServerResponse, opt
       }
     };
     const upstream = http.request({ protocol: target.protocol, hostname: target.hostname, port: target.port, method, path, headers, agent: options.agent ?? sharedAgent });
-    const connectTimer = setTimeout(() => upstream.destroy(new Error(`no connection to ${options.target} within ${options.connectTimeoutMs ?? 2_000} ms`)), options.connectTimeoutMs ?? 2_000);
+    const connectTimer = setTimeout(
+      () => upstream.destroy(new Error(`no connection to ${options.target} within ${options.connectTimeoutMs ?? 2_000} ms`)),
+      options.connectTimeoutMs ?? 2_000,
+    );
     upstream.on("socket", (socket) => {
       if (!socket.connecting) clearTimeout(connectTimer);
       else socket.once("connect", () => clearTimeout(connectTimer));

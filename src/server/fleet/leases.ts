@@ -28,10 +28,7 @@ export class LeaseUnverifiableError extends Error {
   }
 }
 
-export type AcquireResult =
-  | { ok: true }
-  | { ok: false; reason: "owned"; owner: string; expiresInMs: number }
-  | { ok: false; reason: "grace"; retryAfterMs: number };
+export type AcquireResult = { ok: true } | { ok: false; reason: "owned"; owner: string; expiresInMs: number } | { ok: false; reason: "grace"; retryAfterMs: number };
 
 export interface LeaseOptions {
   redis: FleetRedis;

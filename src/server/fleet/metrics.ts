@@ -65,9 +65,30 @@ export class FleetMetrics {
       if (!current || Date.now() - current.at > 250) current = { at: Date.now(), value: sample() };
       return current.value;
     };
-    new Gauge({ name: "pi_live_sessions", help: "Chats with a pi process on this instance.", registers, collect() { this.set(read().liveSessions); } });
-    new Gauge({ name: "pi_sse_clients", help: "Open SSE connections on this instance.", registers, collect() { this.set(read().sseClients); } });
-    new Gauge({ name: "pi_processes", help: "Running pi processes on this instance.", registers, collect() { this.set(read().piPids.length); } });
+    new Gauge({
+      name: "pi_live_sessions",
+      help: "Chats with a pi process on this instance.",
+      registers,
+      collect() {
+        this.set(read().liveSessions);
+      },
+    });
+    new Gauge({
+      name: "pi_sse_clients",
+      help: "Open SSE connections on this instance.",
+      registers,
+      collect() {
+        this.set(read().sseClients);
+      },
+    });
+    new Gauge({
+      name: "pi_processes",
+      help: "Running pi processes on this instance.",
+      registers,
+      collect() {
+        this.set(read().piPids.length);
+      },
+    });
     new Gauge({
       name: "pi_processes_resident_memory_bytes",
       help: "Resident memory of this instance's pi processes, summed.",
@@ -76,7 +97,14 @@ export class FleetMetrics {
         this.set(read().piPids.reduce((sum, pid) => sum + residentBytes(pid), 0));
       },
     });
-    new Gauge({ name: "pi_fleet_instances", help: "Live instances in the fleet as this instance sees them.", registers, collect() { this.set(read().instances ?? 1); } });
+    new Gauge({
+      name: "pi_fleet_instances",
+      help: "Live instances in the fleet as this instance sees them.",
+      registers,
+      collect() {
+        this.set(read().instances ?? 1);
+      },
+    });
     new Gauge({
       name: "pi_redis_up",
       help: "1 when Redis answers, 0 when the fleet is degraded.",
@@ -99,7 +127,12 @@ export class FleetMetrics {
     this.created = new Counter({ name: "pi_sessions_created_total", help: "Chats created on this instance.", registers });
     this.reclaimed = new Counter({ name: "pi_sessions_reclaimed_total", help: "pi processes stopped after idling (their lease handed back).", registers });
     this.crashed = new Counter({ name: "pi_sessions_crashed_total", help: "pi processes that exited unexpectedly.", registers });
-    this.moved = new Counter({ name: "pi_sessions_moved_total", help: "Chats that moved between instances (in: taken over here; out: handed away).", labelNames: ["direction"], registers });
+    this.moved = new Counter({
+      name: "pi_sessions_moved_total",
+      help: "Chats that moved between instances (in: taken over here; out: handed away).",
+      labelNames: ["direction"],
+      registers,
+    });
     this.events = new Counter({ name: "pi_sse_events_total", help: "SSE events delivered to clients of this instance.", registers });
     this.tokens = new Counter({ name: "pi_tokens_total", help: "Tokens used, from pi's session stats.", labelNames: ["model", "kind"], registers });
     this.cost = new Counter({ name: "pi_cost_dollars_total", help: "Cost in dollars, from pi's session stats.", labelNames: ["model"], registers });

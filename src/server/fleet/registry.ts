@@ -169,11 +169,7 @@ export class Registry {
   /** One heartbeat; the other holder when the id belongs to someone else. */
   private async beat(): Promise<{ url: string; started: number; expiresInMs: number } | undefined> {
     const { redis } = this.options;
-    const reply = await REGISTER.run(
-      redis.client,
-      [redis.key("inst", this.id), redis.key("instances")],
-      [this.id, this.info.url, this.info.started, this.token, this.ttlMs],
-    );
+    const reply = await REGISTER.run(redis.client, [redis.key("inst", this.id), redis.key("instances")], [this.id, this.info.url, this.info.started, this.token, this.ttlMs]);
     if (!Array.isArray(reply) || Number(reply[0]) === 1) return undefined;
     return { url: String(reply[1]), started: Number(reply[2]), expiresInMs: Number(reply[3]) };
   }

@@ -140,7 +140,15 @@ export class StreamReader {
         if (this.conn.status !== "ready") await this.ready();
         this.readerId ??= String(await this.conn.call("CLIENT", "ID"));
         const ids = [...this.chats.keys()];
-        const args = ["COUNT", this.options.count ?? 512, "BLOCK", this.options.blockMs ?? 5_000, "STREAMS", ...ids.map((id) => this.options.streams.key(id)), ...ids.map((id) => this.chats.get(id)?.cursor ?? "$")];
+        const args = [
+          "COUNT",
+          this.options.count ?? 512,
+          "BLOCK",
+          this.options.blockMs ?? 5_000,
+          "STREAMS",
+          ...ids.map((id) => this.options.streams.key(id)),
+          ...ids.map((id) => this.chats.get(id)?.cursor ?? "$"),
+        ];
         this.blocked = true;
         this.reads++;
         const reply = await this.conn.call("XREAD", ...args);

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { freePort, REPO, waitUntil } from "../support";
+import { freePort, waitUntil } from "../support";
 
 const TAG = "localhost/pi-vscode-server:test";
 const podman = (...args: string[]) => spawnSync("podman", ["--runtime", "runc", ...args], { encoding: "utf8", timeout: 120_000 });
@@ -37,11 +37,25 @@ describe("fleet: the container image (podman)", function () {
     fs.chmodSync(path.join(dir, "workspace"), 0o777);
     const port = await freePort();
     const run = podman(
-      "run", "-d", "--name", name, ...LIMITS,
-      "--read-only", "--tmpfs", "/tmp", "--network", "host",
-      "-v", `${path.join(dir, "agent")}:/data/agent`, "-v", `${path.join(dir, "workspace")}:/workspace`,
+      "run",
+      "-d",
+      "--name",
+      name,
+      ...LIMITS,
+      "--read-only",
+      "--tmpfs",
+      "/tmp",
+      "--network",
+      "host",
+      "-v",
+      `${path.join(dir, "agent")}:/data/agent`,
+      "-v",
+      `${path.join(dir, "workspace")}:/workspace`,
       // Host networking on a test machine: loopback only (0.0.0.0 would need API_KEY and expose it).
-      "-e", "HOST=127.0.0.1", "-e", `PORT=${port}`,
+      "-e",
+      "HOST=127.0.0.1",
+      "-e",
+      `PORT=${port}`,
       TAG,
     );
     assert.equal(run.status, 0, run.stderr);
