@@ -20,7 +20,11 @@ interface Child {
 }
 
 function startChild(env: NodeJS.ProcessEnv): Child {
-  const proc = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "fleetChild.ts")], { cwd: REPO, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "fleetChild.ts")], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   proc.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr?.on("data", (d: Buffer) => (out += d.toString()));
@@ -79,7 +83,11 @@ describe("fleet: the assembled fleet mode", function () {
       [{ ...base, LEASE_MS: "10" }, /^LEASE_MS must be between/],
       [{ ...base, MAX_PROCESSES_FLEET: "-1" }, /^MAX_PROCESSES_FLEET must be a whole number/],
     ];
-    for (const [e, re] of bad) assert.throws(() => fleetConfigFromEnv(e), (err: unknown) => err instanceof ConfigError && re.test(err.message));
+    for (const [e, re] of bad)
+      assert.throws(
+        () => fleetConfigFromEnv(e),
+        (err: unknown) => err instanceof ConfigError && re.test(err.message),
+      );
   });
 
   it("Redis unreachable at start: one RedisUnavailableError naming REDIS_URL", async () => {
@@ -87,7 +95,15 @@ describe("fleet: the assembled fleet mode", function () {
     const config = fleetConfigFromEnv({ ...env("u1"), REDIS_URL: `redis://127.0.0.1:${port}` });
     assert.ok(config);
     await assert.rejects(
-      Fleet.start({ config, log: () => undefined, clientBufferBytes: 1, heartbeatMs: 1000, remoteSnapshot: () => Promise.reject(new Error()), onLeaseLost: () => undefined, onIdLost: () => undefined }),
+      Fleet.start({
+        config,
+        log: () => undefined,
+        clientBufferBytes: 1,
+        heartbeatMs: 1000,
+        remoteSnapshot: () => Promise.reject(new Error()),
+        onLeaseLost: () => undefined,
+        onIdLost: () => undefined,
+      }),
       (err: unknown) => err instanceof RedisUnavailableError && err.message.includes(`REDIS_URL=redis://127.0.0.1:${port}`),
     );
   });
@@ -146,11 +162,19 @@ describe("fleet: the assembled fleet mode", function () {
     assert.ok(health.instances.some((i) => i.id === "h4" && i.url === "http://127.0.0.1:4004"));
     await redis.kill();
     await waitUntil("degraded", async () => (await h.health()).redis === "degraded", 5_000);
-    assert.deepEqual((await h.health()).instances.map((i) => i.id), ["h4"], "without Redis it can vouch only for itself");
+    assert.deepEqual(
+      (await h.health()).instances.map((i) => i.id),
+      ["h4"],
+      "without Redis it can vouch only for itself",
+    );
     await redis.startProcess();
-    await waitUntil("ok again, registered again", async () => {
-      const x = await h.health();
-      return x.redis === "ok" && x.instances.some((i) => i.id === "h4");
-    }, 10_000);
+    await waitUntil(
+      "ok again, registered again",
+      async () => {
+        const x = await h.health();
+        return x.redis === "ok" && x.instances.some((i) => i.id === "h4");
+      },
+      10_000,
+    );
   });
 });
