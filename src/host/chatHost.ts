@@ -24,6 +24,8 @@ export interface ChatHostOptions {
   idleMinutes?: () => number;
   /** The workspace guard (a pi extension) and its bash policy; read at every session start. */
   guard?: () => GuardConfig;
+  /** A chat's pi was stopped by the idle check (a fleet then hands the chat back). */
+  onReclaimed?: (chat: Chat) => void;
 }
 
 export interface GuardConfig {
@@ -45,6 +47,8 @@ export interface CreateChatOptions {
   env?: NodeJS.ProcessEnv;
   args?: string[];
   sessionFile?: string;
+  /** Keep this id (a fleet continuing a chat another server started); default a fresh UUID. */
+  id?: string;
 }
 
 type Listener = () => void;
@@ -85,6 +89,7 @@ export class ChatHost {
 
   /** Creates a chat and starts its pi; the returned session reports start failures in its transcript. */
   createChat(request: CreateChatOptions): Chat {
+    if (request.id !== undefined && this.live.has(request.id)) throw new Error(`a chat with id ${request.id} is already open`);
     const guard = this.options.guard?.();
     const guardArgs = guard ? [...(guard.loadUserExtensions ? [] : ["--no-extensions"]), "-e", guard.path] : [];
     // The guard writes write/edit snapshots here; the chat reads them for diffs. Gone with the chat.
@@ -103,6 +108,7 @@ export class ChatHost {
         }
       : {};
     const session = new Chat({
+      id: request.id,
       cwd: request.cwd,
       piCliPath: this.options.piCliPath,
       resolveNode: () => this.resolveNode(),
@@ -193,7 +199,10 @@ export class ChatHost {
     if (minutes <= 0) return 0;
     const stale = this.chats().filter((s) => s.isRunning && s.status === "ready" && now - s.lastActivity >= minutes * 60_000);
     await Promise.all(
-      stale.map((s) => s.reclaim(`pi was stopped after ${minutes} idle minute${minutes === 1 ? "" : "s"} to free memory; your next message restarts it on this session.`)),
+      stale.map(async (s) => {
+        await s.reclaim(`pi was stopped after ${minutes} idle minute${minutes === 1 ? "" : "s"} to free memory; your next message restarts it on this session.`);
+        this.options.onReclaimed?.(s);
+      }),
     );
     return stale.length;
   }
