@@ -9,6 +9,9 @@ import { offlinePiEnv, writeDemoAgentDir } from "../demo/demoAgentDir";
 import { startScriptedModel, type ScriptedModelServer } from "../demo/scriptedModel";
 import { defaultGuardPath, defaultPiCliPath, ChatHost } from "../host/chatHost";
 import { ConfigError, configFromEnv, redactedConfig, type ServerConfig } from "./config";
+import { type FleetConfig, fleetConfigFromEnv } from "./fleet/fleetConfig";
+import { FleetNode } from "./fleet/fleetNode";
+import { IMAGES_BODY_ALLOWANCE } from "./routes";
 import { createPiServer, type PiServer } from "./httpServer";
 
 export const USAGE = `Usage: pi-vscode-server [workspace] [options]
@@ -27,6 +30,8 @@ Options:
 Environment: API_KEY, UI_PASSWORD, JWT_SECRET, JWT_EXPIRES_IN_SECONDS, TRUST_PROXY, CORS_ORIGIN,
 ALLOWED_HOSTS, RATE_LIMIT_LOGIN_MAX, LOG_LEVEL, BASH_APPROVAL (ask|allowList|never-ask), BASH_ALLOW,
 MAX_PROCESSES, IDLE_MINUTES.
+Fleet mode (several instances behind a load balancer) when REDIS_URL is set: INSTANCE_ID,
+INSTANCE_URL, FLEET_SECRET, LEASE_MS, MAX_PROCESSES_FLEET, METRICS_TOKEN (see deploy/README.md).
 Binding to a non-loopback address requires API_KEY and/or UI_PASSWORD.`;
 
 export interface CliArgs {
@@ -101,6 +106,7 @@ function numberEnv(name: string, fallback: number): number {
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
   let args: CliArgs;
   let config: ServerConfig;
+  let fleetConfig: FleetConfig | undefined;
   try {
     args = parseArgs(argv);
     if (args.help) {
@@ -108,6 +114,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       return 0;
     }
     config = configFromEnv(process.env, { port: args.port, host: args.host, dataDir: args.dataDir && path.resolve(args.dataDir) });
+    fleetConfig = fleetConfigFromEnv(process.env);
   } catch (err) {
     process.stderr.write(`pi-vscode-server: ${errorText(err)}\n`);
     return 2;
@@ -134,25 +141,44 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     log.info({ model: demoModel.baseUrl }, "demo model started");
   }
   const agentDir = args.agentDir ?? process.env.PI_CODING_AGENT_DIR;
+  let fleet: FleetNode | undefined;
+  let stopForIdLoss: () => void = () => undefined;
   const host = new ChatHost({
     piCliPath: defaultPiCliPath(__dirname),
     env: () => (agentDir ? { PI_CODING_AGENT_DIR: path.resolve(agentDir) } : {}),
     log: (level, message) => log[level](message),
-    maxProcesses: () => numberEnv("MAX_PROCESSES", 8),
+    // In fleet mode MAX_PROCESSES is the fleet's per-instance cap (a pi slot per chat run here).
+    maxProcesses: () => (fleetConfig ? 0 : numberEnv("MAX_PROCESSES", 8)),
     idleMinutes: () => numberEnv("IDLE_MINUTES", 30),
     guard: () => ({ path: defaultGuardPath(__dirname), bashPolicy: config.bashApproval, bashAllow: config.bashAllow, loadUserExtensions: false }),
+    onReclaimed: (chat) => fleet?.reclaimed(chat),
   });
   const stopIdle = host.startIdleTimer();
 
   let server: PiServer;
   try {
-    server = createPiServer({ host, workspace, config, log, chatEnv });
+    // Fleet mode: Redis unreachable or INSTANCE_ID taken → one line on stderr, exit 1.
+    if (fleetConfig) {
+      const { bodyLimitBytes, trustProxy, clientBufferBytes, heartbeatMs } = config;
+      const server = { bodyLimitBytes, maxBodyBytes: bodyLimitBytes + IMAGES_BODY_ALLOWANCE, trustProxy, clientBufferBytes, heartbeatMs };
+      fleet = await FleetNode.start({
+        config: fleetConfig,
+        host,
+        logger: log,
+        chatEnv,
+        server,
+        metricsToken: process.env.METRICS_TOKEN || undefined,
+        onIdLost: () => stopForIdLoss(),
+      });
+    }
+    server = createPiServer({ host, workspace, config, log, chatEnv, fleet });
     const url = await server.listen();
     if (args.open) openBrowser(url);
   } catch (err) {
     log.error({ err: errorText(err) }, "could not start");
     process.stderr.write(`pi-vscode-server: ${errorText(err)}\n`);
     stopIdle();
+    await fleet?.shutdown().catch(() => undefined);
     await demoModel?.close();
     return 1;
   }
@@ -175,6 +201,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
         )
         .finally(stopIdle);
     };
+    stopForIdLoss = () => stop("INSTANCE_ID taken by another process");
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
   });

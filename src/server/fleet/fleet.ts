@@ -40,6 +40,8 @@ export interface FleetStartOptions {
   onLeaseLost: (chatId: string, owner: string | undefined) => void;
   /** Another process registered our INSTANCE_ID while ours had lapsed: this one must stop. */
   onIdLost: () => void;
+  /** Per event delivered to a local SSE client (the metrics count them). */
+  onDelivered?: (count: number) => void;
 }
 
 interface Parts {
@@ -76,6 +78,7 @@ export class Fleet {
       clientBufferBytes: options.clientBufferBytes,
       heartbeatMs: options.heartbeatMs,
       log: options.log,
+      onDelivered: options.onDelivered,
       remoteSnapshot: async (chatId) => {
         const where = await this.locate(chatId);
         if (where.kind !== "remote") throw new Error(`chat ${chatId} has no live owner to ask for a snapshot (${where.kind})`);

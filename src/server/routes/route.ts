@@ -7,6 +7,7 @@ import { API_PREFIX } from "../../protocol/serverPaths";
 import type { Authenticator } from "../auth";
 import type { ServerConfig } from "../config";
 import type { RateLimiter } from "../rateLimit";
+import type { FleetRouteHooks } from "../fleet/fleetNode";
 import type { SseHub } from "../sseHub";
 
 export interface RouteContext {
@@ -31,6 +32,8 @@ export interface RouteDeps {
   /** False when the chats belong to someone else (VS Code): DELETE only what we created. */
   ownsChats?: boolean;
   log(level: "debug" | "info" | "warn" | "error", message: string, extra?: Record<string, unknown>): void;
+  /** Fleet mode (REDIS_URL): the steps that differ from a single instance. */
+  fleet?: FleetRouteHooks;
 }
 
 export interface Route {
