@@ -69,6 +69,8 @@ export class FleetGateway {
   /** Hook 2, after the user's auth: reads the body, then answers here, forwards, or takes the chat over. */
   async serve(route: Route, ctx: Omit<RouteContext, "body">, inbound: Inbound | undefined): Promise<void> {
     const started = performance.now();
+    // Which instance answered (a forwarded answer carries the owner's): for operators and tests.
+    ctx.res.setHeader("X-Pi-Instance", this.o.fleet.instanceId);
     ctx.res.once("finish", () => this.o.metrics.observeHttp(route.method, route.path, ctx.res.statusCode, (performance.now() - started) / 1000));
     let raw = inbound?.body;
     if (!raw) {
