@@ -21,6 +21,7 @@ export interface Instance {
   proc: ChildProcess;
   exit: Promise<number | null>;
   output(): string;
+  stderr(): string;
 }
 
 export interface ClusterOptions {
@@ -58,6 +59,7 @@ export class Cluster {
     const n = options.instances ?? 3;
     const ports = await Promise.all(Array.from({ length: n }, () => freePort()));
     await Promise.all(ports.map((port, i) => cluster.startInstance(`pi-${i + 1}`, port)));
+    cluster.instances.sort((a, b) => a.id.localeCompare(b.id));
     cluster.nginx = await Nginx.start(ports);
     return cluster;
   }
@@ -134,10 +136,14 @@ export class Cluster {
 export function spawnInstance(workspace: string, port: number, env: NodeJS.ProcessEnv, id = "?"): Instance {
   const proc = spawn(process.execPath, ["--import", "tsx", CLI, workspace, "--port", String(port), "--host", "127.0.0.1"], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
+  let err = "";
   proc.stdout?.on("data", (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
-  proc.stderr?.on("data", (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+  proc.stderr?.on("data", (d: Buffer) => {
+    out = (out + d.toString()).slice(-20_000);
+    err = (err + d.toString()).slice(-20_000);
+  });
   const exit = new Promise<number | null>((r) => proc.once("exit", (code) => r(code)));
-  return { id, port, proc, exit, output: () => out };
+  return { id, port, proc, exit, output: () => out, stderr: () => err };
 }
 
 /** pi processes (pi sets its process title) whose parent is `ppid`. */

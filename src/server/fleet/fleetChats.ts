@@ -125,12 +125,20 @@ export class FleetChats {
   private async doTakeOver(chatId: string): Promise<Chat> {
     const { fleet, host } = this.o;
     if (fleet.isDraining) throw new ActionError("unavailable", "This server is shutting down.", retryAfter(1000));
-    const record = await this.records.get(chatId);
-    if (!record) throw new ActionError("not_found", `No chat with id "${chatId.slice(0, 100)}".`);
+    // The lease first: while Redis recovers from losing its data (grace period) the owners write
+    // their records again, and a missing record then would be a false 404.
     const got = await fleet.leases.acquire(chatId);
     if (!got.ok) {
       if (got.reason === "owned") throw new ChatTakenError(chatId);
       throw new ActionError("unavailable", "Redis lost its data; chats resume after a short grace period.", retryAfter(got.retryAfterMs));
+    }
+    const record = await this.records.get(chatId).catch(async (err: unknown) => {
+      await fleet.leases.release(chatId).catch(() => undefined);
+      throw err;
+    });
+    if (!record) {
+      await fleet.leases.release(chatId).catch(() => undefined);
+      throw new ActionError("not_found", `No chat with id "${chatId.slice(0, 100)}".`);
     }
     const admitted = await fleet.caps.admit(chatId).catch((err: unknown) => ({ ok: false as const, message: errorText(err), retryAfterSeconds: 1 }));
     if (!admitted.ok) {
