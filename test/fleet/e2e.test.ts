@@ -32,7 +32,8 @@ describe("fleet end to end: three instances behind nginx", function () {
   const created: string[] = [];
 
   before(async () => {
-    cluster = await Cluster.start({ instances: 3 });
+    // A fleet-wide cap of 3 pi processes: the last test fills it.
+    cluster = await Cluster.start({ instances: 3, env: { MAX_PROCESSES_FLEET: "3" } });
   });
   after(async () => {
     for (const v of views) v.close();
@@ -138,6 +139,21 @@ describe("fleet end to end: three instances behind nginx", function () {
     const owner = parsePrometheusTextFormat((await request(cluster.instances[0].port, "/metrics", { headers: AUTH })).text);
     assert.ok(value(owner, "pi_sse_events_total") >= 0);
     assert.ok(family(owner, "pi_http_request_duration_seconds").metrics.length > 0, "the latency histogram has observations");
+  });
+
+  it("the fleet-wide pi cap: past MAX_PROCESSES_FLEET a new chat gets 503 with Retry-After, on any instance", async () => {
+    assert.equal(created.length, 2);
+    await newChat();
+    for (const i of cluster.instances) {
+      const refused = await cluster.api("/api/v1/chats", { method: "POST", port: i.port });
+      assert.equal(refused.status, 503, refused.text);
+      assert.match(String(refused.headers["retry-after"]), /^\d+$/);
+      assert.match(refused.text, /MAX_PROCESSES_FLEET/);
+    }
+    // Closing a chat (through any instance: forwarded to its owner) frees its slot.
+    assert.equal((await cluster.api(`/api/v1/chats/${created[0]}`, { method: "DELETE", port: cluster.instances[2].port })).status, 200);
+    assert.equal((await cluster.api(`/api/v1/chats/${created[0]}`)).status, 404, "gone from the fleet");
+    await newChat();
   });
 
   it("health: minimal without a credential, the fleet's instances with one", async () => {

@@ -82,7 +82,7 @@ describe("fleet: nginx in front of the fleet (deploy/nginx.conf)", function () {
 
   it("SSE goes through unbuffered: events arrive as they are sent", async () => {
     const nginx = nginxes[0];
-    const r = await get(nginx.port, "/api/v1/sessions/abc/events");
+    const r = await get(nginx.port, "/api/v1/chats/abc/events");
     assert.equal(r.status, 200);
     assert.equal((r.text.match(/^id: /gm) ?? []).length, 4);
     assert.ok(r.chunks.length >= 4, `one chunk per event, not one buffered body (${r.chunks.length})`);
@@ -112,7 +112,7 @@ describe("fleet: nginx in front of the fleet (deploy/nginx.conf)", function () {
     nginxes.push(nginx);
     const owners = new Map<string, Set<string>>();
     for (let chat = 0; chat < 12; chat++) {
-      for (const p of [`/api/v1/sessions/chat-${chat}/state`, `/api/v1/sessions/chat-${chat}/prompt`, `/?session=chat-${chat}`]) {
+      for (const p of [`/api/v1/chats/chat-${chat}`, `/api/v1/chats/chat-${chat}/prompt`, `/?chat=chat-${chat}`]) {
         const name = (await get(nginx.port, p)).headers["x-upstream"] as string;
         if (!owners.has(`chat-${chat}`)) owners.set(`chat-${chat}`, new Set());
         owners.get(`chat-${chat}`)?.add(name);
