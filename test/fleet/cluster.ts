@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { offlinePiEnv, writeDemoAgentDir } from "../../src/demo/demoAgentDir";
-import { startScriptedModel, type ScriptedModelServer } from "../../src/demo/scriptedModel";
+import { type ScriptedModelOptions, startScriptedModel, type ScriptedModelServer } from "../../src/demo/scriptedModel";
 import { type Reply, request } from "../server/support";
 import { freePort, Nginx, REPO, RedisServer, waitUntil } from "./support";
 
@@ -28,6 +28,10 @@ export interface ClusterOptions {
   instances?: number;
   leaseMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** The scripted model's own rules (the bench's). */
+  model?: ScriptedModelOptions;
+  /** The base URL pi should use instead of the model's (the bench puts a timing proxy there). */
+  modelUrl?: (baseUrl: string) => Promise<string>;
 }
 
 export class Cluster {
@@ -51,11 +55,11 @@ export class Cluster {
 
   static async start(options: ClusterOptions = {}): Promise<Cluster> {
     const redis = await RedisServer.start();
-    const model = await startScriptedModel();
+    const model = await startScriptedModel(options.model);
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-e2e-"));
     const cluster = new Cluster(redis, model, root, options);
     fs.mkdirSync(cluster.workspace, { recursive: true });
-    writeDemoAgentDir(cluster.agentDir, model.baseUrl);
+    writeDemoAgentDir(cluster.agentDir, options.modelUrl ? await options.modelUrl(model.baseUrl) : model.baseUrl);
     const n = options.instances ?? 3;
     const ports = await Promise.all(Array.from({ length: n }, () => freePort()));
     await Promise.all(ports.map((port, i) => cluster.startInstance(`pi-${i + 1}`, port)));
@@ -133,8 +137,9 @@ export class Cluster {
   }
 }
 
-export function spawnInstance(workspace: string, port: number, env: NodeJS.ProcessEnv, id = "?"): Instance {
-  const proc = spawn(process.execPath, ["--import", "tsx", CLI, workspace, "--port", String(port), "--host", "127.0.0.1"], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
+/** The CLI from source (tsx), or a built entry such as dist/server.js. */
+export function spawnInstance(workspace: string, port: number, env: NodeJS.ProcessEnv, id = "?", entry?: string): Instance {
+  const proc = spawn(process.execPath, [...(entry ? [entry] : ["--import", "tsx", CLI]), workspace, "--port", String(port), "--host", "127.0.0.1"], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   proc.stdout?.on("data", (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));

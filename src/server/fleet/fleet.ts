@@ -109,7 +109,7 @@ export class Fleet {
     const caps = new PiCaps({ redis, instanceId: config.instanceId, globalCap: () => config.globalCap, instanceCap: () => config.instanceCap, ttlMs: config.leaseMs });
     caps.startRefresh();
     const streams = new EventStreams({ redis, maxLen: config.streamMaxLen });
-    const reader = new StreamReader({ redis, streams, log });
+    const reader = new StreamReader({ redis, streams, log, coalesceMs: config.readCoalesceMs });
     log("info", "fleet mode", { instanceId: config.instanceId, instanceUrl: config.instanceUrl, leaseMs: config.leaseMs });
     return new Fleet(config, { redis, registry, leases, caps, streams, reader, auth }, options);
   }

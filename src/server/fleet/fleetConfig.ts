@@ -18,6 +18,8 @@ export interface FleetConfig {
   globalCap: number;
   /** Events kept per chat stream (STREAM_MAXLEN, default 2000 like the single server's replay buffer). */
   streamMaxLen: number;
+  /** Pause between stream reads that returned entries (STREAM_READ_COALESCE_MS, default 5): fewer XREADs under load. */
+  readCoalesceMs: number;
 }
 
 function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -57,5 +59,6 @@ export function fleetConfigFromEnv(env: NodeJS.ProcessEnv = process.env): FleetC
     instanceCap: whole(env, "MAX_PROCESSES", 8, 0, 100_000),
     globalCap: whole(env, "MAX_PROCESSES_FLEET", 0, 0, 1_000_000),
     streamMaxLen: whole(env, "STREAM_MAXLEN", 2000, 10, 1_000_000),
+    readCoalesceMs: whole(env, "STREAM_READ_COALESCE_MS", 5, 0, 1_000),
   };
 }

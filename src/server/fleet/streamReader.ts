@@ -29,6 +29,12 @@ export interface StreamReaderOptions {
   blockMs?: number;
   /** Most entries per stream per read (default 512). */
   count?: number;
+  /**
+   * Pause after a read that returned entries (default 0), so that the next read collects the
+   * entries of every chat that streamed meanwhile: fewer XREADs when many chats stream at once,
+   * at the cost of up to this much latency for clients that follow another instance's chats.
+   */
+  coalesceMs?: number;
   log?: FleetLog;
 }
 
@@ -154,6 +160,8 @@ export class StreamReader {
         const reply = await this.conn.call("XREAD", ...args);
         this.blocked = false;
         this.dispatch(ids, reply);
+        const pause = this.options.coalesceMs ?? 0;
+        if (pause > 0 && reply) await new Promise((r) => setTimeout(r, pause));
       } catch (err) {
         this.blocked = false;
         if (this.closed) return;
