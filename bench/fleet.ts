@@ -73,10 +73,11 @@ function sseClient(port: number, chatId: string, latencies: number[]): () => voi
       buffer = rest;
       for (const f of frames) {
         if (f.event !== "patches") continue;
-        for (const m of f.data.matchAll(/"delta":"([^"]*)"/g)) for (const piece of m[1].match(/\S+ /g) ?? []) {
-          const sent = sentAt.get(piece);
-          if (sent !== undefined) latencies.push(t - sent);
-        }
+        for (const m of f.data.matchAll(/"delta":"([^"]*)"/g))
+          for (const piece of m[1].match(/\S+ /g) ?? []) {
+            const sent = sentAt.get(piece);
+            if (sent !== undefined) latencies.push(t - sent);
+          }
       }
     });
   });
@@ -137,13 +138,20 @@ async function bareNodeRssKb(): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  console.log(`fleet bench: node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  console.log(
+    `fleet bench: node ${process.version}, ${os.cpus().length} cores, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
   const cluster = await Cluster.start({ instances: 3, leaseMs: 10_000, model: { plan }, modelUrl: timingProxy, env: { MAX_PROCESSES: "9" } });
   try {
     await new Promise((r) => setTimeout(r, 1500));
     const idle = cluster.instances.map((i) => rssKb(i.proc.pid));
     const bare = await bareNodeRssKb();
-    console.log(`memory of an idle instance: ${(idle.reduce((a, b) => a + b, 0) / idle.length / 1024).toFixed(1)} MB RSS run from source with tsx (bare Node HTTP server: ${(bare / 1024).toFixed(1)} MB)`);
+    console.log(
+      `memory of an idle instance: ${(idle.reduce((a, b) => a + b, 0) / idle.length / 1024).toFixed(1)} MB RSS run from source with tsx (bare Node HTTP server: ${(bare / 1024).toFixed(1)} MB)`,
+    );
     // The shipped form: the esbuild bundle (npm run build), without tsx's compiler in memory.
     const bundle = path.join(REPO, "dist", "server.js");
     if (fs.existsSync(bundle)) {
@@ -169,10 +177,15 @@ async function main(): Promise<void> {
       if (reply.status !== 201) throw new Error(`POST /chats → ${reply.status} ${reply.text}`);
       live.push({ chatId: (reply.json as { chatId: string }).chatId, owner: i % 3 });
     }
-    await waitUntil("every live chat ready", async () => {
-      const list = (await cluster.api("/api/v1/chats")).json as { chats: Array<{ chatId: string; status: string }> };
-      return list.chats.length === CHATS && live.every((c) => list.chats.find((x) => x.chatId === c.chatId)?.status === "ready");
-    }, 120_000, 500);
+    await waitUntil(
+      "every live chat ready",
+      async () => {
+        const list = (await cluster.api("/api/v1/chats")).json as { chats: Array<{ chatId: string; status: string }> };
+        return list.chats.length === CHATS && live.every((c) => list.chats.find((x) => x.chatId === c.chatId)?.status === "ready");
+      },
+      120_000,
+      500,
+    );
     console.log(`${CHATS} chats in the fleet, ${LIVE} with a live pi; ${CLIENTS} SSE clients`);
 
     // The HTTP forward hop: the same GET straight at the owner and through another instance.
@@ -180,7 +193,10 @@ async function main(): Promise<void> {
     const forwarded: number[] = [];
     for (let k = 0; k < 200; k++) {
       const c = live[k % LIVE];
-      for (const [port, into] of [[cluster.instances[c.owner].port, direct], [cluster.instances[(c.owner + 1) % 3].port, forwarded]] as const) {
+      for (const [port, into] of [
+        [cluster.instances[c.owner].port, direct],
+        [cluster.instances[(c.owner + 1) % 3].port, forwarded],
+      ] as const) {
         const t = now();
         await request(port, `/api/v1/chats/${c.chatId}`, { headers: AUTH });
         into.push(now() - t);
@@ -199,7 +215,9 @@ async function main(): Promise<void> {
       const wave = live.slice(w, w + WAVE);
       const target = atOwner.length + wave.length * PIECES;
       await Promise.all(wave.map((c, i) => cluster.api(`/api/v1/chats/${c.chatId}/prompt`, { method: "POST", body: { text: `bench t${w + i}` } })));
-      await waitUntil("the wave's pieces at both clients", () => atOwner.length >= target && elsewhere.length >= target, 60_000, 50).catch((err: Error) => console.log(`  (${err.message})`));
+      await waitUntil("the wave's pieces at both clients", () => atOwner.length >= target && elsewhere.length >= target, 60_000, 50).catch((err: Error) =>
+        console.log(`  (${err.message})`),
+      );
     }
     const paced = LIVE * PIECES;
     const pacedCalls = (await redisCalls(cluster.redis)) - callsBefore;
@@ -213,10 +231,15 @@ async function main(): Promise<void> {
     const fast = live.slice(0, FAST);
     await Promise.all(fast.map((c) => cluster.api(`/api/v1/chats/${c.chatId}/prompt`, { method: "POST", body: { text: `flood ${FLOOD}` } })));
     // Asked of each owner directly: its own chats cost no Redis command (the fleet list would).
-    await waitUntil("the floods done", async () => {
-      const states = await Promise.all(fast.map((c) => request(cluster.instances[c.owner].port, `/api/v1/chats/${c.chatId}`, { headers: AUTH })));
-      return states.every((r) => (r.json as { status?: string }).status === "ready");
-    }, 120_000, 250);
+    await waitUntil(
+      "the floods done",
+      async () => {
+        const states = await Promise.all(fast.map((c) => request(cluster.instances[c.owner].port, `/api/v1/chats/${c.chatId}`, { headers: AUTH })));
+        return states.every((r) => (r.json as { status?: string }).status === "ready");
+      },
+      120_000,
+      250,
+    );
     await new Promise((r) => setTimeout(r, 500));
     const fastCalls = (await redisCalls(cluster.redis)) - callsBefore;
     console.log(`Redis commands per streamed delta, fast answers: ${(fastCalls / (FAST * FLOOD)).toFixed(3)} (${fastCalls} commands for ${FAST * FLOOD} deltas; goal ≤ 0.1)`);
@@ -230,14 +253,26 @@ async function main(): Promise<void> {
     const killed = now();
     await owner.exit;
     await promptUntilAccepted(cluster, victim.chatId, "after the kill", 60_000);
-    await waitUntil("the answer after the kill", async () => JSON.stringify((await cluster.api(`/api/v1/chats/${victim.chatId}`)).json).includes("You said: **after the kill**"), 60_000, 100);
+    await waitUntil(
+      "the answer after the kill",
+      async () => JSON.stringify((await cluster.api(`/api/v1/chats/${victim.chatId}`)).json).includes("You said: **after the kill**"),
+      60_000,
+      100,
+    );
     const survivors = await health(cluster.instances[(victim.owner + 1) % 3].port);
-    console.log(`kill -9 of an owner → next prompt answered: ${((now() - killed) / 1000).toFixed(1)} s (LEASE_MS ${10_000} ms; ${survivors.fleet?.instances.length} instances left)`);
+    console.log(
+      `kill -9 of an owner → next prompt answered: ${((now() - killed) / 1000).toFixed(1)} s (LEASE_MS ${10_000} ms; ${survivors.fleet?.instances.length} instances left)`,
+    );
     await redis.close();
   } finally {
     await cluster.stop();
   }
-  console.log(`load after: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  console.log(
+    `load after: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
 }
 
 main().catch((err: unknown) => {

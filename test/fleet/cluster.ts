@@ -139,7 +139,11 @@ export class Cluster {
 
 /** The CLI from source (tsx), or a built entry such as dist/server.js. */
 export function spawnInstance(workspace: string, port: number, env: NodeJS.ProcessEnv, id = "?", entry?: string): Instance {
-  const proc = spawn(process.execPath, [...(entry ? [entry] : ["--import", "tsx", CLI]), workspace, "--port", String(port), "--host", "127.0.0.1"], { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [...(entry ? [entry] : ["--import", "tsx", CLI]), workspace, "--port", String(port), "--host", "127.0.0.1"], {
+    cwd: REPO,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   proc.stdout?.on("data", (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
