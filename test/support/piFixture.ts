@@ -20,7 +20,7 @@ export interface PiFixture {
 
 export async function startPiFixture(
   options: ScriptedModelOptions = {},
-  hostOptions: Partial<Pick<ChatHostOptions, "maxProcesses" | "idleMinutes" | "guard">> = {},
+  hostOptions: Partial<Pick<ChatHostOptions, "maxProcesses" | "idleMinutes" | "guard" | "onReclaimed">> = {},
 ): Promise<PiFixture> {
   const model = await startScriptedModel(options);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "pi-vscode-it-"));

@@ -61,7 +61,9 @@ export class FleetChats {
     const { fleet } = this.o;
     if (fleet.isDraining) throw new ActionError("unavailable", "This server is shutting down.", retryAfter(1000));
     const chatId = randomUUID();
-    const admitted = await fleet.caps.admit(chatId);
+    const admitted = await fleet.caps.admit(chatId).catch(() => {
+      throw new ActionError("unavailable", "The fleet cannot reach Redis, so it cannot take a new chat now; try again shortly.", retryAfter(2_000));
+    });
     if (!admitted.ok) throw new ActionError("unavailable", admitted.message, { "Retry-After": String(admitted.retryAfterSeconds) });
     const got = await fleet.leases.acquire(chatId);
     if (!got.ok) {
