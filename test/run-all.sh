@@ -43,6 +43,7 @@ run_suite unit 300 mocha --import=tsx 'test/unit/**/*.test.ts'
 run_suite integration 1200 mocha --import=tsx --timeout 60000 'test/integration/**/*.test.ts'
 run_suite webview 900 mocha --import=tsx --timeout 60000 'test/webview/**/*.test.ts'
 run_suite server 900 mocha --import=tsx --timeout 60000 'test/server/**/*.test.ts'
+run_suite fleet 600 mocha --import=tsx --timeout 60000 'test/fleet/*.test.ts'
 run_suite browser 900 mocha --import=tsx --timeout 120000 'test/browser/**/*.e2e.test.ts'
 run_suite package 900 npm run package
 run_suite extension-host 900 mocha --import=tsx --timeout 300000 test/extension/runExtensionTests.ts

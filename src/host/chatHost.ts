@@ -26,6 +26,8 @@ export interface ChatHostOptions {
   prewarm?: () => boolean;
   /** Awaited before every pi start (e.g. the VS Code model bridge writes its provider file). Must not throw. */
   prepare?: () => Promise<void>;
+  /** A chat's pi was stopped by the idle check (a fleet then hands the chat back). */
+  onReclaimed?: (chat: Chat) => void;
 }
 
 export interface GuardConfig {
@@ -47,6 +49,8 @@ export interface CreateChatOptions {
   env?: NodeJS.ProcessEnv;
   args?: string[];
   sessionFile?: string;
+  /** Keep this id (a fleet continuing a chat another server started); default a fresh UUID. */
+  id?: string;
 }
 
 type Listener = () => void;
@@ -66,6 +70,7 @@ export class ChatHost {
    * transcript.
    */
   createChat(request: CreateChatOptions): Chat {
+    if (request.id !== undefined && this.live.has(request.id)) throw new Error(`a chat with id ${request.id} is already open`);
     const spare = this.takeSpare(request);
     const chat = spare ?? this.build(request);
     this.live.set(chat.id, chat);
@@ -120,7 +125,8 @@ export class ChatHost {
   }
 
   private takeSpare(request: CreateChatOptions): Chat | undefined {
-    if (request.sessionFile || request.args?.length) return undefined;
+    // A chat with a given id (a fleet moving it) or its own session or arguments starts its own pi.
+    if (request.id !== undefined || request.sessionFile || request.args?.length) return undefined;
     const spare = this.spares.get(request.cwd);
     if (!spare) return undefined;
     const usable = spare.fingerprint === this.fingerprint(request) && (spare.chat.status === "ready" || spare.chat.status === "starting");
@@ -171,6 +177,7 @@ export class ChatHost {
         }
       : {};
     const session = new Chat({
+      id: request.id,
       cwd: request.cwd,
       piCliPath: this.options.piCliPath,
       resolveNode: () => this.resolveNode(),
@@ -271,7 +278,10 @@ export class ChatHost {
     }
     const stale = this.chats().filter((s) => s.isRunning && s.status === "ready" && now - s.lastActivity >= minutes * 60_000);
     await Promise.all(
-      stale.map((s) => s.reclaim(`pi was stopped after ${minutes} idle minute${minutes === 1 ? "" : "s"} to free memory; your next message restarts it on this session.`)),
+      stale.map(async (s) => {
+        await s.reclaim(`pi was stopped after ${minutes} idle minute${minutes === 1 ? "" : "s"} to free memory; your next message restarts it on this session.`);
+        this.options.onReclaimed?.(s);
+      }),
     );
     return stale.length;
   }

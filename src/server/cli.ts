@@ -13,6 +13,9 @@ import { HEADLESS_NOTE } from "../host/lmBridge/providerFile";
 import { defaultGuardPath, defaultPiCliPath } from "../host/piPaths";
 import { ConfigError, configFromEnv, redactedConfig, type ServerConfig } from "./config";
 import { ensurePrivateDir } from "./dataDir";
+import { type FleetConfig, fleetConfigFromEnv } from "./fleet/fleetConfig";
+import { FleetNode } from "./fleet/fleetNode";
+import { IMAGES_BODY_ALLOWANCE } from "./routes";
 import { createPiServer, type PiServer } from "./httpServer";
 import { announceLoginLinks, cliAuthMode } from "./loginLink";
 
@@ -37,6 +40,8 @@ BASH_APPROVAL (ask|allowList|never-ask), BASH_ALLOW, MAX_PROCESSES, IDLE_MINUTES
 MAX_CONNECTIONS (1024), MAX_CONNECTIONS_PER_IP (128), MAX_STREAMS (512), MAX_STREAMS_PER_IP (64).
 Without API_KEY or UI_PASSWORD a one-time login link is printed on stderr (a new one on Enter or
 SIGUSR1). Binding to a non-loopback address requires API_KEY and/or UI_PASSWORD.
+Fleet mode (several instances behind a load balancer) when REDIS_URL is set: INSTANCE_ID,
+INSTANCE_URL, FLEET_SECRET, LEASE_MS, MAX_PROCESSES_FLEET, METRICS_TOKEN (see deploy/README.md).
 ${HEADLESS_NOTE}`;
 
 export interface CliArgs {
@@ -116,6 +121,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   let args: CliArgs;
   let config: ServerConfig;
   let links = false;
+  let fleetConfig: FleetConfig | undefined;
   try {
     args = parseArgs(argv);
     if (args.help) {
@@ -126,6 +132,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     config = mode.config;
     links = mode.links;
     if (mode.warning) process.stderr.write(`pi-vscode-server: ${mode.warning}\n`);
+    fleetConfig = fleetConfigFromEnv(process.env);
   } catch (err) {
     process.stderr.write(`pi-vscode-server: ${errorText(err)}\n`);
     return 2;
@@ -155,20 +162,38 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     log.info({ model: demoModel.baseUrl }, "demo model started");
   }
   const agentDir = args.agentDir ?? process.env.PI_CODING_AGENT_DIR;
+  let fleet: FleetNode | undefined;
+  let stopForIdLoss: () => void = () => undefined;
   const host = new ChatHost({
     piCliPath: defaultPiCliPath(__dirname),
     env: () => (agentDir ? { PI_CODING_AGENT_DIR: path.resolve(agentDir) } : {}),
     log: (level, message) => log[level](message),
-    maxProcesses: () => numberEnv("MAX_PROCESSES", 8),
+    // In fleet mode MAX_PROCESSES is the fleet's per-instance cap (a pi slot per chat run here).
+    maxProcesses: () => (fleetConfig ? 0 : numberEnv("MAX_PROCESSES", 8)),
     idleMinutes: () => numberEnv("IDLE_MINUTES", 30),
     guard: () => ({ path: defaultGuardPath(__dirname), bashPolicy: config.bashApproval, bashAllow: config.bashAllow, loadUserExtensions: false }),
+    onReclaimed: (chat) => fleet?.reclaimed(chat),
   });
   const stopIdle = host.startIdleTimer();
 
   let server: PiServer;
   let stopLinks: () => void = () => undefined;
   try {
-    server = createPiServer({ host, workspace, config, log, chatEnv });
+    // Fleet mode: Redis unreachable or INSTANCE_ID taken → one line on stderr, exit 1.
+    if (fleetConfig) {
+      const { bodyLimitBytes, trustProxy, clientBufferBytes, heartbeatMs } = config;
+      const server = { bodyLimitBytes, maxBodyBytes: bodyLimitBytes + IMAGES_BODY_ALLOWANCE, trustProxy, clientBufferBytes, heartbeatMs };
+      fleet = await FleetNode.start({
+        config: fleetConfig,
+        host,
+        logger: log,
+        chatEnv,
+        server,
+        metricsToken: process.env.METRICS_TOKEN || undefined,
+        onIdLost: () => stopForIdLoss(),
+      });
+    }
+    server = createPiServer({ host, workspace, config, log, chatEnv, fleet });
     const url = await server.listen();
     const login = links ? announceLoginLinks(server) : undefined;
     if (login) stopLinks = login.stop;
@@ -177,6 +202,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     log.error({ err: errorText(err) }, "could not start");
     process.stderr.write(`pi-vscode-server: ${errorText(err)}\n`);
     stopIdle();
+    await fleet?.shutdown().catch(() => undefined);
     await demoModel?.close();
     return 1;
   }
@@ -202,6 +228,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
           stopLinks();
         });
     };
+    stopForIdLoss = () => stop("INSTANCE_ID taken by another process");
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
   });

@@ -11,6 +11,7 @@ import { AuthGate, createAuthenticator } from "./authGate";
 import { unsafeBindReason, type ServerConfig } from "./config";
 import { ConnectionLimits } from "./connectionLimits";
 import { declaredTooLarge, HttpError, readJsonBody, sendEmpty, sendError, sendErrorAndClose } from "./http";
+import type { FleetNode } from "./fleet/fleetNode";
 import { RateLimiter } from "./rateLimit";
 import { buildRoutes, findAssetsRoot, type Route } from "./routes";
 import { clientIp, HostPolicy, setCorsHeaders, setSecurityHeaders } from "./security";
@@ -29,6 +30,8 @@ export interface PiServerOptions {
    * server's own). VS Code passes false: its chats outlive the server.
    */
   ownsChats?: boolean;
+  /** Fleet mode (REDIS_URL): started by the CLI; the server calls it from a few hooks. */
+  fleet?: FleetNode;
 }
 
 export interface PiServer {
@@ -53,7 +56,7 @@ interface Found {
 }
 
 export function createPiServer(options: PiServerOptions): PiServer {
-  const { host, config, log } = options;
+  const { host, config, log, fleet } = options;
   const refusal = unsafeBindReason(config);
   if (refusal) throw new Error(refusal);
 
@@ -83,6 +86,7 @@ export function createPiServer(options: PiServerOptions): PiServer {
     isShuttingDown: () => shuttingDown,
     ownsChats: options.ownsChats,
     log: (level, message, extra) => log[level](extra ?? {}, message),
+    fleet,
   });
   const router = FindMyWay({ ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 200 });
   for (const route of routes) router.on(route.method, route.path, () => undefined, route);
@@ -93,8 +97,9 @@ export function createPiServer(options: PiServerOptions): PiServer {
     for (const s of host.chats()) hub.attach(s);
     for (const id of hub.ids()) if (!live.has(id)) hub.detach(id);
   };
-  const stopSync = host.onDidChange(sync);
-  sync();
+  // Fleet mode streams through the fleet's hub instead.
+  const stopSync = fleet ? () => undefined : host.onDidChange(sync);
+  if (!fleet) sync();
 
   const find = (method: string, pathname: string): Found | "method" | undefined => {
     const lookup = method === "HEAD" ? "GET" : method;
@@ -116,7 +121,9 @@ export function createPiServer(options: PiServerOptions): PiServer {
     const rawUrl = req.url ?? "";
     if (rawUrl.length > MAX_URL) throw new HttpError(414, "uri_too_long", "The URL is too long.");
     if (!rawUrl.startsWith("/")) throw new HttpError(400, "bad_request", "The request target must be a path.");
-    if (!policy.allows(req.headers.host)) {
+    // A request another instance signed (verified here, 401 otherwise) names that instance's internal host.
+    const inbound = await fleet?.inbound(req);
+    if (!inbound && !policy.allows(req.headers.host)) {
       throw new HttpError(421, "bad_host", "The Host header does not name this server (DNS-rebinding protection). Set ALLOWED_HOSTS for a reverse-proxy hostname.");
     }
     const origin = req.headers.origin;
@@ -146,7 +153,8 @@ export function createPiServer(options: PiServerOptions): PiServer {
     if (found === "method") throw new HttpError(405, "method_not_allowed", `${method.slice(0, 20)} is not allowed here.`, { Allow: allowed(pathname) });
     const { route, params } = found;
 
-    if (route.auth) gate.authorize(req, ip, route.stream ? { chatId: params.chatId ?? "", query } : undefined);
+    if (route.auth && !inbound) gate.authorize(req, ip, route.stream ? { chatId: params.chatId ?? "", query } : undefined);
+    if (fleet) return fleet.serve(route, { req, res, params, query }, inbound);
     const body = route.body ? await readJsonBody(req, route.bodyLimit ?? config.bodyLimitBytes) : undefined;
     if (!route.body) req.resume();
     await route.handle({ req, res, params, query, body });
@@ -225,7 +233,8 @@ export function createPiServer(options: PiServerOptions): PiServer {
         shuttingDown = true;
         stopSync();
         hub.shutdown();
-        if (options.ownsChats !== false) await host.stopAll();
+        if (fleet) await fleet.shutdown();
+        else if (options.ownsChats !== false) await host.stopAll();
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => server.closeAllConnections(), 2_000);
           force.unref();

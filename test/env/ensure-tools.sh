@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo need, from the npm registry and Debian only:
 #   Node 24 (pi needs >= 22.19, code-server needs 24), code-server (a real VS Code),
-#   Debian's chromium (for Playwright), ripgrep (pi's grep tool), nginx (the server tests put a
-#   real one in front, on 127.0.0.1 with a config in a scratch folder).
+#   Debian's chromium (for Playwright), ripgrep (pi's grep tool), redis-server and nginx (the
+#   fleet tests start their own on random 127.0.0.1 ports, with configs in scratch folders).
 # Idempotent and fast when cached. `--node-only` stops after Node.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -27,6 +27,7 @@ missing=()
 [ -x "$CHROMIUM" ] || missing+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
 command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ "${#missing[@]}" -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
@@ -36,7 +37,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 [ -x "$CHROMIUM" ] || { say "FATAL: $CHROMIUM is missing after install"; exit 1; }
 say "chromium: $CHROMIUM"
+command -v redis-server >/dev/null 2>&1 || { say "FATAL: redis-server is missing after install"; exit 1; }
 [ -x /usr/sbin/nginx ] || { say "FATAL: nginx is missing after install"; exit 1; }
+say "redis-server: $(redis-server --version | cut -d' ' -f3), nginx: $(/usr/sbin/nginx -v 2>&1 | cut -d/ -f2)"
 
 if [ ! -f "$CODE_SERVER_DIR/.installed" ]; then
   say "installing code-server $CODE_SERVER_VERSION (a real VS Code; ~3 min the first time)"

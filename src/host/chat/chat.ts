@@ -17,6 +17,8 @@ import { type PiLaunch, PiLifecycle } from "./lifecycle";
 import { PiSessionHistory } from "./piSessionHistory";
 
 export interface ChatLaunch extends PiLaunch {
+  /** The chat's id (default a fresh UUID); a fleet keeps it when the chat moves to another server. */
+  id?: string;
   /** Resume this pi session file instead of starting a new one. */
   sessionFile?: string;
   /** Admission control before each (re)start: may free a slot, or throw to refuse. */
@@ -38,7 +40,7 @@ export type UiRequestHandler = (chat: Chat, request: RpcExtensionUIRequest) => P
 type Listener<T> = (value: T) => void;
 
 export class Chat {
-  readonly id = randomUUID();
+  readonly id: string;
   private readonly core: ChatCore;
   /** Model, thinking level, name and usage. */
   readonly settings: ChatInfoTracker;
@@ -59,6 +61,7 @@ export class Chat {
   private runStarting: { started: Promise<void>; release: () => void } | undefined;
 
   constructor(private readonly launch: ChatLaunch) {
+    this.id = launch.id ?? randomUUID();
     this.core = new ChatCore(this.id, launch.snapshots, () => this.settings.info, launch.log);
     this.settings = new ChatInfoTracker(this.core, launch.cwd, launch.log);
     this.history = new PiSessionHistory(this.core, this.settings, launch.cwd, launch.env, launch.sessionFile);
@@ -168,6 +171,12 @@ export class Chat {
     if (this.status !== "ready" || !this.core.process) return;
     await this.stop();
     this.core.builder.notice("info", reason);
+    this.core.batcher.flush();
+  }
+
+  /** A line in the transcript from the host itself (e.g. "continued on another server"). */
+  notice(level: "info" | "error", text: string): void {
+    this.core.builder.notice(level, text);
     this.core.batcher.flush();
   }
 

@@ -30,12 +30,14 @@ function serverActions(deps: RouteDeps): ActionHandlers<HttpActionName> {
   return {
     ...sharedChatActions(),
     snapshot: async (_, ctx) => ctx.chat().snapshot(),
-    listChats: async () => ({ chats: host.chats().map(summary) }),
+    listChats: async () => ({ chats: deps.fleet ? await deps.fleet.listChats() : host.chats().map(summary) }),
     newChat: async () => {
       if (host.chats().length >= MAX_CHATS) throw new ActionError("limit", `At most ${MAX_CHATS} chats may be open; close one first.`);
-      const chat = host.createChat({ cwd: deps.workspace, env: deps.chatEnv });
+      const id = await deps.fleet?.reserve();
+      const chat = host.createChat({ cwd: deps.workspace, env: deps.chatEnv, id });
       created.add(chat.id);
-      deps.hub.attach(chat);
+      if (deps.fleet) await deps.fleet.created(chat);
+      else deps.hub.attach(chat);
       deps.log("info", "chat created", { chatId: chat.id });
       return { chatId: chat.id };
     },
@@ -46,6 +48,7 @@ function serverActions(deps: RouteDeps): ActionHandlers<HttpActionName> {
       created.delete(chat.id);
       deps.hub.detach(chat.id);
       await host.dispose(chat.id);
+      await deps.fleet?.closed(chat.id);
       deps.log("info", "chat closed", { chatId: chat.id });
       return {};
     },

@@ -9,6 +9,7 @@ export function eventRoutes(deps: RouteDeps): Route[] {
   const { host, hub } = deps;
   return [
     apiRoute("GET", EVENTS_PATH, { stream: true }, (ctx) => {
+      if (deps.fleet) return deps.fleet.stream(ctx);
       const id = ctx.params.chatId ?? "";
       const chat = host.get(id);
       if (!chat) throw new HttpError(404, "not_found", `No live chat with id "${id.slice(0, 100)}".`);

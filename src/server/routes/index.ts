@@ -11,5 +11,5 @@ export { findAssetsRoot, INDEX_HTML } from "./static";
 export { IMAGES_BODY_ALLOWANCE, MAX_CHATS } from "./chats";
 
 export function buildRoutes(deps: RouteDeps): Route[] {
-  return [...staticRoutes(deps), ...authRoutes(deps), ...chatRoutes(deps), ...eventRoutes(deps)];
+  return [...staticRoutes(deps), ...authRoutes(deps), ...chatRoutes(deps), ...eventRoutes(deps), ...(deps.fleet?.routes(deps) ?? [])];
 }

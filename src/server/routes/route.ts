@@ -8,6 +8,7 @@ import type { Authenticator } from "../auth";
 import type { AuthGate } from "../authGate";
 import type { ServerConfig } from "../config";
 import type { RateLimiter } from "../rateLimit";
+import type { FleetRouteHooks } from "../fleet/fleetNode";
 import type { SseHub } from "../sseHub";
 
 export interface RouteContext {
@@ -36,6 +37,8 @@ export interface RouteDeps {
   /** False when the chats belong to someone else (VS Code): DELETE only what we created. */
   ownsChats?: boolean;
   log(level: "debug" | "info" | "warn" | "error", message: string, extra?: Record<string, unknown>): void;
+  /** Fleet mode (REDIS_URL): the steps that differ from a single instance. */
+  fleet?: FleetRouteHooks;
 }
 
 export interface Route {

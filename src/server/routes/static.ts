@@ -64,8 +64,8 @@ export function staticRoutes(deps: RouteDeps): Route[] {
       },
     },
     ...Object.keys(ASSETS).map((url): Route => ({ method: "GET", path: url, auth: false, body: false, handle: (ctx) => serveAsset(ctx, deps.assetsRoot, url) })),
-    apiRoute("GET", HEALTH_PATH, { auth: false }, ({ res }) =>
-      sendJson(res, 200, { status: deps.isShuttingDown() ? "shutting_down" : "ok", activeChats: deps.host.chats().length }),
+    apiRoute("GET", HEALTH_PATH, { auth: false }, (ctx) =>
+      deps.fleet ? deps.fleet.health(ctx, deps) : sendJson(ctx.res, 200, { status: deps.isShuttingDown() ? "shutting_down" : "ok", activeChats: deps.host.chats().length }),
     ),
   ];
 }
