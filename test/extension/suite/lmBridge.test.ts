@@ -176,7 +176,7 @@ export function defineLmBridgeTests(): void {
         const login = await fetch(`${server.url}/api/v1/auth/ticket`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ticket }) });
         const { token } = (await login.json()) as { token: string };
         const call = (method: string, route: string, body?: unknown) =>
-          fetch(`${server.url}/api/v1/sessions/${chat.id}${route}`, {
+          fetch(`${server.url}/api/v1/chats/${chat.id}${route}`, {
             method,
             headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
             body: body === undefined ? undefined : JSON.stringify(body),
@@ -185,7 +185,7 @@ export function defineLmBridgeTests(): void {
         assert.ok(models.some((m) => m.provider === PROVIDER && m.id === "pi-test/scripted"), `the browser lists the VS Code models: ${JSON.stringify(models)}`);
         assert.equal((await call("POST", "/model", { provider: PROVIDER, modelId: "pi-test/scripted" })).status, 200);
         const served = lm.requests.length;
-        assert.ok((await call("POST", "/prompt", { message: "from the browser" })).ok);
+        assert.ok((await call("POST", "/prompt", { text: "from the browser" })).ok);
         await until("the answer to the browser", () => /You said: \*\*from the browser\*\*/.test(text(chat)));
         assert.ok(lm.requests.length > served, "answered by the VS Code model");
       } finally {
