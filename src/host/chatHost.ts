@@ -1,5 +1,6 @@
 
 import { Chat, type UiRequestHandler } from "./chat/chat";
+import { type CheckpointOptions, CheckpointStores } from "./checkpointStores";
 import { findNodeRuntime, type NodeRuntime } from "./nodeRuntime";
 import { agentDirFrom } from "./piSessionFiles";
 import type { Logger } from "./piProcess";
@@ -21,6 +22,8 @@ export interface ChatHostOptions {
   idleMinutes?: () => number;
   /** The workspace guard (a pi extension) and its bash policy; read at every session start. */
   guard?: () => GuardConfig;
+  /** Checkpoints before every message (review, rewind); absent: none are taken. */
+  checkpoints?: CheckpointOptions;
 }
 
 export interface GuardConfig {
@@ -50,8 +53,12 @@ export class ChatHost {
   private readonly live = new Map<string, Chat>();
   private readonly listeners = new Set<Listener>();
   uiHandler: UiRequestHandler | undefined;
+  /** One store per folder, shared by that folder's chats. */
+  readonly checkpoints: CheckpointStores | undefined;
 
-  constructor(private readonly options: ChatHostOptions) {}
+  constructor(private readonly options: ChatHostOptions) {
+    this.checkpoints = options.checkpoints ? new CheckpointStores(options.checkpoints, options.log) : undefined;
+  }
 
   /** Creates a chat and starts its pi; the returned session reports start failures in its transcript. */
   createChat(request: CreateChatOptions): Chat {
@@ -62,7 +69,8 @@ export class ChatHost {
     const snapshotEnv: NodeJS.ProcessEnv = snapshots ? { PI_VSCODE_SNAPSHOT_DIR: snapshots.dir } : {};
     const piEnv: NodeJS.ProcessEnv = { ...process.env, ...this.options.env?.(), ...request.env };
     // pi's own configuration and the chat's stores: refused to pi's file tools even inside the workspace.
-    const protectedPaths = [agentDirFrom(piEnv), ...(snapshots ? [snapshots.dir] : []), ...(guard?.protectedPaths ?? [])];
+    const stores = this.options.checkpoints ? [this.options.checkpoints.storesRoot] : [];
+    const protectedPaths = [agentDirFrom(piEnv), ...(snapshots ? [snapshots.dir] : []), ...stores, ...(guard?.protectedPaths ?? [])];
     const guardEnv: NodeJS.ProcessEnv = guard
       ? {
           PI_VSCODE_WORKSPACE: request.cwd,
@@ -82,6 +90,7 @@ export class ChatHost {
       log: this.options.log,
       beforeStart: (s) => this.admit(s),
       snapshots,
+      checkpoints: this.checkpoints,
     });
     session.uiHandler = (s, r) => this.uiHandler?.(s, r) ?? Promise.resolve(undefined);
     this.live.set(session.id, session);

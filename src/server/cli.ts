@@ -27,7 +27,7 @@ Options:
 
 Environment: API_KEY, UI_PASSWORD, JWT_SECRET, JWT_EXPIRES_IN_SECONDS, TRUST_PROXY, CORS_ORIGIN,
 ALLOWED_HOSTS, RATE_LIMIT_LOGIN_MAX, LOG_LEVEL, BASH_APPROVAL (ask|allowList|never-ask), BASH_ALLOW,
-MAX_PROCESSES, IDLE_MINUTES.
+MAX_PROCESSES, IDLE_MINUTES, CHECKPOINT_MAX_FILE_MB (default 5), CHECKPOINT_KEEP_SESSIONS (default 20).
 Binding to a non-loopback address requires API_KEY and/or UI_PASSWORD.`;
 
 export interface CliArgs {
@@ -142,6 +142,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     maxProcesses: () => numberEnv("MAX_PROCESSES", 8),
     idleMinutes: () => numberEnv("IDLE_MINUTES", 30),
     guard: () => ({ path: defaultGuardPath(__dirname), bashPolicy: config.bashApproval, bashAllow: config.bashAllow, loadUserExtensions: false }),
+    // A checkpoint before every message, kept in the data dir (never inside the workspace).
+    checkpoints: {
+      storesRoot: path.join(config.dataDir, "checkpoints"),
+      maxFileBytes: () => numberEnv("CHECKPOINT_MAX_FILE_MB", 5) * 1024 * 1024,
+      keepSessions: () => numberEnv("CHECKPOINT_KEEP_SESSIONS", 20),
+    },
   });
   const stopIdle = host.startIdleTimer();
 

@@ -1,4 +1,5 @@
 // Entry point: wires the session host (no vscode inside) to VS Code's UI.
+import * as path from "node:path";
 import { errorText } from "../protocol/actionError";
 import * as vscode from "vscode";
 import type { Chat } from "../host/chat/chat";
@@ -14,6 +15,8 @@ import { ApiKeys } from "./apiKeys";
 import { createLog } from "./log";
 import { createVscodeUiHandler } from "./uiRequests";
 import { RemoteServer } from "./remoteServer";
+import { registerProposals } from "./review/proposalEditor";
+import { registerReview } from "./review/registerReview";
 import { registerDiffDocuments } from "./toolCardCommands";
 import { registerContextCommands, soleFolder } from "./contextCommands";
 import { vscodeActions } from "./vscodeActions";
@@ -67,6 +70,12 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
       // The extension's own stores (demo agent dir, checkpoints): never pi's to read or write.
       protectedPaths: [context.globalStorageUri.fsPath],
     }),
+    // A checkpoint of the folder before every message, in the extension's global storage.
+    checkpoints: {
+      storesRoot: path.join(context.globalStorageUri.fsPath, "checkpoints"),
+      maxFileBytes: () => Math.max(0, settings().get<number>("checkpoints.maxFileSizeMB") ?? 5) * 1024 * 1024,
+      keepSessions: () => settings().get<number>("checkpoints.keepSessions") ?? 20,
+    },
     log,
   });
   context.subscriptions.push({ dispose: sessionHost.startIdleTimer() });
@@ -78,7 +87,8 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
   const demoModel = new DemoModel(context.globalStorageUri);
   demo = demoModel;
 
-  const router = new ChatRouter({ log, handlers: vscodeActions(), defaultFolder: soleFolder });
+  const review = registerReview(context, sessionHost);
+  const router = new ChatRouter({ log, handlers: vscodeActions(review), defaultFolder: soleFolder });
   registerDiffDocuments(context, sessionHost);
   const idleHint = () =>
     !vscode.workspace.isTrusted
@@ -149,7 +159,8 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
     log("error", message);
     void vscode.window.showErrorMessage(message, "Show Log").then((c) => c && channel.show());
   };
-  registerSessions(context, { host: sessionHost, router, view, panels, log: (m) => log("info", m), reportError });
+  const attention = registerSessions(context, { host: sessionHost, router, view, panels, log: (m) => log("info", m), reportError });
+  registerProposals(context, sessionHost, attention);
 
   const remoteServer = new RemoteServer({
     context,

@@ -199,6 +199,10 @@ export class GitCheckpointStore implements CheckpointStoreApi {
     return id ? this.get(id) : undefined;
   }
 
+  bindingOf(sessionId: string, entryId: string): string | undefined {
+    return lookup(this.state.read(), sessionId, entryId);
+  }
+
   async adoptFork(childSessionId: string, parentSessionId: string, entryIds: string[]): Promise<void> {
     await this.state.update((s) => adopt(s, childSessionId, parentSessionId, entryIds));
   }
