@@ -34,7 +34,7 @@ export async function buildAssets(): Promise<string> {
     minify: true,
     logLevel: "warning",
   });
-  for (const f of ["chat.css", "pi.svg"]) fs.copyFileSync(path.join(ROOT, "media", f), path.join(dir, "media", f));
+  for (const f of ["chat.css", "review.css", "pi.svg"]) fs.copyFileSync(path.join(ROOT, "media", f), path.join(dir, "media", f));
   return dir;
 }
 
