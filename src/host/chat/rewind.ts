@@ -98,7 +98,12 @@ export class ChatRewind {
     const sessionId = this.deps.history.sessionId;
     if (!store || !sessionId) throw new Error("checkpoints are off for this chat's folder.");
     const checkpoint = await store.checkpointFor(sessionId, entryId);
-    if (!checkpoint) throw new Error(NO_CHECKPOINT);
+    if (!checkpoint) {
+      // A store deleted with its record of which message had which checkpoint: say that, not "none was taken".
+      const reset = store.lastReset();
+      if (reset) throw new Error(`no checkpoint of that message is left: this folder's checkpoint store was started anew on ${new Date(reset.at).toLocaleString()} because ${reset.reason}.`);
+      throw new Error(NO_CHECKPOINT);
+    }
     return { store, checkpoint };
   }
 

@@ -159,6 +159,7 @@ async function revertPath(t: ReviewTarget, turnId: string, file: string, edited:
 
 /** `undoable`: the face's edits can be undone (VS Code), so the user's own changes need no question. */
 export async function revertFiles(t: ReviewTarget, turnId: string, files: string[], options: { overwrite?: boolean; undoable: boolean }): Promise<ReviewOutcome> {
+  for (const file of files) locate(t, file); // every path is checked before anything else is looked at
   await requireTurn(t.store, turnId);
   const edited = options.overwrite ? new Set<string>() : await editedOutsidePi(t, turnId, options.undoable);
   const outcome: ReviewOutcome = { files: [], skipped: [] };
@@ -171,6 +172,7 @@ export async function revertFiles(t: ReviewTarget, turnId: string, files: string
 }
 
 export async function keepFiles(t: ReviewTarget, turnId: string, files: string[]): Promise<ReviewOutcome> {
+  for (const file of files) locate(t, file);
   await requireTurn(t.store, turnId);
   const outcome: ReviewOutcome = { files: [], skipped: [] };
   for (const file of files) {
