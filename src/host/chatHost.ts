@@ -1,6 +1,7 @@
 
 import { createHash } from "node:crypto";
 import { Chat, type UiRequestHandler } from "./chat/chat";
+import { type CheckpointOptions, CheckpointStores } from "./checkpointStores";
 import { findNodeRuntime, type NodeRuntime } from "./nodeRuntime";
 import { agentDirFrom } from "./piSessionFiles";
 import type { Logger } from "./piProcess";
@@ -28,6 +29,8 @@ export interface ChatHostOptions {
   prepare?: () => Promise<void>;
   /** A chat's pi was stopped by the idle check (a fleet then hands the chat back). */
   onReclaimed?: (chat: Chat) => void;
+  /** Checkpoints before every message (review, rewind); absent: none are taken. */
+  checkpoints?: CheckpointOptions;
 }
 
 export interface GuardConfig {
@@ -61,8 +64,12 @@ export class ChatHost {
   private readonly spares = new Map<string, { chat: Chat; fingerprint: string; readyAt?: number }>();
   private readonly listeners = new Set<Listener>();
   uiHandler: UiRequestHandler | undefined;
+  /** One store per folder, shared by that folder's chats. */
+  readonly checkpoints: CheckpointStores | undefined;
 
-  constructor(private readonly options: ChatHostOptions) {}
+  constructor(private readonly options: ChatHostOptions) {
+    this.checkpoints = options.checkpoints ? new CheckpointStores(options.checkpoints, options.log) : undefined;
+  }
 
   /**
    * Creates a chat and starts its pi — or adopts the folder's spare when it was started with
@@ -166,7 +173,8 @@ export class ChatHost {
     const snapshotEnv: NodeJS.ProcessEnv = snapshots ? { PI_VSCODE_SNAPSHOT_DIR: snapshots.dir } : {};
     const piEnv: NodeJS.ProcessEnv = { ...process.env, ...this.options.env?.(), ...request.env };
     // pi's own configuration and the chat's stores: refused to pi's file tools even inside the workspace.
-    const protectedPaths = [agentDirFrom(piEnv), ...(snapshots ? [snapshots.dir] : []), ...(guard?.protectedPaths ?? [])];
+    const stores = this.options.checkpoints ? [this.options.checkpoints.storesRoot] : [];
+    const protectedPaths = [agentDirFrom(piEnv), ...(snapshots ? [snapshots.dir] : []), ...stores, ...(guard?.protectedPaths ?? [])];
     const guardEnv: NodeJS.ProcessEnv = guard
       ? {
           PI_VSCODE_WORKSPACE: request.cwd,
@@ -190,6 +198,7 @@ export class ChatHost {
         await this.admit(s);
       },
       snapshots,
+      checkpoints: this.checkpoints,
     });
     session.uiHandler = (s, r) => this.uiHandler?.(s, r) ?? Promise.resolve(undefined);
     return session;

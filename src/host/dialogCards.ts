@@ -4,6 +4,7 @@
 import type { DialogAnswer } from "../protocol/types";
 import type { DialogItem } from "../protocol/transcript";
 import type { RpcExtensionUIRequest, RpcExtensionUIResponse } from "../pi/rpcTypes";
+import { proposalOf } from "./review/proposals";
 import type { TranscriptBuilder } from "./transcriptBuilder";
 
 export class DialogCards {
@@ -28,6 +29,9 @@ export class DialogCards {
       prefill: request.method === "editor" ? request.prefill : undefined,
       state: "open",
     };
+    // The guard's edit proposal: views show its diff and the four answers as a proposal.
+    const proposal = proposalOf(item);
+    if (proposal) item.proposal = { display: proposal.display, verb: proposal.verb, canAcceptAll: proposal.canAcceptAll, ...(proposal.sensitive !== undefined ? { sensitive: proposal.sensitive } : {}) };
     const timeout = "timeout" in request && typeof request.timeout === "number" && request.timeout > 0 ? request.timeout : undefined;
     if (timeout) item.until = Date.now() + timeout;
     // pi gives up on its own after `timeout`; close the card then too.

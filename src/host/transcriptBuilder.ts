@@ -104,6 +104,13 @@ export class TranscriptBuilder {
     this.runningTools.clear();
   }
 
+  /** Replaces the items wholesale (a rebuilt history with what the host adds to it); the caller sends a snapshot. */
+  replaceItems(items: ChatItem[]): void {
+    this.state.items = items;
+    this.state.index = new Map(items.map((item, i) => [item.id, i]));
+    this.state.seq++;
+  }
+
   handleEvent(event: PiEvent): void {
     switch (event.type) {
       case "agent_start":

@@ -6,6 +6,7 @@
 import type { Static, TSchema } from "typebox";
 import { imageProblem } from "./images";
 import * as C from "./schemas/chat";
+import * as R from "./schemas/review";
 import { ChatSnapshotSchema } from "./schemas/transcript";
 
 export type HttpVerb = "GET" | "POST" | "DELETE";
@@ -106,6 +107,34 @@ export const ACTIONS = {
     http: post(chat("/fork")),
   }),
   rename: action({ summary: "Names the chat (pi's session name).", params: C.RenameParams, result: C.Empty, http: post(chat("/name")) }),
+  // Review (issue 10): a turn is named by the checkpoint taken before it.
+  sessionChanges: action({ summary: "Everything that changed in the folder since the pi session's first checkpoint.", params: C.Empty, result: R.SessionChangesResult, http: get(chat("/changes")) }),
+  fileDiff: action({ summary: "A file's hunks since a turn's checkpoint (as Keep moved it), against the file as it is now.", params: R.TurnFileParams, result: R.FileDiffResult, http: get(chat("/changes/diff")) }),
+  revertHunk: action({ summary: "Puts one hunk back as it was at the turn's checkpoint; refused when its lines were edited since.", params: R.HunkParams, result: R.ReviewResult, http: post(chat("/changes/revert-hunk")) }),
+  keepHunk: action({ summary: "Accepts one hunk: it is no longer offered for review.", params: R.HunkParams, result: R.ReviewResult, http: post(chat("/changes/keep-hunk")) }),
+  revertFile: action({
+    summary: "Puts a file back as it was at the turn's checkpoint (a created file is deleted, a deleted one comes back).",
+    params: R.RevertFileParams,
+    result: R.ReviewResult,
+    http: post(chat("/changes/revert-file")),
+  }),
+  keepFile: action({ summary: "Accepts a file's changes as they are now.", params: R.TurnFileParams, result: R.ReviewResult, http: post(chat("/changes/keep-file")) }),
+  revertTurn: action({ summary: "Revert for every file the turn changed (files changed outside pi since are left alone and listed).", params: R.RevertTurnParams, result: R.ReviewResult, http: post(chat("/changes/revert-turn")) }),
+  keepTurn: action({ summary: "Keep for every file the turn changed.", params: R.TurnParams, result: R.ReviewResult, http: post(chat("/changes/keep-turn")) }),
+  rewindPreview: action({
+    summary: "What rewinding to an earlier user message would do: the files it restores, the user's own edits it would overwrite, or why it cannot.",
+    params: R.EntryParams,
+    result: R.RewindPreviewResult,
+    http: get(chat("/rewind")),
+  }),
+  rewind: action({
+    summary: "Rewinds to before an earlier user message: files, conversation (a fork at that message) or both. Asks first about the user's own edits.",
+    params: R.RewindParams,
+    result: R.RewindResult,
+    http: post(chat("/rewind")),
+  }),
+  undoRewind: action({ summary: "Puts the files back as they were just before a rewind.", params: R.UndoRewindParams, result: R.UndoRewindResult, http: post(chat("/rewind/undo")) }),
+  editProposal: action({ summary: "The before and after of an edit proposal (pi.edits.approval: ask) for its card.", params: R.DialogIdParams, result: R.EditProposalResult, http: get(chat("/proposal")) }),
   newChat: action({
     summary: "A new chat with its own pi, shown in this view (VS Code stops the replaced chat's pi unless another view shows it).",
     params: C.Empty,
@@ -118,6 +147,12 @@ export const ACTIONS = {
   openPiSessionFile: action({ summary: "Opens pi's raw JSONL session file in an editor.", params: C.Empty, result: C.Empty }),
   openFile: action({ summary: "Opens a file a tool card names (only inside the chat's folder).", params: C.OpenFileParams, result: C.Empty }),
   openDiff: action({ summary: "Shows a write/edit card's change in VS Code's diff editor.", params: C.ToolCallParams, result: C.Empty }),
+  openChange: action({
+    summary: "VS Code's diff editor: the turn's checkpoint (read-only) on the left, the real file on the right, with Keep / Revert per hunk.",
+    params: R.TurnFileParams,
+    result: C.Empty,
+  }),
+  openProposal: action({ summary: "Shows an edit proposal in VS Code's diff editor, with Accept / Reject in its title bar.", params: R.DialogIdParams, result: C.Empty }),
   copyText: action({ summary: "Copies a code block through VS Code's clipboard.", params: C.CodeTextParams, result: C.Empty }),
   insertText: action({ summary: "Inserts a code block at the active editor's cursor.", params: C.CodeTextParams, result: C.Empty }),
   problems: action({ summary: "The active editor's problems (diagnostics) as text for the draft.", params: C.Empty, result: C.TextResult }),

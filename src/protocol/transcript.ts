@@ -13,6 +13,7 @@ export type ToolDetails = Static<typeof S.ToolDetailsSchema>;
 export type ToolItem = Static<typeof S.ToolItemSchema>;
 export type NoticeItem = Static<typeof S.NoticeItemSchema>;
 export type DialogItem = Static<typeof S.DialogItemSchema>;
+export type ChangesItem = Static<typeof S.ChangesItemSchema>;
 export type ChatItem = Static<typeof S.ChatItemSchema>;
 export type ChatUsage = Static<typeof S.ChatUsageSchema>;
 export type ChatInfo = Static<typeof S.ChatInfoSchema>;

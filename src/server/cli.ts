@@ -37,6 +37,7 @@ Options:
 Environment: API_KEY, UI_PASSWORD, JWT_SECRET, JWT_EXPIRES_IN_SECONDS, TRUST_PROXY (true or the
 number of proxies in front), CORS_ORIGIN, ALLOWED_HOSTS, RATE_LIMIT_LOGIN_MAX, LOG_LEVEL,
 BASH_APPROVAL (ask|allowList|never-ask), BASH_ALLOW, MAX_PROCESSES, IDLE_MINUTES,
+CHECKPOINT_MAX_FILE_MB (default 5), CHECKPOINT_KEEP_SESSIONS (default 20),
 MAX_CONNECTIONS (1024), MAX_CONNECTIONS_PER_IP (128), MAX_STREAMS (512), MAX_STREAMS_PER_IP (64).
 Without API_KEY or UI_PASSWORD a one-time login link is printed on stderr (a new one on Enter or
 SIGUSR1). Binding to a non-loopback address requires API_KEY and/or UI_PASSWORD.
@@ -173,6 +174,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     idleMinutes: () => numberEnv("IDLE_MINUTES", 30),
     guard: () => ({ path: defaultGuardPath(__dirname), bashPolicy: config.bashApproval, bashAllow: config.bashAllow, loadUserExtensions: false }),
     onReclaimed: (chat) => fleet?.reclaimed(chat),
+    // A checkpoint before every message, kept in the data dir (never inside the workspace).
+    checkpoints: {
+      storesRoot: path.join(config.dataDir, "checkpoints"),
+      maxFileBytes: () => numberEnv("CHECKPOINT_MAX_FILE_MB", 5) * 1024 * 1024,
+      keepSessions: () => numberEnv("CHECKPOINT_KEEP_SESSIONS", 20),
+    },
   });
   const stopIdle = host.startIdleTimer();
 

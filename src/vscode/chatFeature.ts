@@ -2,6 +2,7 @@
 // sidebar and editor-tab chats, the Sessions view, the model bridge — built on first use (the
 // first view, command or the background warm-up). Bundled as dist/chat.js and loaded by the
 // activation shell (extension.ts), so activation itself stays small and fast.
+import * as path from "node:path";
 import * as vscode from "vscode";
 import type { Chat } from "../host/chat/chat";
 import { ChatHost, type GuardConfig } from "../host/chatHost";
@@ -20,6 +21,8 @@ import { addSelectionToChat, soleFolder } from "./contextCommands";
 import { DemoModel } from "./demoSession";
 import { LmBridge } from "./lmBridge/lmBridge";
 import { remoteCommands } from "./remoteCommands";
+import { registerProposals } from "./review/proposalEditor";
+import { registerReview } from "./review/registerReview";
 import type { RemoteServer } from "./remoteServer";
 import { registerSessions } from "./sessionsCommands";
 import { registerDiffDocuments } from "./toolCardCommands";
@@ -71,6 +74,12 @@ export function startChatFeature(context: vscode.ExtensionContext, log: Logger, 
       // The extension's own stores (demo agent dir, checkpoints): never pi's to read or write.
       protectedPaths: [context.globalStorageUri.fsPath],
     }),
+    // A checkpoint of the folder before every message, in the extension's global storage.
+    checkpoints: {
+      storesRoot: path.join(context.globalStorageUri.fsPath, "checkpoints"),
+      maxFileBytes: () => Math.max(0, settings().get<number>("checkpoints.maxFileSizeMB") ?? 5) * 1024 * 1024,
+      keepSessions: () => settings().get<number>("checkpoints.keepSessions") ?? 20,
+    },
     log,
   });
   context.subscriptions.push({ dispose: host.startIdleTimer() });
@@ -80,7 +89,8 @@ export function startChatFeature(context: vscode.ExtensionContext, log: Logger, 
   host.uiHandler = createVscodeUiHandler(extensionStatus);
   const demoModel = new DemoModel(context.globalStorageUri);
 
-  const router = new ChatRouter({ log, handlers: vscodeActions(), defaultFolder: soleFolder });
+  const review = registerReview(context, host);
+  const router = new ChatRouter({ log, handlers: vscodeActions(review), defaultFolder: soleFolder });
   registerDiffDocuments(context, host);
   const idleHint = () =>
     !vscode.workspace.isTrusted
@@ -150,7 +160,8 @@ export function startChatFeature(context: vscode.ExtensionContext, log: Logger, 
     log("error", message);
     void vscode.window.showErrorMessage(message, "Show Log").then((c) => c && showLog());
   };
-  const { focusChat } = registerSessions(context, { host, router, view, panels, log: (m) => log("info", m), reportError });
+  const { attention, focusChat } = registerSessions(context, { host, router, view, panels, log: (m) => log("info", m), reportError });
+  registerProposals(context, host, attention);
   const remote = remoteCommands(context, {
     host,
     log,

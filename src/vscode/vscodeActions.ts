@@ -1,20 +1,48 @@
 // The VS Code face of the action table: the shared chat actions plus what only VS Code does —
 // a new chat shown in *this* view, the editor, the clipboard, the local files.
-import { type ActionHandlers, sharedChatActions } from "../host/chatActions";
+import { type ActionHandler, type ActionHandlers, sharedChatActions } from "../host/chatActions";
+import { type ReviewActionName, reviewActions, reviewError } from "../host/reviewActions";
 import { ActionError } from "../protocol/actionError";
 import type { VscodeActionName } from "../protocol/actions";
 import type { ViewContext } from "./chatRouter";
 import { activeProblems, vscodeFileSearch } from "./contextCommands";
 import { copyToClipboard, insertAtCursor } from "./editorActions";
 import { offerExported, openInEditor } from "./sessionFileActions";
+import { openProposal } from "./review/proposalEditor";
+import type { VscodeReview } from "./review/registerReview";
+import { workspaceEditor } from "./review/workspaceEditor";
 import { openToolDiff, openToolFile } from "./toolCardCommands";
 import { viewActions } from "./viewActions";
 
 const done = {};
 
-export function vscodeActions(): ActionHandlers<VscodeActionName, ViewContext> {
+/** The review actions with VS Code's editor (WorkspaceEdits); each one refreshes the lenses and diff editors after. */
+function vscodeReviewActions(review: VscodeReview): ActionHandlers<ReviewActionName> {
+  const handlers = reviewActions(workspaceEditor);
+  const refreshing = <K extends ReviewActionName>(h: ActionHandler<K>): ActionHandler<K> => async (params, ctx) => {
+    try {
+      return await h(params, ctx);
+    } finally {
+      review.refresh();
+    }
+  };
+  return {
+    ...handlers,
+    keepHunk: refreshing(handlers.keepHunk),
+    keepFile: refreshing(handlers.keepFile),
+    keepTurn: refreshing(handlers.keepTurn),
+    revertHunk: refreshing(handlers.revertHunk),
+    revertFile: refreshing(handlers.revertFile),
+    revertTurn: refreshing(handlers.revertTurn),
+    rewind: refreshing(handlers.rewind),
+    undoRewind: refreshing(handlers.undoRewind),
+  };
+}
+
+export function vscodeActions(review: VscodeReview): ActionHandlers<VscodeActionName, ViewContext> {
   return {
     ...sharedChatActions(vscodeFileSearch()),
+    ...vscodeReviewActions(review),
     ...viewActions(),
     exportHtml: async (_, ctx) => {
       const path = await ctx.chat().history.exportHtml();
@@ -33,6 +61,16 @@ export function vscodeActions(): ActionHandlers<VscodeActionName, ViewContext> {
     },
     openDiff: async ({ toolCallId }, ctx) => {
       await openToolDiff(ctx.chat(), toolCallId);
+      return done;
+    },
+    openChange: async ({ turnId, path }, ctx) => {
+      await review.openChange(ctx.chat(), turnId, path).catch((err: unknown) => {
+        throw reviewError(err);
+      });
+      return done;
+    },
+    openProposal: async ({ dialogId }, ctx) => {
+      await openProposal(ctx.chat(), dialogId);
       return done;
     },
     copyText: async ({ text }) => {

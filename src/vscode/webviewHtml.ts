@@ -15,6 +15,7 @@ export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, titl
   const nonce = randomBytes(16).toString("base64");
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "dist", "webview.js"));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "media", "chat.css"));
+  const reviewStyle = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "media", "review.css"));
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
@@ -30,6 +31,7 @@ export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, titl
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style}">
+<link rel="stylesheet" href="${reviewStyle}">
 <title>${escapedTitle}</title>
 </head>
 <body>

@@ -11,6 +11,7 @@ import pino from "pino";
 import type { Browser, Page } from "playwright-core";
 import { configFromEnv, type ServerConfig } from "../../src/server/config";
 import { createPiServer, type PiServer } from "../../src/server/httpServer";
+import type { ChatHostOptions } from "../../src/host/chatHost";
 import { startPiFixture, type PiFixture } from "../support/piFixture";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -34,7 +35,7 @@ export async function buildAssets(): Promise<string> {
     minify: true,
     logLevel: "warning",
   });
-  for (const f of ["chat.css", "pi.svg"]) fs.copyFileSync(path.join(ROOT, "media", f), path.join(dir, "media", f));
+  for (const f of ["chat.css", "review.css", "pi.svg"]) fs.copyFileSync(path.join(ROOT, "media", f), path.join(dir, "media", f));
   return dir;
 }
 
@@ -98,8 +99,8 @@ export interface Site {
   close(): Promise<void>;
 }
 
-export async function startSite(assetsRoot: string, env: NodeJS.ProcessEnv, overrides: Partial<ServerConfig> = {}): Promise<Site> {
-  const fx = await startPiFixture();
+export async function startSite(assetsRoot: string, env: NodeJS.ProcessEnv, overrides: Partial<ServerConfig> = {}, hostOptions: Partial<Pick<ChatHostOptions, "checkpoints">> = {}): Promise<Site> {
+  const fx = await startPiFixture({}, hostOptions);
   const relay = await startRelay();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pi-remote-data-"));
   // The browser reaches the server as 127.0.0.1:<relay port>: that Host must be accepted.

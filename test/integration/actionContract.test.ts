@@ -8,6 +8,8 @@ import pino from "pino";
 import { Value } from "typebox/value";
 import type { Chat } from "../../src/host/chat/chat";
 import { sharedChatActions } from "../../src/host/chatActions";
+import { diskEditor } from "../../src/host/review/fileEditor";
+import { reviewActions } from "../../src/host/reviewActions";
 import { ACTION_NAMES, ACTIONS, type ActionName, type ActionParams } from "../../src/protocol/actions";
 import { configFromEnv } from "../../src/server/config";
 import { createPiServer, type PiServer } from "../../src/server/httpServer";
@@ -17,6 +19,10 @@ import { viewActions } from "../../src/vscode/viewActions";
 import { callOverHttp, canOverHttp } from "../../webview/httpActions";
 import { HttpClient } from "../../webview/httpClient";
 import type { ChatTransport } from "../../webview/transport";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { ChangesItem } from "../../src/protocol/transcript";
 import { type PiFixture, startPiFixture, waitFor, waitForStatus } from "../support/piFixture";
 import { connectWebview, type WebviewLink } from "../support/messengerLink";
 
@@ -48,13 +54,20 @@ describe("action table contract: both transports, one real pi", function () {
   let link: WebviewLink;
   let view: ChatTransport;
   let chat: Chat;
+  let stores: string;
 
   before(async () => {
-    fx = await startPiFixture();
+    // Checkpoints on (stores beside the workspace, not in it): the review actions have turns to act on.
+    stores = fs.mkdtempSync(path.join(os.tmpdir(), "pi-contract-stores-"));
+    fx = await startPiFixture({}, { checkpoints: { storesRoot: stores } });
     const config = configFromEnv({}, { port: 0, host: "127.0.0.1", dataDir: `${fx.workspace}-data` });
     server = createPiServer({ host: fx.host, workspace: fx.workspace, config, log: pino({ level: "silent" }) });
     http = new HttpClient(`${await server.listen()}/api/v1`);
-    const router = new ChatRouter({ log: () => undefined, handlers: { ...sharedChatActions(), ...viewActions(), ...vscodeOnlyRefusals() }, defaultFolder: () => fx.workspace });
+    const router = new ChatRouter({
+      log: () => undefined,
+      handlers: { ...sharedChatActions(), ...reviewActions(diskEditor), ...viewActions(), ...vscodeOnlyRefusals() },
+      defaultFolder: () => fx.workspace,
+    });
     link = connectWebview(router.messenger);
     chat = fx.host.createChat({ cwd: fx.workspace });
     const bridge = new ChatBridge(router.messenger, link.participant, { create: async () => fx.host.createChat({ cwd: fx.workspace }) }, () => "idle");
@@ -68,6 +81,7 @@ describe("action table contract: both transports, one real pi", function () {
     link?.close();
     await server?.close();
     await fx?.cleanup();
+    if (stores) fs.rmSync(stores, { recursive: true, force: true });
   });
 
   /** Calls an action over both transports and requires the same outcome. */
@@ -95,6 +109,27 @@ describe("action table contract: both transports, one real pi", function () {
     };
     await check("prompt", { text: "hello contract" }, true, nextAnswer);
     await check("followUp", { text: "later" }, true, nextAnswer);
+    // Review: a turn that writes a file gives a changes card to act on.
+    const file = path.join(fx.workspace, "contract.txt");
+    await chat.prompt("write contract.txt reviewed text");
+    await nextAnswer();
+    await chat.review.idle();
+    const card = await waitFor("a changes card", () => chat.snapshot().items.find((i): i is ChangesItem => i.kind === "changes"));
+    const { turnId } = card;
+    const entryId = (await waitFor("the message's entry id", () => chat.snapshot().items.find((i) => i.kind === "user" && i.text.startsWith("write contract") && i.entryId))) as { entryId: string };
+    const rewrite = async () => fs.writeFileSync(file, "reviewed text\n");
+    await check("sessionChanges", {}, true);
+    await check("fileDiff", { turnId, path: "contract.txt" }, true);
+    await check("keepHunk", { turnId, path: "contract.txt", hunkId: "no-such-hunk" }, false);
+    await check("revertHunk", { turnId, path: "contract.txt", hunkId: "no-such-hunk" }, false);
+    await check("keepFile", { turnId, path: "contract.txt" }, true);
+    await check("revertFile", { turnId, path: "contract.txt", overwrite: true }, true, rewrite);
+    await check("keepTurn", { turnId }, true);
+    await check("revertTurn", { turnId, overwrite: true }, true, rewrite);
+    await check("rewindPreview", { entryId: entryId.entryId }, true);
+    await check("rewind", { entryId: entryId.entryId, mode: "files", overwrite: true }, true, rewrite);
+    await check("undoRewind", { undoId: "0".repeat(40) }, false);
+    await check("editProposal", { dialogId: "no-such-dialog" }, false);
     await check("models", {}, true);
     await check("setModel", { provider: "pi-demo", modelId: "pi-demo" }, true);
     await check("setThinking", { level: "off" }, true);
@@ -158,5 +193,5 @@ function vscodeOnlyRefusals() {
   const refuse = async (): Promise<never> => {
     throw new Error("needs VS Code");
   };
-  return { exportHtml: refuse, openPiSessionFile: refuse, openFile: refuse, openDiff: refuse, copyText: refuse, insertText: refuse, problems: refuse };
+  return { exportHtml: refuse, openPiSessionFile: refuse, openFile: refuse, openDiff: refuse, openChange: refuse, openProposal: refuse, copyText: refuse, insertText: refuse, problems: refuse };
 }

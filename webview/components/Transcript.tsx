@@ -6,7 +6,10 @@ import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { ChatItem, ChatStatus } from "../../src/protocol/transcript";
 import { TranscriptScroller } from "../transcriptScroller";
 import type { ChatTransport } from "../transport";
-import { AssistantMessage, DialogCard, Notice, ToolCard, UserMessage } from "./Items";
+import { ChangesCard } from "./ChangesCard";
+import { EditProposalCard } from "./EditProposal";
+import { AssistantMessage, DialogCard, Notice, ToolCard } from "./Items";
+import { RewindNotice, UserTurn } from "./RewindMenu";
 
 // Styles go through the CSSOM (allowed by the webview CSP, unlike style attributes in markup).
 // flow-root keeps each item's margins inside its wrapper, so a measured height is the space it takes.
@@ -22,15 +25,18 @@ const JUMP_STYLE = { position: "absolute", right: "16px", bottom: "10px", zIndex
 function Item({ item, status, transport }: { item: ChatItem; status: ChatStatus; transport: ChatTransport }) {
   switch (item.kind) {
     case "user":
-      return <UserMessage item={item} />;
+      return <UserTurn item={item} status={status} transport={transport} />;
     case "assistant":
       return <AssistantMessage item={item} />;
     case "tool":
       return <ToolCard item={item} transport={transport} />;
     case "dialog":
-      return <DialogCard item={item} transport={transport} />;
+      return item.proposal ? <EditProposalCard item={item} transport={transport} /> : <DialogCard item={item} transport={transport} />;
     case "notice":
+      if (item.undoRewind) return <RewindNotice item={item} transport={transport} />;
       return <Notice item={item} transport={transport} canRestart={status === "crashed" || status === "error" || status === "stopped"} />;
+    case "changes":
+      return <ChangesCard item={item} transport={transport} />;
   }
 }
 

@@ -8,6 +8,7 @@ import { errorText } from "../../protocol/actionError";
 import type { ChatInfo, ChatSnapshot, ChatStatus, DialogItem, PatchBatch } from "../../protocol/transcript";
 import type { DialogAnswer, PromptImage, SlashCommand } from "../../protocol/types";
 import { snapshotKey } from "../../piGuard/snapshotFormat";
+import type { CheckpointStores } from "../checkpointStores";
 import { DialogCards, responseToAnswer } from "../dialogCards";
 import type { PiProcess } from "../piProcess";
 import type { ToolSnapshots } from "../toolSnapshots";
@@ -15,6 +16,8 @@ import { ChatCore } from "./chatCore";
 import { ChatInfoTracker } from "./chatInfo";
 import { type PiLaunch, PiLifecycle } from "./lifecycle";
 import { PiSessionHistory } from "./piSessionHistory";
+import { ChatReview } from "./review";
+import { ChatRewind } from "./rewind";
 
 export interface ChatLaunch extends PiLaunch {
   /** The chat's id (default a fresh UUID); a fleet keeps it when the chat moves to another server. */
@@ -25,6 +28,8 @@ export interface ChatLaunch extends PiLaunch {
   beforeStart?: (chat: Chat) => Promise<void>;
   /** Where the guard keeps before/after images of written files (PI_VSCODE_SNAPSHOT_DIR); the host removes it. */
   snapshots?: ToolSnapshots;
+  /** The host's checkpoint stores (absent: no checkpoints, no review, no rewind of files). */
+  checkpoints?: CheckpointStores;
 }
 
 /** The two images of a file a write/edit changed, for a diff editor. */
@@ -48,6 +53,10 @@ export class Chat {
   readonly history: PiSessionHistory;
   private readonly lifecycle: PiLifecycle;
   private readonly dialogs: DialogCards;
+  /** Checkpoints before each message, the turn's changes, review (issue 10). */
+  readonly review: ChatReview;
+  /** "Rewind to here" and its undo. */
+  readonly rewind: ChatRewind;
   /** pi's slash commands, asked once per process and pi session (see commands()). */
   private commandList: Promise<SlashCommand[]> | undefined;
   uiHandler: UiRequestHandler | undefined;
@@ -66,6 +75,10 @@ export class Chat {
     this.settings = new ChatInfoTracker(this.core, launch.cwd, launch.log);
     this.history = new PiSessionHistory(this.core, this.settings, launch.cwd, launch.env, launch.sessionFile);
     this.history.onChange = () => (this.commandList = undefined);
+    this.review = new ChatReview({ core: this.core, history: this.history, cwd: launch.cwd, env: launch.env, stores: launch.checkpoints, snapshots: launch.snapshots, log: launch.log }, this.id);
+    this.history.decorate = (proc) => this.review.decorator(proc);
+    this.history.onSessionChange = (kind, previous) => this.review.sessionChanged(kind, previous);
+    this.rewind = new ChatRewind({ core: this.core, history: this.history, review: this.review, chatId: this.id, stopRun: () => this.stopRun() });
     this.lifecycle = new PiLifecycle(this.core, this.settings, this.history, launch, () => launch.beforeStart?.(this) ?? Promise.resolve(), (proc) => this.wire(proc));
     this.dialogs = new DialogCards(this.core.builder, (response) => this.core.process?.rpc.respondToUi(response));
   }
@@ -107,6 +120,14 @@ export class Chat {
     const item = at === undefined ? undefined : state.items[at];
     if (item?.kind !== "tool" || !item.details?.snapshot || item.details.path === undefined) return undefined;
     return { path: item.details.path, key: snapshotKey(toolCallId) };
+  }
+
+  /** A dialog card of this chat (open or closed). */
+  dialog(id: string): DialogItem | undefined {
+    const { state } = this.core.builder;
+    const at = state.index.get(id);
+    const item = at === undefined ? undefined : state.items[at];
+    return item?.kind === "dialog" ? item : undefined;
   }
 
   onBatch(listener: Listener<PatchBatch>): () => void {
@@ -186,8 +207,12 @@ export class Chat {
       if (event.type === "agent_start" || event.type === "agent_settled") this.releaseRunStart();
       this.core.builder.handleEvent(event);
       this.settings.onEvent(event);
+      this.review.onEvent(event);
     });
-    proc.onExit(() => this.releaseRunStart());
+    proc.onExit(() => {
+      this.releaseRunStart();
+      this.review.onExit();
+    });
     proc.rpc.onUiRequest((request) => void this.handleUiRequest(request));
   }
 
@@ -215,6 +240,8 @@ export class Chat {
     const streamingBehavior = behavior && this.status === "working" ? behavior : undefined;
     // A `/command` is answered when its handler returns, by when any run it starts is under way.
     if (!streamingBehavior && !message.startsWith("/")) this.holdRunStart();
+    // The folder as it is before pi sees the message: what "Rewind to here" goes back to.
+    await this.review.beforeMessage(message);
     try {
       // pi answers a `/command` prompt only when its handler returns, and a handler may wait on
       // a dialog for as long as the user reads it: no timeout for those.
@@ -223,6 +250,7 @@ export class Chat {
     } catch (err) {
       this.releaseRunStart();
       this.core.builder.notice("error", `pi rejected the message: ${errorText(err)}`);
+      if (this.status !== "working") void this.review.endTurn();
       throw err;
     }
   }
@@ -252,7 +280,9 @@ export class Chat {
   async steer(text: string, images?: PromptImage[]): Promise<void> {
     const message = text.trim();
     if (!message) throw new Error("The message is empty.");
-    await this.core.requireProcess().rpc.send({ type: "steer", message, images: piImages(images) });
+    const proc = this.core.requireProcess();
+    await this.review.beforeMessage(message);
+    await proc.rpc.send({ type: "steer", message, images: piImages(images) });
   }
 
   /**
@@ -282,7 +312,22 @@ export class Chat {
   async runUserBash(command: string): Promise<PiResponseData<"bash">> {
     const proc = this.core.requireProcess();
     this.lastActivity = Date.now();
-    return proc.rpc.send({ type: "bash", command }, 10 * 60_000);
+    await this.review.beforeMessage(`!${command}`);
+    try {
+      return await proc.rpc.send({ type: "bash", command }, 10 * 60_000);
+    } finally {
+      // While idle the command is a turn of its own; during a run it belongs to the run.
+      if (this.status !== "working") void this.review.endTurn();
+    }
+  }
+
+  /** Stops the run and resolves once pi settled and the run's checkpoint is taken (a rewind waits for it). */
+  private async stopRun(): Promise<void> {
+    await this.abort();
+    const deadline = Date.now() + 15_000;
+    while (this.status === "working" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    if (this.status === "working") throw new Error("pi did not stop its run in time.");
+    await this.review.idle();
   }
 
   async abort(): Promise<void> {

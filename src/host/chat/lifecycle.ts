@@ -74,6 +74,7 @@ export class PiLifecycle {
     try {
       const state = await proc.waitReady();
       this.history.file = state.sessionFile ?? this.history.file;
+      this.history.sessionId = state.sessionId;
       this.info.readState(state);
       if (resumed || core.builder.state.items.length) await this.history.reload(proc);
       await this.info.refresh();

@@ -1,6 +1,7 @@
 // The chat's pi session file and the operations on it: list the folder's pi sessions, resume
 // one, fork at an earlier message, export. pi's switch_session and fork emit no events, so
 // after each the chat re-reads pi's state and history and resyncs every view.
+import type { ChatItem } from "../../protocol/transcript";
 import type { ForkPoint } from "../../protocol/types";
 import { agentDirFrom, listPiSessions, type PiSession } from "../piSessionFiles";
 import type { PiProcess } from "../piProcess";
@@ -10,8 +11,14 @@ import type { ChatInfoTracker } from "./chatInfo";
 export class PiSessionHistory {
   /** pi's session file of this chat (known once pi started, or given to resume). */
   file: string | undefined;
+  /** pi's session id (get_state), known once pi started: checkpoints belong to it. */
+  sessionId: string | undefined;
   /** Called after the pi session changed (slash commands may differ per project session). */
   onChange: () => void = () => undefined;
+  /** Told about a fork or resume before the history is shown again (checkpoints follow a fork). */
+  onSessionChange?: (kind: "fork" | "resume", previousSessionId: string | undefined) => Promise<void>;
+  /** Prepares what a rebuilt history gets beyond pi's messages (entry ids, changes cards). */
+  decorate?: (proc: PiProcess) => Promise<((items: ChatItem[]) => ChatItem[]) | undefined>;
 
   constructor(
     private readonly core: ChatCore,
@@ -34,7 +41,7 @@ export class PiSessionHistory {
     if (!this.list().some((p) => p.file === file)) throw new Error("That file is not a pi session of this folder.");
     const data = await this.core.requireProcess().rpc.send({ type: "switch_session", sessionPath: file });
     if (data.cancelled) throw new Error("pi did not switch sessions (an extension cancelled it).");
-    await this.afterChange();
+    await this.afterChange("resume");
   }
 
   /** Earlier user messages a fork can start from. */
@@ -46,7 +53,7 @@ export class PiSessionHistory {
   async fork(entryId: string): Promise<string> {
     const data = await this.core.requireProcess().rpc.send({ type: "fork", entryId });
     if (data.cancelled) throw new Error("pi did not fork (an extension cancelled it).");
-    await this.afterChange();
+    await this.afterChange("fork");
     return data.text;
   }
 
@@ -58,16 +65,21 @@ export class PiSessionHistory {
   /** Rebuilds the transcript from pi's messages and replaces every view's state. */
   async reload(proc: PiProcess): Promise<void> {
     const data = await proc.rpc.send({ type: "get_messages" });
+    const decorate = await this.decorate?.(proc).catch(() => undefined);
     this.core.batcher.discard();
     this.core.builder.loadHistory(data.messages);
+    if (decorate) this.core.builder.replaceItems(decorate(this.core.builder.state.items));
     this.core.resync();
   }
 
-  private async afterChange(): Promise<void> {
+  private async afterChange(kind: "fork" | "resume"): Promise<void> {
     const proc = this.core.requireProcess();
     this.onChange();
     const state = await proc.rpc.send({ type: "get_state" });
+    const previous = this.sessionId;
     this.file = state.sessionFile;
+    this.sessionId = state.sessionId;
+    await this.onSessionChange?.(kind, previous).catch(() => undefined);
     this.info.readState(state, true);
     await this.reload(proc);
     await this.info.refresh();

@@ -150,8 +150,7 @@ export class GitCheckpointStore implements CheckpointStoreApi {
       if (err instanceof CheckpointError) throw err;
       throw new RestoreIncompleteError((err as Error).message, undo.id); // e.g. a file it may not write
     } finally {
-      // Closes the restore on the timeline (its changes are not the user's), unless the store is damaged:
-      // then the next checkpoint must start anew and say so, not this one.
+      // Closes the restore on the timeline (its changes are not the user's), unless the store is damaged (the next checkpoint says so).
       if (!this.suspect) await this.checkpoint({ ...who, kind: "restored", label: `Restored: ${target.label}` });
     }
     return { ...applied, undo };
@@ -198,6 +197,8 @@ export class GitCheckpointStore implements CheckpointStoreApi {
     const id = lookup(this.state.read(), sessionId, entryId);
     return id ? this.get(id) : undefined;
   }
+
+  bindingOf = (sessionId: string, entryId: string): string | undefined => lookup(this.state.read(), sessionId, entryId);
 
   async adoptFork(childSessionId: string, parentSessionId: string, entryIds: string[]): Promise<void> {
     await this.state.update((s) => adopt(s, childSessionId, parentSessionId, entryIds));
@@ -292,8 +293,13 @@ export class GitCheckpointStore implements CheckpointStoreApi {
     return `The checkpoint store of this folder was ${why}; a new one was started with this checkpoint. Earlier checkpoints cannot be restored.`;
   }
 
+  /** When the store was last started anew, and why: the reason its lost checkpoints are given. */
+  lastReset(): { at: number; reason: string } | undefined {
+    return this.state.read().resets.at(-1);
+  }
+
   private resetNote(): string {
-    const last = this.state.read().resets.at(-1);
+    const last = this.lastReset();
     return last ? `; ${last.reason} on ${new Date(last.at).toISOString()}` : "";
   }
 

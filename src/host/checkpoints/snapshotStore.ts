@@ -218,6 +218,14 @@ export class SnapshotCheckpointStore implements CheckpointStoreApi {
     return id ? this.get(id) : undefined;
   }
 
+  bindingOf(sessionId: string, entryId: string): string | undefined {
+    return lookup(this.state.read(), sessionId, entryId);
+  }
+
+  lastReset(): { at: number; reason: string } | undefined {
+    return this.state.read().resets.at(-1);
+  }
+
   async adoptFork(childSessionId: string, parentSessionId: string, entryIds: string[]): Promise<void> {
     await this.state.update((s) => adopt(s, childSessionId, parentSessionId, entryIds));
   }

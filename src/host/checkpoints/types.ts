@@ -129,6 +129,10 @@ export interface CheckpointStoreApi {
   bind(sessionId: string, entryId: string, checkpointId: string): Promise<void>;
   bindEntries(sessionId: string, entries: SessionEntryLike[]): Promise<Array<{ entryId: string; checkpointId: string }>>;
   checkpointFor(sessionId: string, entryId: string): Promise<Checkpoint | undefined>;
+  /** The checkpoint id bound to that entry (along the sessions it was forked from), unchecked: no git process per lookup. */
+  bindingOf(sessionId: string, entryId: string): string | undefined;
+  /** When the store was last started anew (deleted or damaged), and why. */
+  lastReset(): { at: number; reason: string } | undefined;
   adoptFork(childSessionId: string, parentSessionId: string, entryIds: string[]): Promise<void>;
   reviewBase(checkpointId: string, path: string): Promise<Buffer | undefined>;
   setReviewBase(checkpointId: string, path: string, content: Buffer | undefined): Promise<void>;

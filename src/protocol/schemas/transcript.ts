@@ -10,6 +10,8 @@ export const UserItemSchema = Type.Object({
   id: Type.String(),
   text: Type.String(),
   imageCount: Type.Optional(Type.Number()),
+  /** pi's session entry of this message, once known: "Rewind to here" names it. */
+  entryId: Type.Optional(Type.String()),
 });
 
 export const AssistantBlockSchema = Type.Union([
@@ -74,6 +76,27 @@ export const NoticeItemSchema = Type.Object({
   detail: Type.Optional(Type.String()),
   /** Epoch ms something happens (an automatic retry): views count down to it. */
   until: Type.Optional(Type.Number()),
+  /** After a rewind: restoring this checkpoint undoes its file part ("Undo rewind"). */
+  undoRewind: Type.Optional(Type.String()),
+});
+
+/** What pi changed in one run (checkpoint before it ↔ after it); diffs are fetched on demand. */
+export const ChangesItemSchema = Type.Object({
+  kind: Type.Literal("changes"),
+  id: Type.String(),
+  /** The checkpoint taken before the run: review actions name the turn by it. */
+  turnId: Type.String(),
+  files: Type.Array(
+    Type.Object({
+      path: Type.String(),
+      status: Type.Enum(["added", "modified", "deleted"]),
+      additions: Type.Number(),
+      deletions: Type.Number(),
+      binary: Type.Boolean(),
+    }),
+  ),
+  /** "3 files changed, +12 −4" */
+  summary: Type.String(),
 });
 
 /** A question from pi (a pi extension's dialog, or bash approval), answered in the chat. */
@@ -92,9 +115,18 @@ export const DialogItemSchema = Type.Object({
   until: Type.Optional(Type.Number()),
   /** What was answered (shown once closed). */
   answer: Type.Optional(Type.String()),
+  /** Set when the question is the guard's edit proposal (pi.edits.approval: ask): views show its diff. */
+  proposal: Type.Optional(
+    Type.Object({
+      display: Type.String(),
+      verb: Type.Enum(["edit", "write", "create"]),
+      canAcceptAll: Type.Boolean(),
+      sensitive: Type.Optional(Type.String()),
+    }),
+  ),
 });
 
-export const ChatItemSchema = Type.Union([UserItemSchema, AssistantItemSchema, ToolItemSchema, NoticeItemSchema, DialogItemSchema]);
+export const ChatItemSchema = Type.Union([UserItemSchema, AssistantItemSchema, ToolItemSchema, NoticeItemSchema, DialogItemSchema, ChangesItemSchema]);
 
 export const ChatUsageSchema = Type.Object({
   inputTokens: Type.Number(),

@@ -4,6 +4,8 @@
 // `{error: {code, message}}` with the code's status.
 import type { Chat } from "../../host/chat/chat";
 import { type ActionContext, type ActionHandlers, runAction, sharedChatActions } from "../../host/chatActions";
+import { diskEditor } from "../../host/review/fileEditor";
+import { reviewActions } from "../../host/reviewActions";
 import { ActionError, toActionError } from "../../protocol/actionError";
 import { ACTION_NAMES, ACTIONS, type HttpActionName, type HttpRoute } from "../../protocol/actions";
 import { base64Length, MAX_IMAGE_BYTES, MAX_IMAGES } from "../../protocol/images";
@@ -29,6 +31,8 @@ function serverActions(deps: RouteDeps): ActionHandlers<HttpActionName> {
   const created = new Set<string>();
   return {
     ...sharedChatActions(),
+    // Review on the server changes the files on disk (after the same conflict checks).
+    ...reviewActions(diskEditor),
     snapshot: async (_, ctx) => ctx.chat().snapshot(),
     listChats: async () => ({ chats: deps.fleet ? await deps.fleet.listChats() : host.chats().map(summary) }),
     newChat: async () => {

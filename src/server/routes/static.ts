@@ -9,6 +9,7 @@ import { apiRoute, type Route, type RouteContext, type RouteDeps } from "./route
 const ASSETS: Record<string, { file: string[]; type: string }> = {
   "/assets/webview.js": { file: ["dist", "webview.js"], type: "text/javascript; charset=utf-8" },
   "/assets/chat.css": { file: ["media", "chat.css"], type: "text/css; charset=utf-8" },
+  "/assets/review.css": { file: ["media", "review.css"], type: "text/css; charset=utf-8" },
   "/assets/pi.svg": { file: ["media", "pi.svg"], type: "image/svg+xml" },
 };
 
@@ -20,6 +21,7 @@ export const INDEX_HTML = `<!DOCTYPE html>
 <meta charset="UTF-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="assets/chat.css">
+<link rel="stylesheet" href="assets/review.css">
 <link rel="icon" href="assets/pi.svg">
 <title>Pi</title>
 </head>
