@@ -10,3 +10,4 @@ export type SlashCommand = Static<typeof C.SlashCommandSchema>;
 export type PiSessionSummary = Static<typeof C.PiSessionSummarySchema>;
 export type ForkPoint = Static<typeof C.ForkPointSchema>;
 export type ChatSummary = Static<typeof C.ChatSummarySchema>;
+export type ChatState = Static<typeof C.ChatStateSchema>;

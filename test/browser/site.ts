@@ -15,6 +15,9 @@ import { startPiFixture, type PiFixture } from "../support/piFixture";
 
 const ROOT = path.join(__dirname, "..", "..");
 
+/** What the server serves from media/ (src/server/routes/static.ts). */
+const SHIPPED_MEDIA = ["chat.css", "codicons.css", "codicon.ttf", "pi.svg", "icon.svg", "icon-192.png", "icon-512.png", "manifest.webmanifest", "sw.js"];
+
 /** dist/webview.js built from the current source, next to the stylesheet: what the server serves. */
 export async function buildAssets(): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pi-remote-assets-"));
@@ -34,7 +37,7 @@ export async function buildAssets(): Promise<string> {
     minify: true,
     logLevel: "warning",
   });
-  for (const f of ["chat.css", "pi.svg"]) fs.copyFileSync(path.join(ROOT, "media", f), path.join(dir, "media", f));
+  for (const f of SHIPPED_MEDIA) fs.copyFileSync(path.join(ROOT, "media", f), path.join(dir, "media", f));
   return dir;
 }
 

@@ -2,11 +2,13 @@
 // two spacers standing in for the rest (TranscriptScroller decides which and where to scroll).
 // Follows the end while the user is there; scrolled up, a button jumps back to the latest.
 import type { JSX } from "preact";
-import { useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { ChatItem, ChatStatus } from "../../src/protocol/transcript";
 import { TranscriptScroller } from "../transcriptScroller";
 import type { ChatTransport } from "../transport";
-import { AssistantMessage, DialogCard, Notice, ToolCard, UserMessage } from "./Items";
+import { type AnswerDialog, DialogCard } from "./DialogCard";
+import { Icon } from "./Icon";
+import { AssistantMessage, Notice, ToolCard, UserMessage } from "./Items";
 
 // Styles go through the CSSOM (allowed by the webview CSP, unlike style attributes in markup).
 // flow-root keeps each item's margins inside its wrapper, so a measured height is the space it takes.
@@ -19,7 +21,7 @@ const SPACER_STYLE = { overflowAnchor: "none" };
 const JUMP_STRIP_STYLE = { position: "relative", height: "0", flex: "none" };
 const JUMP_STYLE = { position: "absolute", right: "16px", bottom: "10px", zIndex: "1" };
 
-function Item({ item, status, transport }: { item: ChatItem; status: ChatStatus; transport: ChatTransport }) {
+function Item({ item, status, transport, answer }: { item: ChatItem; status: ChatStatus; transport: ChatTransport; answer: AnswerDialog }) {
   switch (item.kind) {
     case "user":
       return <UserMessage item={item} />;
@@ -28,7 +30,7 @@ function Item({ item, status, transport }: { item: ChatItem; status: ChatStatus;
     case "tool":
       return <ToolCard item={item} transport={transport} />;
     case "dialog":
-      return <DialogCard item={item} transport={transport} />;
+      return <DialogCard item={item} answer={answer} />;
     case "notice":
       return <Notice item={item} transport={transport} canRestart={status === "crashed" || status === "error" || status === "stopped"} />;
   }
@@ -51,6 +53,8 @@ export function Transcript({ items, status, transport }: { items: ChatItem[]; st
       ),
   );
   const [following, setFollowing] = useState(ctl.follow);
+  // One function per transport, so the memoized cards do not re-render for a new one each time.
+  const answer = useMemo<AnswerDialog>(() => (params) => transport.call("answerDialog", params), [transport]);
 
   useLayoutEffect(() => {
     if (ref.current && before.current && after.current) return ctl.attach(ref.current, before.current, after.current);
@@ -64,7 +68,7 @@ export function Transcript({ items, status, transport }: { items: ChatItem[]; st
     const item = items[i];
     shown.push(
       <div key={item.id} data-id={item.id} data-index={i} style={ITEM_STYLE}>
-        <Item item={item} status={status} transport={transport} />
+        <Item item={item} status={status} transport={transport} answer={answer} />
       </div>,
     );
   }
@@ -82,7 +86,8 @@ export function Transcript({ items, status, transport }: { items: ChatItem[]; st
       {following ? null : (
         <div style={JUMP_STRIP_STYLE}>
           <button type="button" class="jump-latest" data-testid="jump-latest" style={JUMP_STYLE} onClick={() => ctl.jumpToLatest()}>
-            Jump to latest ↓
+            <Icon name="arrow-down" />
+            Jump to latest
           </button>
         </div>
       )}
