@@ -101,8 +101,13 @@ export interface Site {
   close(): Promise<void>;
 }
 
-export async function startSite(assetsRoot: string, env: NodeJS.ProcessEnv, overrides: Partial<ServerConfig> = {}): Promise<Site> {
-  const fx = await startPiFixture();
+export async function startSite(
+  assetsRoot: string,
+  env: NodeJS.ProcessEnv,
+  overrides: Partial<ServerConfig> = {},
+  hostOptions: Parameters<typeof startPiFixture>[1] = {},
+): Promise<Site> {
+  const fx = await startPiFixture({}, hostOptions);
   const relay = await startRelay();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pi-remote-data-"));
   // The browser reaches the server as 127.0.0.1:<relay port>: that Host must be accepted.

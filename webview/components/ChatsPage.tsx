@@ -78,7 +78,8 @@ export function ChatsPage({ client }: { client: HttpClient }) {
         const valid = Array.isArray(list) ? list : [];
         for (const c of valid) {
           const before = last.current.get(c.chatId);
-          if (before === "working" && c.state === "ready") finished.current.add(c.chatId);
+          // Waiting is part of a run too: an approved command can finish between two polls.
+          if ((before === "working" || before === "waiting") && c.state === "ready") finished.current.add(c.chatId);
           if (c.state === "working") finished.current.delete(c.chatId);
           last.current.set(c.chatId, c.state);
         }
