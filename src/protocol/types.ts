@@ -11,6 +11,7 @@ export type SlashCommand = Static<typeof C.SlashCommandSchema>;
 export type PiSessionSummary = Static<typeof C.PiSessionSummarySchema>;
 export type ForkPoint = Static<typeof C.ForkPointSchema>;
 export type ChatSummary = Static<typeof C.ChatSummarySchema>;
+export type ChatState = Static<typeof C.ChatStateSchema>;
 
 export type DiffHunk = Static<typeof R.DiffHunkSchema>;
 export type FileDiff = Static<typeof R.FileDiffResult>;

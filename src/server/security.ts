@@ -6,7 +6,7 @@ import * as os from "node:os";
 import type { ServerConfig } from "./config";
 
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 export function setSecurityHeaders(res: ServerResponse): void {
   res.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);

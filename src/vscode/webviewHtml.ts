@@ -16,6 +16,8 @@ export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, titl
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "dist", "webview.js"));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "media", "chat.css"));
   const reviewStyle = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "media", "review.css"));
+  // The icon font's stylesheet; it loads media/codicon.ttf (font-src below).
+  const icons = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "media", "codicons.css"));
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
@@ -30,6 +32,7 @@ export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, titl
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${icons}">
 <link rel="stylesheet" href="${style}">
 <link rel="stylesheet" href="${reviewStyle}">
 <title>${escapedTitle}</title>

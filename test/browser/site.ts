@@ -11,10 +11,12 @@ import pino from "pino";
 import type { Browser, Page } from "playwright-core";
 import { configFromEnv, type ServerConfig } from "../../src/server/config";
 import { createPiServer, type PiServer } from "../../src/server/httpServer";
-import type { ChatHostOptions } from "../../src/host/chatHost";
 import { startPiFixture, type PiFixture } from "../support/piFixture";
 
 const ROOT = path.join(__dirname, "..", "..");
+
+/** What the server serves from media/ (src/server/routes/static.ts). */
+const SHIPPED_MEDIA = ["chat.css", "review.css", "codicons.css", "codicon.ttf", "pi.svg", "icon.svg", "icon-192.png", "icon-512.png", "manifest.webmanifest", "sw.js"];
 
 /** dist/webview.js built from the current source, next to the stylesheet: what the server serves. */
 export async function buildAssets(): Promise<string> {
@@ -35,7 +37,7 @@ export async function buildAssets(): Promise<string> {
     minify: true,
     logLevel: "warning",
   });
-  for (const f of ["chat.css", "review.css", "pi.svg"]) fs.copyFileSync(path.join(ROOT, "media", f), path.join(dir, "media", f));
+  for (const f of SHIPPED_MEDIA) fs.copyFileSync(path.join(ROOT, "media", f), path.join(dir, "media", f));
   return dir;
 }
 
@@ -99,7 +101,12 @@ export interface Site {
   close(): Promise<void>;
 }
 
-export async function startSite(assetsRoot: string, env: NodeJS.ProcessEnv, overrides: Partial<ServerConfig> = {}, hostOptions: Partial<Pick<ChatHostOptions, "checkpoints">> = {}): Promise<Site> {
+export async function startSite(
+  assetsRoot: string,
+  env: NodeJS.ProcessEnv,
+  overrides: Partial<ServerConfig> = {},
+  hostOptions: Parameters<typeof startPiFixture>[1] = {},
+): Promise<Site> {
   const fx = await startPiFixture({}, hostOptions);
   const relay = await startRelay();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pi-remote-data-"));

@@ -96,9 +96,16 @@ describe("server: REST API", function () {
     assert.deepEqual(Object.keys(created.json as object), ["chatId"]);
     const list = await request(f.port, "/api/v1/chats");
     assert.equal(list.status, 200);
-    const row = (list.json as { chats: Array<{ chatId: string; cwd: string; title: string; status: string; lastActivity: number }> }).chats.find((c) => c.chatId === id);
+    const row = (list.json as { chats: Array<{ chatId: string; cwd: string; title: string; status: string; state: string; waiting: unknown[]; lastActivity: number }> }).chats.find(
+      (c) => c.chatId === id,
+    );
     assert.ok(row);
-    assert.deepEqual(Object.keys(row).sort(), ["chatId", "cwd", "lastActivity", "status", "title"]);
+    // The summary the sessions page shows: model, cost and viewers only once pi has told them.
+    const required = ["chatId", "cwd", "lastActivity", "state", "status", "title", "waiting"];
+    assert.deepEqual(required.filter((k) => !(k in row)), []);
+    assert.deepEqual(Object.keys(row).filter((k) => !required.includes(k) && !["model", "cost", "viewers"].includes(k)), []);
+    assert.equal(row.state, row.status, "nothing waiting: the state is the status");
+    assert.deepEqual(row.waiting, []);
     assert.equal(row.cwd, f.fx.workspace);
     assert.equal(typeof row.title, "string");
     assert.equal(typeof row.lastActivity, "number");

@@ -85,8 +85,15 @@ const INIT = `
 export async function openWebview(browser: Browser, snapshot: ChatSnapshot): Promise<WebviewHarness> {
   const js = await buildBundle();
   const css = fs.readFileSync(path.join(ROOT, "media", "chat.css"));
+  // The icon font and its stylesheet, as the extension's media/ serves them.
+  const media: Record<string, [string, Buffer]> = {
+    "/codicons.css": ["text/css", fs.readFileSync(path.join(ROOT, "media", "codicons.css"))],
+    "/codicon.ttf": ["font/ttf", fs.readFileSync(path.join(ROOT, "media", "codicon.ttf"))],
+  };
   const server = http.createServer((req, res) => {
-    if (req.url === "/webview.js") res.writeHead(200, { "content-type": "text/javascript" }).end(js);
+    const file = media[req.url ?? ""];
+    if (file) res.writeHead(200, { "content-type": file[0] }).end(file[1]);
+    else if (req.url === "/webview.js") res.writeHead(200, { "content-type": "text/javascript" }).end(js);
     else if (req.url === "/chat.css") res.writeHead(200, { "content-type": "text/css" }).end(css);
     else
       res
@@ -95,7 +102,7 @@ export async function openWebview(browser: Browser, snapshot: ChatSnapshot): Pro
           // The same policy the extension sets on its webviews.
           "content-security-policy": `default-src 'none'; script-src 'nonce-${NONCE}'; style-src 'self'; img-src 'self' data:; font-src 'self'`,
         })
-        .end(`<!DOCTYPE html><html><head><link rel="stylesheet" href="/chat.css"></head><body><div id="app"></div><script nonce="${NONCE}" src="/webview.js"></script></body></html>`);
+        .end(`<!DOCTYPE html><html lang="en"><head><title>Pi</title><link rel="stylesheet" href="/codicons.css"><link rel="stylesheet" href="/chat.css"></head><body><div id="app"></div><script nonce="${NONCE}" src="/webview.js"></script></body></html>`);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;

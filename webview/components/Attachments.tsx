@@ -1,5 +1,6 @@
 // Thumbnails of the images attached to the message being written, each with a remove button.
 import type { Attachment } from "../composerImages";
+import { Icon } from "./Icon";
 
 export function Attachments({ items, onRemove }: { items: Attachment[]; onRemove: (id: string) => void }) {
   if (!items.length) return null;
@@ -8,8 +9,8 @@ export function Attachments({ items, onRemove }: { items: Attachment[]; onRemove
       {items.map((a, i) => (
         <li key={a.id} class="attachment">
           <img src={a.url} alt={a.name} title={a.name} />
-          <button type="button" class="icon remove" aria-label={`Remove image ${i + 1} (${a.name})`} title="Remove" onClick={() => onRemove(a.id)}>
-            ×
+          <button type="button" class="remove" aria-label={`Remove image ${i + 1} (${a.name})`} title="Remove" onClick={() => onRemove(a.id)}>
+            <Icon name="close" />
           </button>
         </li>
       ))}

@@ -10,6 +10,7 @@ import { onDraftText } from "../draftBus";
 import { imageFiles, readAttachments, type Attachment } from "../composerImages";
 import { type ChatTransport, failureOf } from "../transport";
 import { Attachments } from "./Attachments";
+import { IconButton } from "./Icon";
 import { COMPLETION_LIST_ID, CompletionList, optionId } from "./CompletionList";
 import { useCompletion } from "./useCompletion";
 
@@ -197,7 +198,7 @@ export function Composer({ status, info, transport }: { status: ChatStatus; info
       ) : null}
       {error ? <div class="error-text" role="alert">{error}</div> : null}
       <Attachments items={attachments} onRemove={(id) => setAttachments((current) => current.filter((a) => a.id !== id))} />
-      <div class="composer-input">
+      <div class="input-box">
         {completion ? <CompletionList completion={completion} onPick={pick} onHover={setActive} /> : null}
         <textarea
           ref={input}
@@ -218,40 +219,40 @@ export function Composer({ status, info, transport }: { status: ChatStatus; info
           onClick={trackCaret}
           onPaste={onPaste}
         />
-      </div>
-      <div class="composer-buttons">
-        <input
-          ref={fileInput}
-          type="file"
-          class="hidden"
-          accept="image/png,image/jpeg,image/gif,image/webp"
-          multiple
-          tabIndex={-1}
-          aria-hidden="true"
-          onChange={(e) => {
-            const el = e.target as HTMLInputElement;
-            void addFiles(Array.from(el.files ?? []));
-            el.value = "";
-          }}
-        />
-        <button type="button" class="secondary" data-testid="attach-image" title={`Attach images (up to ${MAX_IMAGES}; or paste / drop them)`} disabled={attachments.length >= MAX_IMAGES} onClick={() => fileInput.current?.click()}>
-          Attach image
-        </button>
-        {transport.can("problems") ? (
-          <button type="button" class="secondary" data-testid="add-problems" title="Add the active editor's problems to the message" onClick={() => void addProblems()}>
-            Add problems
-          </button>
-        ) : null}
-        <span class="spacer" />
-        {working ? (
-          <>
-            <button type="button" class="secondary" data-testid="steer" disabled={!text.trim()} onClick={() => void send(true)}>Steer</button>
-            <button type="button" data-testid="stop" aria-label="Stop (Escape)" onClick={abort}>Stop</button>
-          </>
-        ) : null}
-        <button type="button" data-testid="send" aria-label="Send (Enter)" disabled={!text.trim()} onClick={() => void send()}>
-          Send
-        </button>
+        <div class="input-toolbar">
+          <input
+            ref={fileInput}
+            type="file"
+            class="hidden"
+            accept="image/png,image/jpeg,image/gif,image/webp"
+            multiple
+            tabIndex={-1}
+            aria-hidden="true"
+            onChange={(e) => {
+              const el = e.target as HTMLInputElement;
+              void addFiles(Array.from(el.files ?? []));
+              el.value = "";
+            }}
+          />
+          <IconButton
+            icon="attach"
+            label={`Attach images (up to ${MAX_IMAGES}; or paste / drop them)`}
+            testId="attach-image"
+            disabled={attachments.length >= MAX_IMAGES}
+            onClick={() => fileInput.current?.click()}
+          />
+          {transport.can("problems") ? <IconButton icon="warning" label="Add the active editor's problems to the message" testId="add-problems" onClick={() => void addProblems()} /> : null}
+          <span class="spacer" />
+          {working ? (
+            <>
+              <button type="button" class="secondary small" data-testid="steer" title="Send now, between pi's tool calls" disabled={!text.trim()} onClick={() => void send(true)}>
+                Steer
+              </button>
+              <IconButton icon="debug-stop" label="Stop (Escape)" testId="stop" onClick={abort} />
+            </>
+          ) : null}
+          <IconButton icon="send" label={working ? "Queue (Enter)" : "Send (Enter)"} testId="send" primary disabled={!text.trim()} onClick={() => void send()} />
+        </div>
       </div>
     </div>
   );

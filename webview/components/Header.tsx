@@ -1,13 +1,28 @@
-// Session title, status, model and thinking pickers, usage, and the session menu.
+// Session title, status, model and thinking pickers, usage, and the session menu — compact, as
+// VS Code's own chat header: one row of title, state and icon buttons, one row of pickers.
+import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { ModelChoice, PiSessionSummary } from "../../src/protocol/types";
 import type { ChatInfo, ChatStatus } from "../../src/protocol/transcript";
 import { usageText } from "../../src/protocol/usageText";
 import { type ChatTransport, failureOf } from "../transport";
+import { Dropdown } from "./Dropdown";
+import { IconButton } from "./Icon";
 import { SessionMenu } from "./SessionMenu";
+import { StatusPill } from "./StatusPill";
 
-
-export function Header({ info, status, transport }: { info: ChatInfo | undefined; status: ChatStatus; transport: ChatTransport }) {
+export function Header({
+  info,
+  status,
+  transport,
+  tools,
+}: {
+  info: ChatInfo | undefined;
+  status: ChatStatus;
+  transport: ChatTransport;
+  /** Buttons the page around the chat adds (the browser's "All chats" and notifications). */
+  tools?: ComponentChildren;
+}) {
   const [models, setModels] = useState<ModelChoice[]>([]);
   const [levels, setLevels] = useState<string[]>([]);
   const [sessions, setSessions] = useState<PiSessionSummary[] | undefined>();
@@ -37,32 +52,48 @@ export function Header({ info, status, transport }: { info: ChatInfo | undefined
     setSessions(Array.isArray(list) ? list : []);
   };
 
+  const usage = usageText(info?.usage);
   return (
     <header class="header">
       <div class="title-row">
-        <span class="title" title={info?.cwd}>{info?.title ?? "Pi"}</span>
-        <span class={`status ${status}`} data-testid="status" role="status">{status}</span>
+        <h1 class="title" title={info?.cwd}>{info?.title ?? "Pi"}</h1>
+        <StatusPill status={status} />
         <span class="spacer" />
-        <button type="button" class="icon" aria-label="Past sessions" title="Past sessions" onClick={() => void openSessions()} disabled={!info?.chatId}>☰</button>
-        <button type="button" class="icon" aria-label="New session" title="New session" data-testid="new-session" onClick={() => void run(transport.call("newChat", {}))}>+</button>
+        {tools}
+        <IconButton icon="history" label="Past sessions" pressed={!!sessions} onClick={() => void openSessions()} disabled={!info?.chatId} />
+        <IconButton icon="add" label="New session" testId="new-session" onClick={() => void run(transport.call("newChat", {}))} />
       </div>
       {info?.chatId ? (
         <div class="controls-row">
-          <select aria-label="Model" data-testid="model-picker" value={info.model} disabled={!live} onChange={(e) => {
-            const [provider, ...rest] = (e.target as HTMLSelectElement).value.split("/");
-            void run(transport.call("setModel", { provider, modelId: rest.join("/") }));
-          }}>
+          <Dropdown
+            label="Model"
+            testId="model-picker"
+            value={info.model}
+            disabled={!live}
+            onChange={(value) => {
+              const [provider, ...rest] = value.split("/");
+              void run(transport.call("setModel", { provider, modelId: rest.join("/") }));
+            }}
+          >
             {models.length === 0 && info.model ? <option value={info.model}>{info.model}</option> : null}
             {models.map((m) => (
-              <option key={`${m.provider}/${m.id}`} value={`${m.provider}/${m.id}`}>{m.name} ({m.provider})</option>
+              <option key={`${m.provider}/${m.id}`} value={`${m.provider}/${m.id}`}>
+                {m.name} ({m.provider})
+              </option>
             ))}
-          </select>
+          </Dropdown>
           {levels.length > 1 ? (
-            <select aria-label="Thinking level" data-testid="thinking-picker" value={info.thinkingLevel} onChange={(e) => void run(transport.call("setThinking", { level: (e.target as HTMLSelectElement).value }))}>
-              {levels.map((l) => <option key={l} value={l}>thinking: {l}</option>)}
-            </select>
+            <Dropdown label="Thinking level" testId="thinking-picker" value={info.thinkingLevel} onChange={(level) => void run(transport.call("setThinking", { level }))}>
+              {levels.map((l) => (
+                <option key={l} value={l}>
+                  thinking: {l}
+                </option>
+              ))}
+            </Dropdown>
           ) : null}
-          <span class="usage" data-testid="usage">{usageText(info?.usage)}</span>
+          <span class="usage" data-testid="usage" title={usage ? "Tokens, cost and context window use of this session" : undefined}>
+            {usage}
+          </span>
         </div>
       ) : null}
       <Presence info={info} self={transport.kind} />
@@ -74,19 +105,21 @@ export function Header({ info, status, transport }: { info: ChatInfo | undefined
         </section>
       ) : null}
       {error ? <div class="error-text" role="alert">{error}</div> : null}
-      {sessions ? <SessionMenu transport={transport} title={info?.title ?? ""} onDone={(failure) => { setError(failure); if (!failure) setSessions(undefined); }} /> : null}
       {sessions ? (
-        <ul class="sessions" aria-label="Past sessions of this folder" data-testid="session-list">
-          {sessions.length === 0 ? <li class="meta">No past sessions in this folder.</li> : null}
-          {sessions.map((s) => (
-            <li key={s.file}>
-              <button type="button" class="link" onClick={() => void run(transport.call("resumePiSession", { file: s.file })).then(() => setSessions(undefined))}>
-                {s.title}
-              </button>
-              <span class="meta"> {new Date(s.modified).toLocaleString()}</span>
-            </li>
-          ))}
-        </ul>
+        <div class="popover">
+          <SessionMenu transport={transport} title={info?.title ?? ""} onDone={(failure) => { setError(failure); if (!failure) setSessions(undefined); }} />
+          <ul class="sessions" aria-label="Past sessions of this folder" data-testid="session-list">
+            {sessions.length === 0 ? <li class="meta">No past sessions in this folder.</li> : null}
+            {sessions.map((s) => (
+              <li key={s.file}>
+                <button type="button" class="list-button" onClick={() => void run(transport.call("resumePiSession", { file: s.file })).then(() => setSessions(undefined))}>
+                  <span class="list-label">{s.title}</span>
+                  <span class="meta">{new Date(s.modified).toLocaleString()}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
       ) : null}
     </header>
   );

@@ -1,17 +1,27 @@
 // One component per transcript item kind. Each is memoized on the item object: the store
 // replaces only the items a patch touched, so a streamed delta re-renders one message.
 import { memo } from "preact/compat";
-import { useEffect, useMemo, useState } from "preact/hooks";
-import type { AssistantItem, DialogItem, NoticeItem, UserItem } from "../../src/protocol/transcript";
+import { useMemo } from "preact/hooks";
+import type { AssistantItem, NoticeItem, UserItem } from "../../src/protocol/transcript";
+import type { IconName } from "../iconNames";
 import { renderMarkdown } from "../markdown";
 import { splitMarkdownBlocks } from "../markdownBlocks";
-import { type ChatTransport, failureOf } from "../transport";
+import type { ChatTransport } from "../transport";
+import { Countdown } from "./Countdown";
+import { Icon } from "./Icon";
 
+// As in VS Code's chat: your message in a bubble on the right, pi's answer as plain text below.
 export const UserMessage = memo(({ item }: { item: UserItem }) => (
   <div class="msg user" data-testid="user-message">
-    <div class="who">You</div>
-    <div class="text">{item.text}</div>
-    {item.imageCount ? <div class="meta">{item.imageCount} image(s)</div> : null}
+    <div class="who sr-only">You</div>
+    <div class="bubble">
+      <div class="text">{item.text}</div>
+      {item.imageCount ? (
+        <div class="meta">
+          <Icon name="attach" /> {item.imageCount} image{item.imageCount === 1 ? "" : "s"}
+        </div>
+      ) : null}
+    </div>
   </div>
 ));
 
@@ -41,107 +51,47 @@ function Markdown({ text, streaming }: { text: string; streaming: boolean }) {
 
 export const AssistantMessage = memo(({ item }: { item: AssistantItem }) => (
   <div class={`msg assistant${item.streaming ? " streaming" : ""}`} data-testid="assistant-message" aria-busy={item.streaming}>
-    <div class="who">pi</div>
+    <div class="who">
+      <span class="avatar" aria-hidden="true">π</span>pi
+    </div>
     {item.blocks.map((block, i) =>
       block.type === "thinking" ? (
         <details class="thinking" key={i}>
-          <summary>Thinking</summary>
+          <summary>
+            <Icon name="chevron-right" />
+            Thinking
+          </summary>
           <div class="thinking-text">{block.text}</div>
         </details>
       ) : block.type === "text" ? (
         <Markdown key={i} text={block.text} streaming={item.streaming} />
       ) : null,
     )}
-    {item.errorMessage ? <div class="error-text">{item.errorMessage}</div> : null}
+    {item.errorMessage ? (
+      <div class="error-text">
+        <Icon name="error" /> {item.errorMessage}
+      </div>
+    ) : null}
   </div>
 ));
 
 // Tool calls have their own file: each known tool has its own card body.
 export { ToolCard } from "./ToolCard";
 
-/** "in 4 s" until `until`, then nothing: a retry's countdown, ticking once a second. */
-function Countdown({ until }: { until: number }) {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    if (now >= until) return;
-    const timer = setTimeout(() => setNow(Date.now()), Math.min(1000, until - now));
-    return () => clearTimeout(timer);
-  }, [now, until]);
-  const left = Math.ceil((until - now) / 1000);
-  return left > 0 ? <span data-testid="countdown"> in {left} s</span> : <span data-testid="countdown"> now</span>;
-}
+const NOTICE_ICON: Record<NoticeItem["level"], IconName> = { info: "comment-discussion", warning: "warning", error: "error" };
 
 export const Notice = memo(({ item, canRestart, transport }: { item: NoticeItem; canRestart: boolean; transport: ChatTransport }) => (
   <div class={`notice ${item.level}`} data-testid="notice" role={item.level === "error" ? "alert" : undefined}>
-    <div>
+    <div class="notice-text">
+      <Icon name={NOTICE_ICON[item.level]} />
       {item.text}
       {item.until ? <Countdown until={item.until} /> : null}
     </div>
     {item.detail ? <pre class="notice-detail">{item.detail}</pre> : null}
     {item.level === "error" && canRestart ? (
-      <button type="button" data-testid="restart" onClick={() => void transport.call("restart", {}).catch(() => undefined)}>
+      <button type="button" class="small" data-testid="restart" onClick={() => void transport.call("restart", {}).catch(() => undefined)}>
         Restart
       </button>
     ) : null}
   </div>
 ));
-
-export const DialogCard = memo(({ item, transport }: { item: DialogItem; transport: ChatTransport }) => {
-  const [text, setText] = useState(item.prefill ?? "");
-  const [error, setError] = useState("");
-  const send = async (answer: { value?: string; confirmed?: boolean; cancelled?: true }) => {
-    setError(await failureOf(transport.call("answerDialog", { id: item.id, ...answer })));
-  };
-  const open = item.state === "open";
-  return (
-    <section class={`dialog ${item.state}`} data-testid="dialog-card" aria-label={item.title}>
-      <div class="dialog-title">{item.title}</div>
-      {item.message ? <div class="dialog-message">{item.message}</div> : null}
-      {open && item.method === "select"
-        ? (item.options ?? []).map((o) => (
-            <button type="button" key={o} onClick={() => void send({ value: o })}>
-              {o}
-            </button>
-          ))
-        : null}
-      {open && item.method === "confirm" ? (
-        <>
-          <button type="button" onClick={() => void send({ confirmed: true })}>Yes</button>
-          <button type="button" class="secondary" onClick={() => void send({ confirmed: false })}>No</button>
-        </>
-      ) : null}
-      {open && item.method === "input" ? (
-        // One line: Enter submits, as in any input box.
-        <form onSubmit={(e) => { e.preventDefault(); void send({ value: text }); }}>
-          <input type="text" aria-label={item.title} placeholder={item.placeholder} value={text} onInput={(e) => setText((e.target as HTMLInputElement).value)} />
-          <button type="submit">Submit</button>
-        </form>
-      ) : null}
-      {open && item.method === "editor" ? (
-        // Several lines: Enter adds a line, Ctrl/Cmd+Enter submits.
-        <form onSubmit={(e) => { e.preventDefault(); void send({ value: text }); }}>
-          <textarea
-            aria-label={item.title}
-            rows={6}
-            value={text}
-            onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
-            onKeyDown={(e) => {
-              if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-                e.preventDefault();
-                void send({ value: text });
-              }
-            }}
-          />
-          <button type="submit" title="Submit (Ctrl+Enter)">Submit</button>
-        </form>
-      ) : null}
-      {open && item.until ? <div class="meta">Closes on its own <Countdown until={item.until} /></div> : null}
-      {open ? (
-        <button type="button" class="secondary" onClick={() => void send({ cancelled: true })}>Cancel</button>
-      ) : (
-        <div class="meta">{item.state === "answered" ? `Answered: ${item.answer ?? ""}` : `Cancelled${item.answer ? ` (${item.answer})` : ""}`}</div>
-      )}
-      {error ? <div class="error-text">{error}</div> : null}
-    </section>
-  );
-});

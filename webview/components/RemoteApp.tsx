@@ -1,17 +1,52 @@
 // The browser page around the chat: redeem a login link, sign in if the server asks, pick the
 // session, then the same App as in VS Code over the HTTP transport — with a banner while the
-// event stream is down, the sign-in form again if the token stops working, and a way to sign out.
+// event stream is down, the sign-in form again if the token stops working, and a way to sign
+// out. `?view=chats` shows every live chat instead (ChatsPage). Both notify when a chat starts waiting.
 import { useEffect, useState } from "preact/hooks";
+import type { DialogItem } from "../../src/protocol/transcript";
 import { ChatStore } from "../chatStore";
 import { ApiError, errorText, type AuthMethods, type HttpClient } from "../httpClient";
 import { chooseChat, createHttpTransport, type ConnectionState, type HttpTransport } from "../httpTransport";
+import { registerServiceWorker, WaitingWatcher } from "../notify";
 import { App } from "./App";
+import { Bell } from "./Bell";
+import { ChatsPage } from "./ChatsPage";
+import { Icon } from "./Icon";
 import { Login } from "./Login";
+
+/** The page shows every chat (`?view=chats`) rather than one. */
+function wantsChatList(): boolean {
+  return new URL(location.href).searchParams.get("view") === "chats";
+}
+
+/** Notifies when the shown chat starts waiting, unless the user is looking at it. */
+function watchQuestions(store: ChatStore, transport: HttpTransport): () => void {
+  const watcher = new WaitingWatcher(() => document.visibilityState === "visible" && document.hasFocus());
+  const check = () => {
+    const { state } = store;
+    const open = state.items.filter((i): i is DialogItem => i.kind === "dialog" && i.state === "open");
+    watcher.update(open.map((question) => ({ chatId: transport.chatId, chatTitle: state.info?.title ?? "Pi", question })));
+  };
+  return store.subscribe(check);
+}
+
+/** The browser's extra header buttons: every chat, and notifications. */
+function BrowserTools() {
+  return (
+    <>
+      <a class="icon-button" href="?view=chats" aria-label="All chats" title="All chats" data-testid="all-chats">
+        <Icon name="list-unordered" />
+      </a>
+      <Bell />
+    </>
+  );
+}
 
 type Phase =
   | { kind: "starting" }
   | { kind: "login"; methods: AuthMethods; notice?: string }
   | { kind: "failed"; message: string }
+  | { kind: "chats"; relogin?: AuthMethods }
   /** `relogin`: the token stopped working mid-chat; sign in again, then resume the stream. */
   | { kind: "chat"; store: ChatStore; transport: HttpTransport; note?: string; relogin?: AuthMethods; signedIn: boolean };
 
@@ -57,6 +92,10 @@ export function RemoteApp({ client }: { client: HttpClient }) {
         setPhase({ kind: "login", methods: status.methods, notice });
         return;
       }
+      if (wantsChatList()) {
+        setPhase({ kind: "chats" });
+        return;
+      }
       const { id, note } = await chooseChat(client);
       const transport = createHttpTransport(client, id, setConnection);
       const store = new ChatStore(transport);
@@ -73,6 +112,7 @@ export function RemoteApp({ client }: { client: HttpClient }) {
   };
 
   useEffect(() => {
+    registerServiceWorker();
     void (async () => {
       const ticket = takeTicket();
       let notice: string | undefined;
@@ -85,7 +125,7 @@ export function RemoteApp({ client }: { client: HttpClient }) {
         (status) => {
           if (!status.authRequired || status.authenticated) return;
           client.clearToken();
-          setPhase((p) => (p.kind === "chat" ? { ...p, relogin: status.methods } : p));
+          setPhase((p) => (p.kind === "chat" || p.kind === "chats" ? { ...p, relogin: status.methods } : p));
         },
         () => undefined,
       );
@@ -98,6 +138,9 @@ export function RemoteApp({ client }: { client: HttpClient }) {
     await client.logout();
     await boot("You are signed out.");
   };
+  const chatStore = phase.kind === "chat" ? phase.store : undefined;
+  const chatTransport = phase.kind === "chat" ? phase.transport : undefined;
+  useEffect(() => (chatStore && chatTransport ? watchQuestions(chatStore, chatTransport) : undefined), [chatStore, chatTransport]);
 
   if (phase.kind === "starting") return <div class="starting meta" role="status">Connecting to pi…</div>;
   if (phase.kind === "failed") {
@@ -109,6 +152,10 @@ export function RemoteApp({ client }: { client: HttpClient }) {
     );
   }
   if (phase.kind === "login") return <Login client={client} methods={phase.methods} notice={phase.notice} onLoggedIn={() => void boot()} />;
+  if (phase.kind === "chats") {
+    if (phase.relogin) return <Login client={client} methods={phase.relogin} notice="Your sign-in expired; sign in again to continue." onLoggedIn={() => void boot()} />;
+    return <ChatsPage client={client} />;
+  }
   if (phase.relogin) {
     const { transport } = phase;
     return (
@@ -133,7 +180,7 @@ export function RemoteApp({ client }: { client: HttpClient }) {
           </button>
         </div>
       ) : null}
-      <App store={phase.store} transport={phase.transport} />
+      <App store={phase.store} transport={phase.transport} tools={<BrowserTools />} />
     </div>
   );
 }

@@ -8,7 +8,9 @@ import { memo } from "preact/compat";
 import { useMemo, useState } from "preact/hooks";
 import type { ToolDetails, ToolItem } from "../../src/protocol/transcript";
 import { diffLines, diffStats, durationText, lineRangeText } from "../toolCardText";
+import type { IconName } from "../iconNames";
 import { type ChatTransport, failureOf } from "../transport";
+import { Icon } from "./Icon";
 
 const LONG_OUTPUT = 2000;
 /** Diff lines rendered before "Show all": a big rewrite should not stall the chat. */
@@ -32,7 +34,10 @@ function Output({ text, error }: { text: string; error?: boolean }) {
 function Args({ args }: { args: string }) {
   return (
     <details class="tool-args">
-      <summary>arguments</summary>
+      <summary>
+        <Icon name="chevron-right" />
+        arguments
+      </summary>
       <pre>{args}</pre>
     </details>
   );
@@ -103,7 +108,10 @@ function ReadBody({ item, details, openFile }: BodyProps) {
         <Output text={item.output} error />
       ) : item.output ? (
         <details class="tool-content">
-          <summary>content</summary>
+          <summary>
+            <Icon name="chevron-right" />
+            content
+          </summary>
           <Output text={item.output} />
         </details>
       ) : null}
@@ -117,8 +125,8 @@ function ChangeBody({ item, details, openFile, openDiff }: BodyProps) {
       <div class="tool-target">
         {details.path !== undefined ? <PathLink path={details.path} open={openFile} /> : null}
         {openDiff && details.snapshot && item.status === "done" ? (
-          <button type="button" class="secondary small" data-testid="open-diff" onClick={openDiff}>
-            Open diff
+          <button type="button" class="secondary small" data-testid="open-diff" title="Open the change in VS Code's diff editor" onClick={openDiff}>
+            <Icon name="link-external" /> Open diff
           </button>
         ) : null}
       </div>
@@ -155,31 +163,69 @@ function Badges({ item }: { item: ToolItem }) {
   );
 }
 
+const STATUS_ICON: Record<ToolItem["status"], { icon: IconName; spin?: boolean; word: string }> = {
+  running: { icon: "loading", spin: true, word: "running…" },
+  done: { icon: "check", word: "done" },
+  error: { icon: "error", word: "failed" },
+};
+
+/** The card's one-line summary: what was run or touched. */
+function targetOf(item: ToolItem): string {
+  const d = item.details;
+  if (d?.command !== undefined) return d.command;
+  return d?.path ?? "";
+}
+
+/**
+ * Open unless it is a finished bash or other tool: running output and failures are news, a
+ * change's diff is what you review, a read's content is folded inside anyway.
+ */
+function openByDefault(item: ToolItem): boolean {
+  return item.status !== "done" || item.name === "write" || item.name === "edit" || item.name === "read";
+}
+
+let nextBodyId = 0;
+
 export const ToolCard = memo(({ item, transport }: { item: ToolItem; transport?: ChatTransport }) => {
   const [actionError, setActionError] = useState("");
+  // Undefined until the user toggles: the card follows its status until then.
+  const [chosen, setChosen] = useState<boolean | undefined>();
+  const [bodyId] = useState(() => `tool-body-${nextBodyId++}`);
+  const open = chosen ?? openByDefault(item);
   const run = (action: Promise<unknown>) => void failureOf(action).then(setActionError);
   const openFile = transport?.can("openFile") ? (path: string) => run(transport.call("openFile", { path })) : undefined;
   const openDiff = transport?.can("openDiff") ? () => run(transport.call("openDiff", { toolCallId: item.id })) : undefined;
   const Body = item.details ? BODIES[item.name] : undefined;
+  const look = STATUS_ICON[item.status] ?? STATUS_ICON.error;
+  const target = targetOf(item);
   return (
-    <div class={`tool ${item.status}`} data-testid="tool-card" data-status={item.status} data-tool={item.name}>
+    <div class={`tool ${item.status}${open ? " open" : ""}`} data-testid="tool-card" data-status={item.status} data-tool={item.name}>
       <div class="tool-head">
-        <span class="tool-name">{item.name}</span>
+        <button type="button" class="tool-toggle" aria-expanded={open} aria-controls={bodyId} title={open ? "Hide details" : "Show details"} onClick={() => setChosen(!open)}>
+          <Icon name={open ? "chevron-down" : "chevron-right"} />
+          <span class="tool-icon">
+            <Icon name={look.icon} spin={look.spin} />
+          </span>
+          <span class="tool-name">{item.name}</span>
+          {target ? <span class="tool-summary">{target}</span> : null}
+        </button>
         <span class="tool-badges">
           <Badges item={item} />
-          <span class="tool-status" title={`status: ${item.status}`}>
-            {item.status === "running" ? "running…" : item.status === "error" ? "failed" : "done"}
+          <span class={`tool-status${item.status === "done" ? " sr-only" : ""}`} title={`status: ${item.status}`}>
+            {look.word}
           </span>
         </span>
       </div>
-      {Body && item.details ? (
-        <Body item={item} details={item.details} openFile={openFile} openDiff={openDiff} />
-      ) : (
-        <>
-          <Args args={item.args} />
-          {item.output ? <Output text={item.output} error={item.status === "error"} /> : null}
-        </>
-      )}
+      <div class="tool-body" id={bodyId} hidden={!open}>
+        {Body && item.details ? (
+          <Body item={item} details={item.details} openFile={openFile} openDiff={openDiff} />
+        ) : (
+          <>
+            <Args args={item.args} />
+            {item.output ? <Output text={item.output} error={item.status === "error"} /> : null}
+          </>
+        )}
+      </div>
       {actionError ? (
         <div class="error-text" role="alert">
           {actionError}

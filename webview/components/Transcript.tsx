@@ -2,13 +2,15 @@
 // two spacers standing in for the rest (TranscriptScroller decides which and where to scroll).
 // Follows the end while the user is there; scrolled up, a button jumps back to the latest.
 import type { JSX } from "preact";
-import { useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { ChatItem, ChatStatus } from "../../src/protocol/transcript";
 import { TranscriptScroller } from "../transcriptScroller";
 import type { ChatTransport } from "../transport";
 import { ChangesCard } from "./ChangesCard";
+import { type AnswerDialog, DialogCard } from "./DialogCard";
 import { EditProposalCard } from "./EditProposal";
-import { AssistantMessage, DialogCard, Notice, ToolCard } from "./Items";
+import { Icon } from "./Icon";
+import { AssistantMessage, Notice, ToolCard } from "./Items";
 import { RewindNotice, UserTurn } from "./RewindMenu";
 
 // Styles go through the CSSOM (allowed by the webview CSP, unlike style attributes in markup).
@@ -22,7 +24,7 @@ const SPACER_STYLE = { overflowAnchor: "none" };
 const JUMP_STRIP_STYLE = { position: "relative", height: "0", flex: "none" };
 const JUMP_STYLE = { position: "absolute", right: "16px", bottom: "10px", zIndex: "1" };
 
-function Item({ item, status, transport }: { item: ChatItem; status: ChatStatus; transport: ChatTransport }) {
+function Item({ item, status, transport, answer }: { item: ChatItem; status: ChatStatus; transport: ChatTransport; answer: AnswerDialog }) {
   switch (item.kind) {
     case "user":
       return <UserTurn item={item} status={status} transport={transport} />;
@@ -31,7 +33,7 @@ function Item({ item, status, transport }: { item: ChatItem; status: ChatStatus;
     case "tool":
       return <ToolCard item={item} transport={transport} />;
     case "dialog":
-      return item.proposal ? <EditProposalCard item={item} transport={transport} /> : <DialogCard item={item} transport={transport} />;
+      return item.proposal ? <EditProposalCard item={item} transport={transport} /> : <DialogCard item={item} answer={answer} />;
     case "notice":
       if (item.undoRewind) return <RewindNotice item={item} transport={transport} />;
       return <Notice item={item} transport={transport} canRestart={status === "crashed" || status === "error" || status === "stopped"} />;
@@ -57,6 +59,8 @@ export function Transcript({ items, status, transport }: { items: ChatItem[]; st
       ),
   );
   const [following, setFollowing] = useState(ctl.follow);
+  // One function per transport, so the memoized cards do not re-render for a new one each time.
+  const answer = useMemo<AnswerDialog>(() => (params) => transport.call("answerDialog", params), [transport]);
 
   useLayoutEffect(() => {
     if (ref.current && before.current && after.current) return ctl.attach(ref.current, before.current, after.current);
@@ -70,7 +74,7 @@ export function Transcript({ items, status, transport }: { items: ChatItem[]; st
     const item = items[i];
     shown.push(
       <div key={item.id} data-id={item.id} data-index={i} style={ITEM_STYLE}>
-        <Item item={item} status={status} transport={transport} />
+        <Item item={item} status={status} transport={transport} answer={answer} />
       </div>,
     );
   }
@@ -88,7 +92,8 @@ export function Transcript({ items, status, transport }: { items: ChatItem[]; st
       {following ? null : (
         <div style={JUMP_STRIP_STYLE}>
           <button type="button" class="jump-latest" data-testid="jump-latest" style={JUMP_STYLE} onClick={() => ctl.jumpToLatest()}>
-            Jump to latest ↓
+            <Icon name="arrow-down" />
+            Jump to latest
           </button>
         </div>
       )}

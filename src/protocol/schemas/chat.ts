@@ -3,6 +3,7 @@
 import { Type } from "typebox";
 import { IMAGE_MIME_TYPES, MAX_IMAGES } from "../images";
 import { Empty, Id, MAX_PATH_CHARS, Obj, PathString, Str } from "./common";
+import { DialogItemSchema } from "./transcript";
 
 /** Longest message accepted from a view (pi itself has no limit). */
 export const MAX_PROMPT_CHARS = 1_000_000;
@@ -78,12 +79,24 @@ export const CodeTextParams = Obj({ text: Str(MAX_CODE_TEXT) });
 export const TextResult = Obj({ text: Type.String() });
 export const PathResult = Obj({ path: Type.String() });
 
-/** A live chat as a list shows it. */
+/** What a chat needs from the user: its status, or `waiting` while a question is open. */
+export const ChatStateSchema = Type.Enum(["starting", "ready", "working", "waiting", "stopped", "crashed", "error"]);
+
+/** A live chat as a list shows it (the browser's sessions page answers its questions inline). */
 export const ChatSummarySchema = Type.Object({
   chatId: Type.String(),
   title: Type.String(),
   cwd: Type.String(),
   status: Type.String(),
+  state: ChatStateSchema,
+  /** "provider/id". */
+  model: Type.Optional(Type.String()),
+  /** Dollars spent so far in this pi session. */
+  cost: Type.Optional(Type.Number()),
+  /** pi's open questions (dialogs, approvals), oldest first; answered with answerDialog on this chat. */
+  waiting: Type.Array(DialogItemSchema),
+  /** Who is looking: views in VS Code, browsers streaming it. */
+  viewers: Type.Optional(Type.Object({ vscode: Type.Number(), browser: Type.Number() })),
   /** ms since epoch of the last prompt: a browser opens the most recent chat. */
   lastActivity: Type.Number(),
 });

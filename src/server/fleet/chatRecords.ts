@@ -86,7 +86,8 @@ export class ChatRecords {
 }
 
 export function summaryOf(record: ChatRecord): ChatSummary {
-  return { chatId: record.chatId, title: record.title, cwd: record.cwd, status: record.status, lastActivity: record.lastActivity };
+  // A chat on another instance: its record carries no open questions, so it shows its status.
+  return { chatId: record.chatId, title: record.title, cwd: record.cwd, status: record.status, state: record.status, waiting: [], lastActivity: record.lastActivity };
 }
 
 function recordFrom(chatId: string, raw: unknown): ChatRecord | undefined {

@@ -39,7 +39,7 @@ export interface FleetNodeOptions {
   host: ChatHost;
   logger: Logger;
   chatEnv?: NodeJS.ProcessEnv;
-  server: { bodyLimitBytes: number; maxBodyBytes: number; trustProxy: boolean; clientBufferBytes: number; heartbeatMs: number };
+  server: { bodyLimitBytes: number; maxBodyBytes: number; trustProxy: number; clientBufferBytes: number; heartbeatMs: number };
   /** METRICS_TOKEN (optional): a scraper's bearer token for /metrics. */
   metricsToken?: string;
   /** Another process registered our INSTANCE_ID: this one must stop (gracefully). */

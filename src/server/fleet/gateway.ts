@@ -31,7 +31,7 @@ export interface GatewayOptions {
   maxBodyBytes: number;
   /** The server's default body limit. */
   bodyLimitBytes: number;
-  trustProxy: boolean;
+  trustProxy: number;
   log: FleetLog;
 }
 

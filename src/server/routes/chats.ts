@@ -21,7 +21,20 @@ export const MAX_CHATS = 64;
 export const IMAGES_BODY_ALLOWANCE = MAX_IMAGES * base64Length(MAX_IMAGE_BYTES) + 64 * 1024;
 
 function summary(chat: Chat): ChatSummary {
-  return { chatId: chat.id, title: chat.info.title, cwd: chat.cwd, status: chat.status, lastActivity: chat.lastActivity };
+  const { info } = chat;
+  const waiting = chat.waiting;
+  return {
+    chatId: chat.id,
+    title: info.title,
+    cwd: chat.cwd,
+    status: chat.status,
+    state: waiting.length ? "waiting" : chat.status,
+    model: info.model,
+    cost: info.usage?.cost,
+    waiting,
+    viewers: info.viewers,
+    lastActivity: chat.lastActivity,
+  };
 }
 
 /** The server's own handlers: chats it creates, lists and closes. */

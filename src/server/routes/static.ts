@@ -10,7 +10,16 @@ const ASSETS: Record<string, { file: string[]; type: string }> = {
   "/assets/webview.js": { file: ["dist", "webview.js"], type: "text/javascript; charset=utf-8" },
   "/assets/chat.css": { file: ["media", "chat.css"], type: "text/css; charset=utf-8" },
   "/assets/review.css": { file: ["media", "review.css"], type: "text/css; charset=utf-8" },
+  "/assets/codicons.css": { file: ["media", "codicons.css"], type: "text/css; charset=utf-8" },
+  "/assets/codicon.ttf": { file: ["media", "codicon.ttf"], type: "font/ttf" },
   "/assets/pi.svg": { file: ["media", "pi.svg"], type: "image/svg+xml" },
+  "/assets/icon.svg": { file: ["media", "icon.svg"], type: "image/svg+xml" },
+  "/assets/icon-192.png": { file: ["media", "icon-192.png"], type: "image/png" },
+  "/assets/icon-512.png": { file: ["media", "icon-512.png"], type: "image/png" },
+  // Beside the page, not under assets/: a manifest's and a service worker's scope is their own
+  // directory, and both must cover the page (whatever path prefix a proxy puts in front).
+  "/manifest.webmanifest": { file: ["media", "manifest.webmanifest"], type: "application/manifest+json" },
+  "/sw.js": { file: ["media", "sw.js"], type: "text/javascript; charset=utf-8" },
 };
 
 // Relative URLs: behind a path-prefix proxy (code-server's /proxy/<port>/, a reverse proxy's
@@ -20,9 +29,13 @@ export const INDEX_HTML = `<!DOCTYPE html>
 <head>
 <meta charset="UTF-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<meta name="theme-color" content="#1e1e2e">
+<link rel="stylesheet" href="assets/codicons.css">
 <link rel="stylesheet" href="assets/chat.css">
 <link rel="stylesheet" href="assets/review.css">
 <link rel="icon" href="assets/pi.svg">
+<link rel="apple-touch-icon" href="assets/icon-192.png">
+<link rel="manifest" href="manifest.webmanifest">
 <title>Pi</title>
 </head>
 <body data-pi-transport="http" data-pi-api="${API_PREFIX.slice(1)}">
