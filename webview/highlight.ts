@@ -1,38 +1,69 @@
-// Syntax highlighting for code blocks in answers. highlight.js core with the languages agents
-// write most (≈ 50 KB min / 17 KB gz of the bundle); other languages render plain. Only a
-// block's declared language is used: auto-detection is slow on long code and often wrong.
-import hljs from "highlight.js/lib/core";
-import bash from "highlight.js/lib/languages/bash";
-import css from "highlight.js/lib/languages/css";
-import diff from "highlight.js/lib/languages/diff";
-import javascript from "highlight.js/lib/languages/javascript";
-import json from "highlight.js/lib/languages/json";
-import python from "highlight.js/lib/languages/python";
-import typescript from "highlight.js/lib/languages/typescript";
-import xml from "highlight.js/lib/languages/xml";
-import yaml from "highlight.js/lib/languages/yaml";
+// Syntax highlighting for code blocks in answers, loaded on demand: highlight.js's core and
+// each language are chunks of their own (highlightLanguages.ts), fetched the first time a
+// block needs them. Until then a block renders plain and its component re-renders once the
+// language is in (whenLoaded). Only a block's declared language is used: auto-detection is
+// slow on long code and often wrong.
+import type { HLJSApi } from "highlight.js";
+import { LANGUAGE_LOADERS, languageOf } from "./highlightLanguages";
 
-const LANGUAGES = { bash, css, diff, javascript, json, python, typescript, xml, yaml };
-for (const [name, language] of Object.entries(LANGUAGES)) hljs.registerLanguage(name, language);
-hljs.registerAliases(["sh", "shell", "zsh", "console"], { languageName: "bash" });
-hljs.registerAliases(["ts", "tsx", "mts", "cts"], { languageName: "typescript" });
-hljs.registerAliases(["js", "jsx", "mjs", "cjs"], { languageName: "javascript" });
-hljs.registerAliases(["html", "svg", "vue"], { languageName: "xml" });
-hljs.registerAliases(["yml"], { languageName: "yaml" });
-hljs.registerAliases(["py"], { languageName: "python" });
-hljs.registerAliases(["jsonc", "json5"], { languageName: "json" });
-hljs.registerAliases(["patch"], { languageName: "diff" });
-
-/** Highlighting a huge block on every streamed delta would stall the view; past this, plain. */
+/** Highlighting a huge block would stall the view (it runs on every streamed delta); past this, plain. */
 const MAX_HIGHLIGHT_CHARS = 20_000;
 
-/** highlight.js HTML (spans with hljs-* classes, text escaped) or undefined for plain text. */
-export function highlightCode(code: string, lang: string | undefined): string | undefined {
-  const name = lang?.trim().split(/\s+/)[0]?.toLowerCase();
-  if (!name || code.length > MAX_HIGHLIGHT_CHARS || !hljs.getLanguage(name)) return undefined;
+let core: Promise<HLJSApi> | undefined;
+let hljs: HLJSApi | undefined;
+/** Languages registered, ones that could not be fetched, and ones being fetched. */
+const ready = new Set<string>();
+const failed = new Set<string>();
+const loading = new Map<string, Promise<void>>();
+
+function load(name: string): Promise<void> {
+  let pending = loading.get(name);
+  if (!pending) {
+    core ??= import("highlight.js/lib/core").then((m) => m.default);
+    pending = Promise.all([core, LANGUAGE_LOADERS[name]()]).then(
+      ([api, language]) => {
+        api.registerLanguage(name, language.default);
+        hljs = api;
+        ready.add(name);
+      },
+      // A chunk that cannot load (a blocked fetch, an extension updated under the page) leaves
+      // its blocks plain for the life of the page: no retry loop.
+      (err: unknown) => {
+        failed.add(name);
+        console.warn(`pi chat: could not load highlighting for ${name}: ${String(err)}`);
+      },
+    );
+    loading.set(name, pending);
+  }
+  return pending;
+}
+
+/**
+ * highlight.js HTML (spans with hljs-* classes, text escaped), or undefined for plain text.
+ * A language not loaded yet is fetched and reported in `waiting`: render again when it is in.
+ */
+export function highlightCode(code: string, info: string | undefined, waiting?: Set<string>): string | undefined {
+  const name = languageOf(info);
+  if (!name || code.length > MAX_HIGHLIGHT_CHARS || failed.has(name)) return undefined;
+  if (!ready.has(name) || !hljs) {
+    void load(name);
+    waiting?.add(name);
+    return undefined;
+  }
   try {
     return hljs.highlight(code, { language: name, ignoreIllegals: true }).value;
   } catch {
     return undefined;
   }
+}
+
+/** Calls `then` once every language in `names` has loaded (or failed to). */
+export function whenLoaded(names: Iterable<string>, then: () => void): () => void {
+  let cancelled = false;
+  void Promise.all([...names].map(load)).then(() => {
+    if (!cancelled) then();
+  });
+  return () => {
+    cancelled = true;
+  };
 }

@@ -19,11 +19,12 @@ export interface ServerFixture {
   cleanup(): Promise<void>;
 }
 
-export async function startServerFixture(overrides: Partial<ServerConfig> = {}, env: NodeJS.ProcessEnv = {}): Promise<ServerFixture> {
+/** `assetsRoot`: where the page's files are (default: found next to the code, built or not). */
+export async function startServerFixture(overrides: Partial<ServerConfig> = {}, env: NodeJS.ProcessEnv = {}, assetsRoot?: string): Promise<ServerFixture> {
   const fx = await startPiFixture();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pi-server-data-"));
   const config = configFromEnv(env, { port: 0, host: "127.0.0.1", dataDir, ...overrides });
-  const server = createPiServer({ host: fx.host, workspace: fx.workspace, config, log: pino({ level: process.env.SERVER_LOG ?? "silent" }) });
+  const server = createPiServer({ host: fx.host, workspace: fx.workspace, config, log: pino({ level: process.env.SERVER_LOG ?? "silent" }), assetsRoot });
   const url = await server.listen();
   return {
     fx,

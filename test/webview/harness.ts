@@ -1,9 +1,9 @@
-// Loads the real webview bundle in real Chromium, under the same CSP as in VS Code, with a
+// Loads the real webview modules (main.js and its chunks, as esbuild.mjs builds them) in real
+// Chromium, under the same CSP as in VS Code, with a
 // stand-in for acquireVsCodeApi that records what the app posts and lets a test play the host:
 // it answers each action request as the router does (`{ok, result}` or `{ok: false, error}`)
 // and sends host events under the event table's method names.
 import * as assert from "node:assert/strict";
-import * as esbuild from "esbuild";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,6 +12,7 @@ import type { Browser, Page } from "playwright-core";
 import type { ChatSnapshot, PatchBatch } from "../../src/protocol/transcript";
 import { eventMethod, VIEW_EVENTS, type ViewEventData, type ViewEventName } from "../../src/protocol/viewEvents";
 import { launchBrowser } from "../e2e/workbench";
+import { buildWebview, MODULE_NAME } from "../support/webviewBuild";
 
 const ROOT = path.join(__dirname, "..", "..");
 const NONCE = "dGVzdG5vbmNl";
@@ -30,25 +31,6 @@ export interface WebviewHarness {
   /** Uncaught errors and console errors of the page. */
   errors(): string[];
   close(): Promise<void>;
-}
-
-let bundle: string | undefined;
-async function buildBundle(): Promise<string> {
-  if (bundle) return bundle;
-  const out = await esbuild.build({
-    entryPoints: [path.join(ROOT, "webview", "main.tsx")],
-    bundle: true,
-    write: false,
-    format: "iife",
-    platform: "browser",
-    jsx: "automatic",
-    jsxImportSource: "preact",
-    // As esbuild.mjs builds it: the page gets the tables' names and routes, not typebox.
-    alias: { typebox: path.join(ROOT, "webview", "typeboxStub.ts") },
-    minify: true,
-  });
-  bundle = out.outputFiles[0].text;
-  return bundle;
 }
 
 /** The notification method of each host event (from the event table). */
@@ -83,11 +65,15 @@ const INIT = `
 `;
 
 export async function openWebview(browser: Browser, snapshot: ChatSnapshot): Promise<WebviewHarness> {
-  const js = await buildBundle();
+  const modules = buildWebview();
   const css = fs.readFileSync(path.join(ROOT, "media", "chat.css"));
   const server = http.createServer((req, res) => {
-    if (req.url === "/webview.js") res.writeHead(200, { "content-type": "text/javascript" }).end(js);
-    else if (req.url === "/chat.css") res.writeHead(200, { "content-type": "text/css" }).end(css);
+    const name = req.url?.startsWith("/webview/") ? req.url.slice("/webview/".length) : undefined;
+    if (name !== undefined) {
+      const file = MODULE_NAME.test(name) ? path.join(modules, name) : undefined;
+      if (file && fs.existsSync(file)) res.writeHead(200, { "content-type": "text/javascript" }).end(fs.readFileSync(file));
+      else res.writeHead(404).end();
+    } else if (req.url === "/chat.css") res.writeHead(200, { "content-type": "text/css" }).end(css);
     else
       res
         .writeHead(200, {
@@ -95,7 +81,7 @@ export async function openWebview(browser: Browser, snapshot: ChatSnapshot): Pro
           // The same policy the extension sets on its webviews.
           "content-security-policy": `default-src 'none'; script-src 'nonce-${NONCE}'; style-src 'self'; img-src 'self' data:; font-src 'self'`,
         })
-        .end(`<!DOCTYPE html><html><head><link rel="stylesheet" href="/chat.css"></head><body><div id="app"></div><script nonce="${NONCE}" src="/webview.js"></script></body></html>`);
+        .end(`<!DOCTYPE html><html><head><link rel="stylesheet" href="/chat.css"></head><body><div id="app"></div><script type="module" nonce="${NONCE}" src="/webview/main.js"></script></body></html>`);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;

@@ -3,8 +3,12 @@ import { useEffect, useState } from "preact/hooks";
 import type { ModelChoice, PiSessionSummary } from "../../src/protocol/types";
 import type { ChatInfo, ChatStatus } from "../../src/protocol/transcript";
 import { usageText } from "../../src/protocol/usageText";
+import { addToDraft } from "../draftBus";
+import { lazyComponent } from "../lazy";
 import { type ChatTransport, failureOf } from "../transport";
-import { SessionMenu } from "./SessionMenu";
+
+// The menu loads when it is first opened.
+const SessionMenu = lazyComponent(() => import("./SessionMenu").then((m) => m.SessionMenu));
 
 
 export function Header({ info, status, transport }: { info: ChatInfo | undefined; status: ChatStatus; transport: ChatTransport }) {
@@ -74,7 +78,7 @@ export function Header({ info, status, transport }: { info: ChatInfo | undefined
         </section>
       ) : null}
       {error ? <div class="error-text" role="alert">{error}</div> : null}
-      {sessions ? <SessionMenu transport={transport} title={info?.title ?? ""} onDone={(failure) => { setError(failure); if (!failure) setSessions(undefined); }} /> : null}
+      {sessions ? <SessionMenu transport={transport} title={info?.title ?? ""} run={(action) => void run(action).then((failure) => !failure && setSessions(undefined))} toDraft={addToDraft} /> : null}
       {sessions ? (
         <ul class="sessions" aria-label="Past sessions of this folder" data-testid="session-list">
           {sessions.length === 0 ? <li class="meta">No past sessions in this folder.</li> : null}
