@@ -37,7 +37,8 @@ export interface WebviewHarness {
 const EVENT_METHODS = Object.fromEntries((Object.keys(VIEW_EVENTS) as ViewEventName[]).map((name) => [name, eventMethod(name)]));
 
 // `__replies[method]` is the action's result, or a whole reply when it has a boolean `ok`
-// (a refusal: `{ ok: false, error: { code, message } }`). Unlisted actions answer `{}`.
+// (a refusal: `{ ok: false, error: { code, message } }`), or a function of the params that
+// returns (or promises) one of those. Unlisted actions answer `{}`.
 const INIT = `
   window.__sent = []; window.__violations = []; window.__state = undefined;
   const DEFAULT_REPLIES = {
@@ -54,7 +55,9 @@ const INIT = `
       if (m.id && m.method === "pi/snapshot") { if (window.__dropConnects > 0) window.__dropConnects--; else reply(m, window.__snapshot); }
       else if (m.id && m.method) {
         const replies = window.__replies || {};
-        reply(m, m.method in replies ? replies[m.method] : m.method in DEFAULT_REPLIES ? DEFAULT_REPLIES[m.method] : {});
+        const value = m.method in replies ? replies[m.method] : m.method in DEFAULT_REPLIES ? DEFAULT_REPLIES[m.method] : {};
+        if (typeof value === "function") Promise.resolve(value(m.params)).then((v) => reply(m, v));
+        else reply(m, value);
       }
     },
     getState: () => window.__state,

@@ -15,7 +15,15 @@ export function App({ store, transport }: { store: ChatStore; transport: ChatTra
   return (
     <div class="app">
       <Header info={state.info} status={state.status} transport={transport} />
-      <Transcript items={state.items} status={state.status} transport={transport} version={version} />
+      <Transcript
+        items={state.items}
+        status={state.status}
+        transport={transport}
+        version={version}
+        older={state.older}
+        olderStatus={store.older.status}
+        loadOlder={store.loadOlder}
+      />
       <Composer status={state.status} info={state.info} transport={transport} />
     </div>
   );
