@@ -1,7 +1,8 @@
 // The languages code blocks are highlighted in, each its own chunk loaded the first time a
-// block of that language appears: none of them is in the first-paint bundle. Names and
-// aliases live here (not in the language files) so a block's language is known before its
-// chunk is loaded. esbuild needs each `import()` spelled out to give it its own chunk.
+// block of that language appears: none of them is in the first-paint bundle, nor is this
+// table (highlight.ts loads it with the first code block). Names and aliases live here, not
+// in the language files, so a block's language is known before its chunk is loaded.
+// esbuild needs each `import()` spelled out to give it its own chunk.
 import type { LanguageFn } from "highlight.js";
 
 type Loader = () => Promise<{ default: LanguageFn }>;
@@ -63,8 +64,7 @@ const ALIASES: Record<string, string[]> = {
 const BY_NAME = new Map<string, string>(Object.keys(LANGUAGE_LOADERS).map((name) => [name, name]));
 for (const [name, aliases] of Object.entries(ALIASES)) for (const alias of aliases) BY_NAME.set(alias, name);
 
-/** The language a fence's info string names ("ts title=x" → "typescript"), if we have it. */
-export function languageOf(info: string | undefined): string | undefined {
-  const word = info?.trim().split(/\s+/)[0]?.toLowerCase();
-  return word ? BY_NAME.get(word) : undefined;
+/** The language a fence's first word names ("ts" → "typescript"), if we have it. */
+export function languageOf(word: string): string | undefined {
+  return BY_NAME.get(word.toLowerCase());
 }
