@@ -1,10 +1,72 @@
 // Builds the extension (Node, CJS, `vscode` external), the standalone server entry and the
-// chat webview (browser, IIFE). `--production` minifies; `--watch` rebuilds on change.
+// chat webview (browser, ESM split into chunks). `--production` minifies; `--watch` rebuilds
+// on change; `--webview-out DIR` builds only the webview, into DIR (the tests' own copy).
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as esbuild from "esbuild";
 import { assemblePiRuntime } from "./scripts/piRuntime.mjs";
 
 const production = process.argv.includes("--production");
 const watch = process.argv.includes("--watch");
+const webviewOutIndex = process.argv.indexOf("--webview-out");
+const webviewOut = webviewOutIndex > 0 ? process.argv[webviewOutIndex + 1] : undefined;
+
+/**
+ * The page uses the action and event tables for their names, routes and faces; only the host
+ * validates. So in the page each schema module (src/protocol/schemas/*) is a stub exporting
+ * the same names, all one inert value — the schemas' ≈5 KB stay out of the first paint, as
+ * typebox itself does (webview/typeboxStub.ts). test/layers.ts keeps webview/ from importing
+ * a schema module directly, so nothing in the page can depend on a schema's value.
+ * @type {esbuild.Plugin}
+ */
+const schemaStubs = {
+  name: "schema-stubs",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/schemas\// }, (args) => {
+      if (!args.importer.includes(`${path.sep}src${path.sep}protocol${path.sep}`)) return undefined;
+      return { path: path.join(args.resolveDir, `${args.path}.ts`), namespace: "schema-stub" };
+    });
+    build.onLoad({ filter: /.*/, namespace: "schema-stub" }, (args) => {
+      const source = fs.readFileSync(args.path, "utf8");
+      const names = new Set([...source.matchAll(/^export\s+(?:const|function)\s+(\w+)/gm)].map((m) => m[1]));
+      for (const m of source.matchAll(/^export\s*\{([^}]*)\}/gm)) for (const n of m[1].split(",")) if (n.trim()) names.add(n.trim());
+      const exports = [...names].map((n) => `export const ${n} = stub;`).join("\n");
+      return { contents: `const stub = () => stub;\n${exports}\n`, loader: "js" };
+    });
+  },
+};
+
+/**
+ * The chat page: one entry per host page (`main` in VS Code webviews, `remote` on the server's
+ * browser page) and chunks loaded on demand (highlight.js and each of its languages, the diff
+ * view, dialog cards, the session menu). Only what the first paint needs is imported statically.
+ * @type {esbuild.BuildOptions}
+ */
+const webview = {
+  entryPoints: { main: "webview/main.tsx", remote: "webview/remote.tsx" },
+  bundle: true,
+  splitting: true,
+  platform: "browser",
+  format: "esm",
+  // VS Code's Chromium and every browser since 2022: no down-levelled syntax in the bundle.
+  target: "es2022",
+  outdir: webviewOut ?? "dist/webview",
+  entryNames: "[name]",
+  // The server serves only names of this shape (src/server/routes/static.ts).
+  chunkNames: "[name]-[hash]",
+  jsx: "automatic",
+  jsxImportSource: "preact",
+  // The tables' schemas are the host's business: see webview/typeboxStub.ts.
+  alias: { typebox: "./webview/typeboxStub.ts" },
+  plugins: [schemaStubs],
+  sourcemap: !production && !webviewOut,
+  minify: true,
+  // License notices go to *.LEGAL.txt beside the chunks, not into every chunk the page loads.
+  legalComments: "external",
+  logLevel: "warning",
+};
+// Hashed chunk names change with every edit: start from an empty folder, not a pile of old chunks.
+fs.rmSync(webview.outdir, { recursive: true, force: true });
 
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
@@ -83,24 +145,12 @@ const builds = [
     minify: production,
     logLevel: "warning",
   },
-  {
-    entryPoints: { webview: "webview/main.tsx" },
-    bundle: true,
-    platform: "browser",
-    format: "iife",
-    target: "es2020",
-    outdir: "dist",
-    jsx: "automatic",
-    jsxImportSource: "preact",
-    // The tables' schemas are the host's business: see webview/typeboxStub.ts.
-    alias: { typebox: "./webview/typeboxStub.ts" },
-    sourcemap: !production,
-    minify: true,
-    logLevel: "warning",
-  },
+  webview,
 ];
 
-if (watch) {
+if (webviewOut) {
+  await esbuild.build(webview);
+} else if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
 } else {
   const results = await Promise.all(builds.map((options) => esbuild.build({ ...options, metafile: true })));

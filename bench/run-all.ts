@@ -5,9 +5,11 @@ import { printSizes } from "./sizes";
 
 async function main(): Promise<void> {
   console.log(`node ${process.version}, ${new Date().toISOString()}`);
-  printSizes();
+  await printSizes();
   const start = await runSessionStart();
-  console.log(`new session → ready: ${start.hostMs.toFixed(0)} ms median; raw pi spawn → get_state: ${start.rawMs.toFixed(0)} ms (ratio ${(start.hostMs / start.rawMs).toFixed(2)}x)`);
+  console.log(
+    `new session → ready: ${start.hostMs.toFixed(0)} ms median; raw pi spawn → get_state: ${start.rawMs.toFixed(0)} ms (ratio ${(start.hostMs / start.rawMs).toFixed(2)}x)`,
+  );
   printFlood(await runFlood(20_000));
 }
 

@@ -1,21 +1,26 @@
 // The view's copy of the transcript. Applies patch batches in order, ignores ones already
 // folded into its snapshot, resyncs from a fresh snapshot when a patch does not fit, and
-// notifies the UI at most once per animation frame.
+// notifies the UI at most once per animation frame. A long chat's older items page in on
+// demand (olderItems.ts); patches for items not paged in yet are skipped, not resynced for.
 import type { ChatSnapshot, ChatState, PatchBatch } from "../src/protocol/transcript";
 import { applyPatch, emptyState, stateFromSnapshot } from "../src/protocol/transcript";
+import { OlderItemsLoader, type PagedStore } from "./olderItems";
 import type { ChatTransport } from "./transport";
 
 type Listener = () => void;
 
-export class ChatStore {
+export class ChatStore implements PagedStore {
   state: ChatState = emptyState();
   /** Bumped on every change, so components can memoize on it. */
   version = 0;
   private readonly listeners = new Set<Listener>();
   private frame = 0;
   private resyncing: Promise<void> | undefined;
+  /** The items before the ones held, paged in as the user scrolls up. */
+  readonly older: OlderItemsLoader;
 
   constructor(private readonly transport: ChatTransport) {
+    this.older = new OlderItemsLoader(transport, this);
     transport.on("patches", (batch) => this.applyBatch(batch));
     transport.on("snapshot", (snapshot) => this.setSnapshot(snapshot));
   }
@@ -48,6 +53,11 @@ export class ChatStore {
     console.warn(`pi chat: could not connect: ${String(lastError)}`);
   }
 
+  /** Takes a fresh snapshot (a patch did not fit). */
+  resync(): void {
+    void this.connect();
+  }
+
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -55,24 +65,28 @@ export class ChatStore {
 
   setSnapshot(snapshot: ChatSnapshot): void {
     this.state = stateFromSnapshot(snapshot);
+    this.older.reset();
     this.changed();
   }
+
+  /** Pages in the items before the first one held (a long chat scrolled to its top). */
+  readonly loadOlder = (): void => this.older.load();
 
   applyBatch(batch: PatchBatch): void {
     // A batch for another session (the view switched) or already in our snapshot.
     if (this.state.info && batch.chatId !== this.state.info.chatId) return;
     if (batch.seq <= this.state.seq) return;
     for (const patch of batch.patches) {
-      if (!applyPatch(this.state, patch)) {
-        void this.connect();
-        return;
-      }
+      if (applyPatch(this.state, patch) || this.older.skip(batch.seq, patch)) continue;
+      this.resync();
+      return;
     }
     this.state.seq = batch.seq;
+    this.older.caughtUp();
     this.changed();
   }
 
-  private changed(): void {
+  changed(): void {
     this.version++;
     if (this.frame) return;
     const flush = () => {

@@ -54,3 +54,10 @@ export function filterCommands(commands: readonly SlashCommand[], query: string)
     .sort(byName);
   return [...prefix, ...inside].slice(0, MAX_OPTIONS);
 }
+
+/** The completion list's element id, and its options' (the textarea points at them). */
+export const COMPLETION_LIST_ID = "composer-completions";
+
+export function optionId(index: number): string {
+  return `${COMPLETION_LIST_ID}-${index}`;
+}

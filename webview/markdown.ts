@@ -12,6 +12,8 @@ const escapeHtml = (text: string) =>
 // handlers found while DOMPurify parses, though nothing runs). DOMPurify stays as the backstop.
 // Code blocks get a toolbar (Copy, Insert at cursor); webview/codeBlockActions.ts handles the
 // clicks by delegation, so no handler is ever inlined.
+/** The languages the block being rendered waits for (set for the length of one synchronous parse). */
+let waitingFor: Set<string> | undefined;
 const marked = new Marked({
   gfm: true,
   breaks: false,
@@ -19,7 +21,7 @@ const marked = new Marked({
   renderer: {
     html: ({ text }) => escapeHtml(text),
     code: ({ text, lang }) => {
-      const highlighted = highlightCode(text, lang);
+      const highlighted = highlightCode(text, lang, waitingFor);
       const label = lang?.trim().split(/\s+/)[0] ?? "";
       return (
         `<div class="code-block"><div class="code-actions">` +
@@ -60,8 +62,21 @@ function installHooks(): void {
   });
 }
 
-export function renderMarkdown(text: string): string {
+export interface RenderedMarkdown {
+  html: string;
+  /** Languages of code blocks shown plain because their highlighter is still loading. */
+  waiting: ReadonlySet<string>;
+}
+
+export function renderMarkdown(text: string): RenderedMarkdown {
   installHooks();
-  const html = marked.parse(text) as string;
-  return DOMPurify.sanitize(html, { ALLOWED_TAGS, ALLOWED_ATTR, ALLOW_DATA_ATTR: false });
+  const waiting = new Set<string>();
+  waitingFor = waiting;
+  let html: string;
+  try {
+    html = marked.parse(text) as string;
+  } finally {
+    waitingFor = undefined;
+  }
+  return { html: DOMPurify.sanitize(html, { ALLOWED_TAGS, ALLOWED_ATTR, ALLOW_DATA_ATTR: false }), waiting };
 }

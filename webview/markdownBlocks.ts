@@ -33,3 +33,31 @@ export function splitMarkdownBlocks(text: string): string[] {
   if (current.length) blocks.push(current.join("\n"));
   return blocks;
 }
+
+/**
+ * An unbroken run this long (base64, minified code, one enormous "word"): a browser lays it out
+ * in one piece whatever surrounds it, so a block holding one is shown as plain chunks.
+ */
+export const LONG_RUN = /\S{10000}/;
+
+/** Characters per chunk of plain text. */
+const CHUNK = 2_000;
+
+/**
+ * Plain text cut into chunks of at most `size` characters, each one its own block element:
+ * appending to the text re-lays out only the last chunk. A chunk ends after a line break in
+ * its second half when it has one (so the cut is invisible), else at `size`. Each cut depends
+ * only on the text before it, so earlier chunks stay the same as the text grows.
+ */
+export function plainChunks(text: string, size = CHUNK): string[] {
+  const chunks: string[] = [];
+  let at = 0;
+  while (text.length - at > size) {
+    const newline = text.lastIndexOf("\n", at + size - 1);
+    const end = newline >= at + size / 2 ? newline + 1 : at + size;
+    chunks.push(text.slice(at, end));
+    at = end;
+  }
+  chunks.push(text.slice(at));
+  return chunks;
+}

@@ -22,6 +22,7 @@ export type ActionHandler<K extends ActionName, C extends ActionContext = Action
 export type ActionHandlers<N extends ActionName, C extends ActionContext = ActionContext> = { [K in N]: ActionHandler<K, C> };
 
 export type SharedActionName =
+  | "olderItems"
   | "prompt"
   | "steer"
   | "followUp"
@@ -44,6 +45,11 @@ const done = {};
 
 export function sharedChatActions(files = new FileSearch()): ActionHandlers<SharedActionName> {
   return {
+    olderItems: async ({ before }, ctx) => {
+      const page = ctx.chat().olderItems(before);
+      if (!page) throw new ActionError("not_found", "That item is no longer in this chat (it was reloaded); take a fresh snapshot.");
+      return page;
+    },
     // Typing before a chat exists starts one in this view.
     prompt: async ({ text, images }, ctx) => {
       await (await ctx.ensureChat()).prompt(text, images);

@@ -7,7 +7,7 @@ import type { Static, TSchema } from "typebox";
 import { imageProblem } from "./images";
 import * as C from "./schemas/chat";
 import * as R from "./schemas/review";
-import { ChatSnapshotSchema } from "./schemas/transcript";
+import { ChatSnapshotSchema, OlderItemsSchema } from "./schemas/transcript";
 
 export type HttpVerb = "GET" | "POST" | "DELETE";
 
@@ -56,10 +56,16 @@ function oneAnswer({ value, confirmed, cancelled }: Static<typeof C.DialogAnswer
 
 export const ACTIONS = {
   snapshot: action({
-    summary: "The chat's whole state; a view asks once when it (re)connects, then applies patches.",
+    summary: "The chat's state (a long chat's latest items); a view asks once when it (re)connects, then applies patches.",
     params: C.Empty,
     result: ChatSnapshotSchema,
     http: get(chat()),
+  }),
+  olderItems: action({
+    summary: "The items just before one the view has: a long chat's history, paged in as the user scrolls up.",
+    params: C.OlderItemsParams,
+    result: OlderItemsSchema,
+    http: get(chat("/items")),
   }),
   prompt: action({
     summary: "Sends a message; while pi works it is queued as a follow-up. Starts a chat in an empty VS Code view.",

@@ -4,6 +4,7 @@
 // The types come from the schemas (schemas/transcript.ts): declared once.
 import type { Static } from "typebox";
 import type * as S from "./schemas/transcript";
+import { pageStart } from "./transcriptPages";
 
 export type ChatStatus = Static<typeof S.ChatStatusSchema>;
 export type UserItem = Static<typeof S.UserItemSchema>;
@@ -20,6 +21,7 @@ export type ChatInfo = Static<typeof S.ChatInfoSchema>;
 export type ChatPatch = Static<typeof S.ChatPatchSchema>;
 export type PatchBatch = Static<typeof S.PatchBatchSchema>;
 export type ChatSnapshot = Static<typeof S.ChatSnapshotSchema>;
+export type OlderItems = Static<typeof S.OlderItemsSchema>;
 
 export interface ChatState {
   info?: ChatInfo;
@@ -28,11 +30,13 @@ export interface ChatState {
   items: ChatItem[];
   /** Item id → index in `items`, so patches stay O(1) on long chats. */
   index: Map<string, number>;
+  /** Items before `items[0]` this copy does not hold (a view's copy of a long chat; the host's is 0). */
+  older: number;
   seq: number;
 }
 
 export function emptyState(): ChatState {
-  return { status: "starting", items: [], index: new Map(), seq: 0 };
+  return { status: "starting", items: [], index: new Map(), older: 0, seq: 0 };
 }
 
 export function stateFromSnapshot(snapshot: ChatSnapshot): ChatState {
@@ -44,12 +48,23 @@ export function stateFromSnapshot(snapshot: ChatSnapshot): ChatState {
     statusDetail: snapshot.statusDetail,
     items: snapshot.items.slice(),
     index,
+    older: snapshot.older ?? 0,
     seq: snapshot.seq,
   };
 }
 
+/** A snapshot of the state: its latest items when the chat is long (`older` counts the rest). */
 export function snapshotFromState(state: ChatState, info: ChatInfo): ChatSnapshot {
-  return { info, status: state.status, statusDetail: state.statusDetail, items: state.items.slice(), seq: state.seq };
+  const start = pageStart(state.items, state.items.length);
+  return { info, status: state.status, statusDetail: state.statusDetail, items: state.items.slice(start), ...(start ? { older: start } : {}), seq: state.seq };
+}
+
+/** The page of items just before `beforeId`; undefined when the state has no such item. */
+export function olderItemsOf(state: ChatState, beforeId: string): OlderItems | undefined {
+  const end = state.index.get(beforeId);
+  if (end === undefined) return undefined;
+  const start = pageStart(state.items, end);
+  return { items: state.items.slice(start, end), older: start, seq: state.seq };
 }
 
 function appendToBlock(item: AssistantItem, block: number, blockType: "text" | "thinking", delta: string): AssistantItem {

@@ -1,4 +1,8 @@
 // The chat page: strict CSP (nonce'd script, styles only from the bundle), no remote content.
+// The page is an ES module (dist/webview/main.js) that imports its chunks; a module script's
+// nonce carries over to every module it imports, statically or with import() (HTML's script
+// fetch options), so `script-src 'nonce-…'` alone admits our chunks and nothing else —
+// no host source, no 'strict-dynamic', no 'unsafe-inline' / 'unsafe-eval'.
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
 
@@ -6,14 +10,14 @@ export function chatWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOpti
   return {
     enableScripts: true,
     enableCommandUris: false,
-    // Only our bundle and media can be loaded.
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, "dist"), vscode.Uri.joinPath(extensionUri, "media")],
+    // Only the page's own modules (dist/webview/: entry and chunks) and media can be loaded.
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, "dist", "webview"), vscode.Uri.joinPath(extensionUri, "media")],
   };
 }
 
 export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
   const nonce = randomBytes(16).toString("base64");
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "dist", "webview.js"));
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "dist", "webview", "main.js"));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "media", "chat.css"));
   const reviewStyle = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, "media", "review.css"));
   // The icon font's stylesheet; it loads media/codicon.ttf (font-src below).
@@ -39,7 +43,7 @@ export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, titl
 </head>
 <body>
 <div id="app"></div>
-<script nonce="${nonce}" src="${script}"></script>
+<script type="module" nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;
 }

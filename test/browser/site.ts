@@ -2,7 +2,6 @@
 // behind a TCP relay (so a test can cut every connection), and tabs that record CSP
 // violations and page errors.
 import * as assert from "node:assert/strict";
-import * as esbuild from "esbuild";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
@@ -12,33 +11,12 @@ import type { Browser, Page } from "playwright-core";
 import { configFromEnv, type ServerConfig } from "../../src/server/config";
 import { createPiServer, type PiServer } from "../../src/server/httpServer";
 import { startPiFixture, type PiFixture } from "../support/piFixture";
+import { buildAssetsRoot } from "../support/webviewBuild";
+import { buildAssetsRoot } from "../support/webviewBuild";
 
-const ROOT = path.join(__dirname, "..", "..");
-
-/** What the server serves from media/ (src/server/routes/static.ts). */
-const SHIPPED_MEDIA = ["chat.css", "review.css", "codicons.css", "codicon.ttf", "pi.svg", "icon.svg", "icon-192.png", "icon-512.png", "manifest.webmanifest", "sw.js"];
-
-/** dist/webview.js built from the current source, next to the stylesheet: what the server serves. */
+/** dist/webview/ (entries and chunks) built from the current source, next to the stylesheet: what the server serves. */
 export async function buildAssets(): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pi-remote-assets-"));
-  fs.mkdirSync(path.join(dir, "dist"));
-  fs.mkdirSync(path.join(dir, "media"));
-  await esbuild.build({
-    entryPoints: [path.join(ROOT, "webview", "main.tsx")],
-    bundle: true,
-    outfile: path.join(dir, "dist", "webview.js"),
-    format: "iife",
-    platform: "browser",
-    target: "es2020",
-    jsx: "automatic",
-    jsxImportSource: "preact",
-    // As esbuild.mjs builds it: the page gets the tables' names and routes, not typebox.
-    alias: { typebox: path.join(ROOT, "webview", "typeboxStub.ts") },
-    minify: true,
-    logLevel: "warning",
-  });
-  for (const f of SHIPPED_MEDIA) fs.copyFileSync(path.join(ROOT, "media", f), path.join(dir, "media", f));
-  return dir;
+  return buildAssetsRoot();
 }
 
 /** A TCP relay in front of the server, so a test can cut every connection like a network drop. */

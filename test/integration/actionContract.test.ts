@@ -13,6 +13,7 @@ import { reviewActions } from "../../src/host/reviewActions";
 import { ACTION_NAMES, ACTIONS, type ActionName, type ActionParams } from "../../src/protocol/actions";
 import { configFromEnv } from "../../src/server/config";
 import { createPiServer, type PiServer } from "../../src/server/httpServer";
+import type { ChatItem } from "../../src/protocol/transcript";
 import { ChatBridge } from "../../src/vscode/chatBridge";
 import { ChatRouter } from "../../src/vscode/chatRouter";
 import { viewActions } from "../../src/vscode/viewActions";
@@ -109,6 +110,12 @@ describe("action table contract: both transports, one real pi", function () {
     };
     await check("prompt", { text: "hello contract" }, true, nextAnswer);
     await check("followUp", { text: "later" }, true, nextAnswer);
+    // The items before one the view holds (here: the chat's first item, before its second), and an unknown one.
+    const [first, second] = JSON.parse(JSON.stringify(chat.snapshot().items)) as ChatItem[];
+    await check("olderItems", { before: second.id }, true);
+    assert.deepEqual((await view.call("olderItems", { before: second.id })).items, [first], "the item before it");
+    assert.deepEqual((await callOverHttp(http, "olderItems", { before: second.id }, chat.id)).items, [first], "the same over HTTP");
+    await check("olderItems", { before: "no-such-item" }, false);
     // Review: a turn that writes a file gives a changes card to act on.
     const file = path.join(fx.workspace, "contract.txt");
     await chat.prompt("write contract.txt reviewed text");

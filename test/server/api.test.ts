@@ -1,18 +1,24 @@
 // Every REST route and its error statuses, over real HTTP against a real pi.
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { CONTENT_SECURITY_POLICY } from "../../src/server/security";
 import { IMAGES_BODY_ALLOWANCE } from "../../src/server/routes";
 import { assistantText, waitFor } from "../support/piFixture";
+import { buildAssetsRoot, staticImports } from "../support/webviewBuild";
 import { createReadyChat, errorCode, request, startServerFixture, type ServerFixture } from "./support";
 
 describe("server: REST API", function () {
   this.timeout(90_000);
   let f: ServerFixture;
+  let assets: string;
   before(async () => {
-    f = await startServerFixture();
+    assets = buildAssetsRoot();
+    f = await startServerFixture({}, {}, { assetsRoot: assets });
   });
   after(async () => {
     await f.cleanup();
+    fs.rmSync(assets, { recursive: true, force: true });
   });
 
   it("GET /health is public and counts chats", async () => {
@@ -31,22 +37,41 @@ describe("server: REST API", function () {
     }
   });
 
-  it("serves the page and its two assets from a fixed list only", async () => {
+  it("serves the page, its stylesheet and its modules (entry and chunks), nothing else", async () => {
     const page = await request(f.port, "/");
     assert.equal(page.status, 200);
     assert.match(String(page.headers["content-type"]), /^text\/html/);
-    assert.match(page.text, /<script src="assets\/webview.js"><\/script>/);
+    assert.match(page.text, /<script type="module" src="assets\/webview\/remote.js"><\/script>/);
     assert.match(page.text, /href="assets\/chat.css"/);
-    assert.doesNotMatch(page.text, /<script>|nonce|style=/, "nothing inline: the CSP allows only 'self'");
+    assert.doesNotMatch(page.text, /<script>|<script type="module">|nonce|style=/, "nothing inline: the CSP allows only 'self'");
     const css = await request(f.port, "/assets/chat.css");
     assert.equal(css.status, 200);
     assert.match(String(css.headers["content-type"]), /^text\/css/);
-    const js = await request(f.port, "/assets/webview.js");
-    assert.ok(js.status === 200 || js.status === 404, "built or not, never something else");
-    for (const evil of ["/assets/../package.json", "/assets/%2e%2e/package.json", "/assets/..%2fpackage.json", "/assets/", "/media/chat.css", "/dist/webview.js", "/assets/chat.css/", "/ASSETS/chat.css"]) {
+    // The entry, every chunk it imports, and a chunk loaded on demand (highlight.js's core), byte for byte.
+    const built = path.join(assets, "dist", "webview");
+    const lazy = fs.readdirSync(built).find((n) => /^core-[A-Z0-9]+\.js$/.test(n));
+    assert.ok(lazy, "the build has a highlight.js core chunk");
+    const modules = [...staticImports(built, "remote.js"), lazy];
+    assert.ok(modules.length > 2, `the page is split into modules: ${modules.join(", ")}`);
+    for (const name of modules) {
+      const js = await request(f.port, `/assets/webview/${name}`);
+      assert.equal(js.status, 200, name);
+      assert.match(String(js.headers["content-type"]), /^text\/javascript/, name);
+      assert.equal(js.text, fs.readFileSync(path.join(built, name), "utf8"), name);
+    }
+    // Beside the modules: a source map and a license file. Neither is a module name.
+    fs.writeFileSync(path.join(built, "main.js.map"), "{}");
+    fs.writeFileSync(path.join(assets, "dist", "secret.js"), "secret");
+    for (const evil of [
+      "/assets/../package.json", "/assets/%2e%2e/package.json", "/assets/..%2fpackage.json", "/assets/", "/media/chat.css", "/dist/webview/main.js",
+      "/assets/chat.css/", "/ASSETS/chat.css", "/assets/webview.js", "/assets/webview/", "/assets/webview/main.js.map", "/assets/webview/..%2fsecret.js",
+      "/assets/webview/%2e%2e%2fsecret.js", "/assets/webview/../secret.js", "/assets/webview/.main.js", "/assets/webview/main.JS", "/assets/webview/main.js%00",
+      "/assets/webview/sub/main.js", "/assets/webview/main.js/", `/assets/webview/${"a".repeat(120)}.js`, "/assets/webview/chunk.LEGAL.txt",
+    ]) {
       const r = await request(f.port, evil);
       assert.equal(r.status, 404, evil);
       assert.equal(errorCode(r), "not_found", evil);
+      assert.doesNotMatch(r.text, /secret|"version"/, evil);
     }
   });
 

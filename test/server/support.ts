@@ -26,12 +26,12 @@ export function capturingLogger(): { log: Logger; lines: Array<Record<string, un
   return { log, lines };
 }
 
-export async function startServerFixture(overrides: Partial<ServerConfig> = {}, env: NodeJS.ProcessEnv = {}, options: { log?: Logger } = {}): Promise<ServerFixture> {
+export async function startServerFixture(overrides: Partial<ServerConfig> = {}, env: NodeJS.ProcessEnv = {}, options: { log?: Logger; assetsRoot?: string } = {}): Promise<ServerFixture> {
   const fx = await startPiFixture();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pi-server-data-"));
   const config = configFromEnv(env, { port: 0, host: "127.0.0.1", dataDir, ...overrides });
   const log = options.log ?? pino({ level: process.env.SERVER_LOG ?? "silent" });
-  const server = createPiServer({ host: fx.host, workspace: fx.workspace, config, log });
+  const server = createPiServer({ host: fx.host, workspace: fx.workspace, config, log, assetsRoot: options.assetsRoot });
   const url = await server.listen();
   return {
     fx,

@@ -22,6 +22,7 @@ describe("layer rule", () => {
     ["webview/bad.ts", 'import { Compile } from "typebox/compile";'],
     ["webview/bad.ts", 'import { checkParams } from "../src/protocol/checkParams";'],
     ["webview/components/bad.tsx", 'const m = await import("../../src/server/http");'],
+    ["webview/bad.ts", 'import { MAX_PROMPT_CHARS } from "../src/protocol/schemas/chat";'],
   ];
   for (const [file, line] of refused) {
     it(`refuses ${file}: ${line}`, () => {

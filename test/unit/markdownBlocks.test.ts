@@ -1,7 +1,7 @@
 // Block splitting for incremental rendering: joined back, the blocks are the text; code
 // fences and indented continuations are never cut.
 import * as assert from "node:assert/strict";
-import { splitMarkdownBlocks } from "../../webview/markdownBlocks";
+import { LONG_RUN, plainChunks, splitMarkdownBlocks } from "../../webview/markdownBlocks";
 
 describe("markdown block splitting", () => {
   const cases: Array<[string, string, number]> = [
@@ -25,5 +25,34 @@ describe("markdown block splitting", () => {
     const a = splitMarkdownBlocks("p1\n\np2\n\np3 par");
     const b = splitMarkdownBlocks("p1\n\np2\n\np3 partial more");
     assert.deepEqual(a.slice(0, -1), b.slice(0, -1));
+  });
+});
+
+describe("plain text chunks", () => {
+  it("joined back, the chunks are the text; none is over the size", () => {
+    for (const text of ["", "short", "x".repeat(50_000), `${"a line of prose\n".repeat(3_000)}tail`, "no newline ".repeat(5_000)]) {
+      const chunks = plainChunks(text, 2_000);
+      assert.equal(chunks.join(""), text);
+      assert.ok(chunks.every((c) => c.length <= 2_000), "within the size");
+    }
+  });
+  it("cuts after a line break when the chunk's second half has one", () => {
+    const chunks = plainChunks(`${"a".repeat(1_500)}\n${"b".repeat(1_500)}`, 2_000);
+    assert.deepEqual(chunks.map((c) => c.length), [1_501, 1_500]);
+    assert.ok(chunks[0].endsWith("\n"));
+  });
+  it("appending text never changes an earlier chunk", () => {
+    let text = "";
+    let before: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      text += i % 7 ? "x".repeat(97) : "\n".padStart(40, "y");
+      const now = plainChunks(text, 2_000);
+      assert.deepEqual(now.slice(0, before.length - 1), before.slice(0, -1));
+      before = now;
+    }
+  });
+  it("LONG_RUN finds an unbroken run, not prose or code", () => {
+    assert.ok(LONG_RUN.test(`intro ${"Q".repeat(10_000)} outro`));
+    assert.ok(!LONG_RUN.test("word ".repeat(10_000)));
   });
 });

@@ -17,7 +17,8 @@ import { createSnapshotter } from "../../src/piGuard/snapshots";
 import { ActionError } from "../../src/protocol/actionError";
 import { checkParams } from "../../src/protocol/checkParams";
 import { applyPatch, emptyState, type ChatPatch, type ToolItem } from "../../src/protocol/transcript";
-import { diffLines, diffStats, durationText, lineRangeText } from "../../webview/toolCardText";
+import { diffLines, diffStats } from "../../webview/diffText";
+import { durationText, lineRangeText } from "../../webview/toolCardText";
 
 const ev = (e: Record<string, unknown>) => e as unknown as PiEvent;
 

@@ -1,9 +1,9 @@
-// Loads the real webview bundle in real Chromium, under the same CSP as in VS Code, with a
+// Loads the real webview modules (main.js and its chunks, as esbuild.mjs builds them) in real
+// Chromium, under the same CSP as in VS Code, with a
 // stand-in for acquireVsCodeApi that records what the app posts and lets a test play the host:
 // it answers each action request as the router does (`{ok, result}` or `{ok: false, error}`)
 // and sends host events under the event table's method names.
 import * as assert from "node:assert/strict";
-import * as esbuild from "esbuild";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,6 +12,7 @@ import type { Browser, Page } from "playwright-core";
 import type { ChatSnapshot, PatchBatch } from "../../src/protocol/transcript";
 import { eventMethod, VIEW_EVENTS, type ViewEventData, type ViewEventName } from "../../src/protocol/viewEvents";
 import { launchBrowser } from "../e2e/workbench";
+import { buildWebview, MODULE_NAME } from "../support/webviewBuild";
 
 const ROOT = path.join(__dirname, "..", "..");
 const NONCE = "dGVzdG5vbmNl";
@@ -32,30 +33,12 @@ export interface WebviewHarness {
   close(): Promise<void>;
 }
 
-let bundle: string | undefined;
-async function buildBundle(): Promise<string> {
-  if (bundle) return bundle;
-  const out = await esbuild.build({
-    entryPoints: [path.join(ROOT, "webview", "main.tsx")],
-    bundle: true,
-    write: false,
-    format: "iife",
-    platform: "browser",
-    jsx: "automatic",
-    jsxImportSource: "preact",
-    // As esbuild.mjs builds it: the page gets the tables' names and routes, not typebox.
-    alias: { typebox: path.join(ROOT, "webview", "typeboxStub.ts") },
-    minify: true,
-  });
-  bundle = out.outputFiles[0].text;
-  return bundle;
-}
-
 /** The notification method of each host event (from the event table). */
 const EVENT_METHODS = Object.fromEntries((Object.keys(VIEW_EVENTS) as ViewEventName[]).map((name) => [name, eventMethod(name)]));
 
 // `__replies[method]` is the action's result, or a whole reply when it has a boolean `ok`
-// (a refusal: `{ ok: false, error: { code, message } }`). Unlisted actions answer `{}`.
+// (a refusal: `{ ok: false, error: { code, message } }`), or a function of the params that
+// returns (or promises) one of those. Unlisted actions answer `{}`.
 const INIT = `
   window.__sent = []; window.__violations = []; window.__state = undefined;
   const DEFAULT_REPLIES = {
@@ -72,7 +55,9 @@ const INIT = `
       if (m.id && m.method === "pi/snapshot") { if (window.__dropConnects > 0) window.__dropConnects--; else reply(m, window.__snapshot); }
       else if (m.id && m.method) {
         const replies = window.__replies || {};
-        reply(m, m.method in replies ? replies[m.method] : m.method in DEFAULT_REPLIES ? DEFAULT_REPLIES[m.method] : {});
+        const value = m.method in replies ? replies[m.method] : m.method in DEFAULT_REPLIES ? DEFAULT_REPLIES[m.method] : {};
+        if (typeof value === "function") Promise.resolve(value(m.params)).then((v) => reply(m, v));
+        else reply(m, value);
       }
     },
     getState: () => window.__state,
@@ -83,7 +68,7 @@ const INIT = `
 `;
 
 export async function openWebview(browser: Browser, snapshot: ChatSnapshot): Promise<WebviewHarness> {
-  const js = await buildBundle();
+  const modules = buildWebview();
   const css = fs.readFileSync(path.join(ROOT, "media", "chat.css"));
   // The icon font and its stylesheet, as the extension's media/ serves them.
   const media: Record<string, [string, Buffer]> = {
@@ -91,10 +76,14 @@ export async function openWebview(browser: Browser, snapshot: ChatSnapshot): Pro
     "/codicon.ttf": ["font/ttf", fs.readFileSync(path.join(ROOT, "media", "codicon.ttf"))],
   };
   const server = http.createServer((req, res) => {
-    const file = media[req.url ?? ""];
-    if (file) res.writeHead(200, { "content-type": file[0] }).end(file[1]);
-    else if (req.url === "/webview.js") res.writeHead(200, { "content-type": "text/javascript" }).end(js);
-    else if (req.url === "/chat.css") res.writeHead(200, { "content-type": "text/css" }).end(css);
+    const asset = media[req.url ?? ""];
+    const name = req.url?.startsWith("/webview/") ? req.url.slice("/webview/".length) : undefined;
+    if (asset) res.writeHead(200, { "content-type": asset[0] }).end(asset[1]);
+    else if (name !== undefined) {
+      const file = MODULE_NAME.test(name) ? path.join(modules, name) : undefined;
+      if (file && fs.existsSync(file)) res.writeHead(200, { "content-type": "text/javascript" }).end(fs.readFileSync(file));
+      else res.writeHead(404).end();
+    } else if (req.url === "/chat.css") res.writeHead(200, { "content-type": "text/css" }).end(css);
     else
       res
         .writeHead(200, {
@@ -102,7 +91,7 @@ export async function openWebview(browser: Browser, snapshot: ChatSnapshot): Pro
           // The same policy the extension sets on its webviews.
           "content-security-policy": `default-src 'none'; script-src 'nonce-${NONCE}'; style-src 'self'; img-src 'self' data:; font-src 'self'`,
         })
-        .end(`<!DOCTYPE html><html lang="en"><head><title>Pi</title><link rel="stylesheet" href="/codicons.css"><link rel="stylesheet" href="/chat.css"></head><body><div id="app"></div><script nonce="${NONCE}" src="/webview.js"></script></body></html>`);
+        .end(`<!DOCTYPE html><html lang="en"><head><title>Pi</title><link rel="stylesheet" href="/codicons.css"><link rel="stylesheet" href="/chat.css"></head><body><div id="app"></div><script type="module" nonce="${NONCE}" src="/webview/main.js"></script></body></html>`);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;

@@ -17,7 +17,15 @@ export function App({ store, transport, tools }: { store: ChatStore; transport: 
     <div class="app">
       <Header info={state.info} status={state.status} transport={transport} tools={tools} />
       <main class="chat-main">
-        <Transcript items={state.items} status={state.status} transport={transport} version={version} />
+        <Transcript
+          items={state.items}
+          status={state.status}
+          transport={transport}
+          version={version}
+          older={state.older}
+          olderStatus={store.older.status}
+          loadOlder={store.loadOlder}
+        />
         <Composer status={state.status} info={state.info} transport={transport} />
       </main>
     </div>

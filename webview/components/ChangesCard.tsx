@@ -2,7 +2,7 @@
 // file opens the diff editor (checkpoint ↔ the real file, Keep / Revert in the editor); every
 // view can also show it here, fetched on demand, with Keep / Revert per hunk and per file, and
 // Keep all / Revert all for the turn. Below, everything the pi session changed so far.
-import { memo } from "preact/compat";
+import { memo } from "../memo";
 import { useEffect, useState } from "preact/hooks";
 import type { ChangesItem } from "../../src/protocol/transcript";
 import type { DiffHunk, FileDiff, ReviewOutcome } from "../../src/protocol/types";

@@ -1,15 +1,19 @@
 // The composer's completion popup: a listbox the textarea drives (aria-activedescendant), so
 // focus never leaves the input. The mouse picks too, without taking focus.
+// Its own chunk, loaded the first time the list opens (components/Composer.tsx); the ids the
+// textarea points at come from the composer, so this chunk needs nothing else of the page.
 import { useEffect, useRef } from "preact/hooks";
 import type { Completion } from "./useCompletion";
 
-export const COMPLETION_LIST_ID = "composer-completions";
-
-export function optionId(index: number): string {
-  return `${COMPLETION_LIST_ID}-${index}`;
+interface Props {
+  completion: Completion;
+  onPick: (index: number) => void;
+  onHover: (index: number) => void;
+  listId: string;
+  optionId: (index: number) => string;
 }
 
-export function CompletionList({ completion, onPick, onHover }: { completion: Completion; onPick: (index: number) => void; onHover: (index: number) => void }) {
+export function CompletionList({ completion, onPick, onHover, listId, optionId }: Props) {
   const list = useRef<HTMLDivElement>(null);
   const { options, active, trigger, loading } = completion;
   const label = trigger.kind === "command" ? "Commands" : "Files";
@@ -25,7 +29,7 @@ export function CompletionList({ completion, onPick, onHover }: { completion: Co
 
   return (
     <div class="completions" data-testid="completions">
-      <div ref={list} id={COMPLETION_LIST_ID} role="listbox" aria-label={label} data-kind={trigger.kind}>
+      <div ref={list} id={listId} role="listbox" aria-label={label} data-kind={trigger.kind}>
         {options.map((o, i) => (
           // The options stay out of the tab order on purpose: focus stays in the textarea, which
           // points at the active one (aria-activedescendant) and handles the keys (combobox pattern).

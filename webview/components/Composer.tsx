@@ -5,14 +5,17 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { MAX_IMAGES } from "../../src/protocol/images";
 import type { ChatInfo, ChatStatus } from "../../src/protocol/transcript";
-import { applyPick } from "../completion";
+import { applyPick, COMPLETION_LIST_ID, optionId } from "../completion";
 import { onDraftText } from "../draftBus";
 import { imageFiles, readAttachments, type Attachment } from "../composerImages";
+import { lazyComponent } from "../lazy";
 import { type ChatTransport, failureOf } from "../transport";
 import { Attachments } from "./Attachments";
 import { IconButton } from "./Icon";
-import { COMPLETION_LIST_ID, CompletionList, optionId } from "./CompletionList";
 import { useCompletion } from "./useCompletion";
+
+// The list loads when it first opens.
+const CompletionList = lazyComponent(() => import("./CompletionList").then((m) => m.CompletionList));
 
 export function Composer({ status, info, transport }: { status: ChatStatus; info: ChatInfo | undefined; transport: ChatTransport }) {
   const [text, setText] = useState(() => transport.loadDraft());
@@ -199,7 +202,7 @@ export function Composer({ status, info, transport }: { status: ChatStatus; info
       {error ? <div class="error-text" role="alert">{error}</div> : null}
       <Attachments items={attachments} onRemove={(id) => setAttachments((current) => current.filter((a) => a.id !== id))} />
       <div class="input-box">
-        {completion ? <CompletionList completion={completion} onPick={pick} onHover={setActive} /> : null}
+        {completion ? <CompletionList completion={completion} onPick={pick} onHover={setActive} listId={COMPLETION_LIST_ID} optionId={optionId} /> : null}
         <textarea
           ref={input}
           data-testid="prompt-input"

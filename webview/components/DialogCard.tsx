@@ -1,7 +1,7 @@
 // A question from pi (a pi extension's dialog, a bash or edit approval), answered in place: in
 // the chat, and on the browser's sessions page for any chat. Styled like VS Code's chat
 // confirmations: the first choice is the primary button, the others secondary.
-import { memo } from "preact/compat";
+import { memo } from "../memo";
 import { useState } from "preact/hooks";
 import type { DialogItem } from "../../src/protocol/transcript";
 import type { DialogAnswer } from "../../src/protocol/types";

@@ -3,7 +3,7 @@
 // the options of the question itself, so the card cannot offer what the guard does not. "Reject
 // with reason…" is followed by the guard's question for the reason, a card of its own. In VS
 // Code the proposal also opens in the diff editor.
-import { memo } from "preact/compat";
+import { memo } from "../memo";
 import { useEffect, useState } from "preact/hooks";
 import type { DialogItem } from "../../src/protocol/transcript";
 import type { EditProposalView } from "../../src/protocol/types";

@@ -5,11 +5,15 @@ import { useEffect, useState } from "preact/hooks";
 import type { ModelChoice, PiSessionSummary } from "../../src/protocol/types";
 import type { ChatInfo, ChatStatus } from "../../src/protocol/transcript";
 import { usageText } from "../../src/protocol/usageText";
+import { addToDraft } from "../draftBus";
+import { lazyComponent } from "../lazy";
 import { type ChatTransport, failureOf } from "../transport";
 import { Dropdown } from "./Dropdown";
 import { IconButton } from "./Icon";
-import { SessionMenu } from "./SessionMenu";
 import { StatusPill } from "./StatusPill";
+
+// The menu loads when it is first opened.
+const SessionMenu = lazyComponent(() => import("./SessionMenu").then((m) => m.SessionMenu));
 
 export function Header({
   info,
@@ -107,7 +111,7 @@ export function Header({
       {error ? <div class="error-text" role="alert">{error}</div> : null}
       {sessions ? (
         <div class="popover">
-          <SessionMenu transport={transport} title={info?.title ?? ""} onDone={(failure) => { setError(failure); if (!failure) setSessions(undefined); }} />
+          <SessionMenu transport={transport} title={info?.title ?? ""} run={(action) => void run(action).then((failure) => !failure && setSessions(undefined))} toDraft={addToDraft} />
           <ul class="sessions" aria-label="Past sessions of this folder" data-testid="session-list">
             {sessions.length === 0 ? <li class="meta">No past sessions in this folder.</li> : null}
             {sessions.map((s) => (

@@ -1,14 +1,13 @@
 // One component per transcript item kind. Each is memoized on the item object: the store
 // replaces only the items a patch touched, so a streamed delta re-renders one message.
-import { memo } from "preact/compat";
-import { useMemo } from "preact/hooks";
 import type { AssistantItem, NoticeItem, UserItem } from "../../src/protocol/transcript";
 import type { IconName } from "../iconNames";
-import { renderMarkdown } from "../markdown";
-import { splitMarkdownBlocks } from "../markdownBlocks";
+import { lazyComponent } from "../lazy";
+import { memo } from "../memo";
 import type { ChatTransport } from "../transport";
 import { Countdown } from "./Countdown";
 import { Icon } from "./Icon";
+import { Markdown } from "./Markdown";
 
 // As in VS Code's chat: your message in a bubble on the right, pi's answer as plain text below.
 export const UserMessage = memo(({ item }: { item: UserItem }) => (
@@ -24,30 +23,6 @@ export const UserMessage = memo(({ item }: { item: UserItem }) => (
     </div>
   </div>
 ));
-
-// Each block is rendered once and kept while later blocks stream in (see markdownBlocks.ts).
-const MarkdownBlock = memo(({ text }: { text: string }) => {
-  const html = useMemo(() => renderMarkdown(text), [text]);
-  return <div class="md-block" dangerouslySetInnerHTML={{ __html: html }} />;
-});
-
-/** Past this size a block still streaming is shown as text: re-parsing it every frame would stall. */
-const PLAIN_WHILE_STREAMING = 12_000;
-
-function Markdown({ text, streaming }: { text: string; streaming: boolean }) {
-  const blocks = useMemo(() => splitMarkdownBlocks(text), [text]);
-  return (
-    <div class="markdown">
-      {blocks.map((block, i) =>
-        streaming && i === blocks.length - 1 && block.length > PLAIN_WHILE_STREAMING ? (
-          <div key={i} class="md-plain">{block}</div>
-        ) : (
-          <MarkdownBlock key={i} text={block} />
-        ),
-      )}
-    </div>
-  );
-}
 
 export const AssistantMessage = memo(({ item }: { item: AssistantItem }) => (
   <div class={`msg assistant${item.streaming ? " streaming" : ""}`} data-testid="assistant-message" aria-busy={item.streaming}>
@@ -95,3 +70,6 @@ export const Notice = memo(({ item, canRestart, transport }: { item: NoticeItem;
     ) : null}
   </div>
 ));
+
+// Dialog cards load on demand: most chats never show one.
+export const DialogCard = lazyComponent(() => import("./DialogCard").then((m) => m.DialogCard));

@@ -3,7 +3,7 @@
 // composer) or both. The host's preview comes first: the user's own edits that would be
 // overwritten are listed and asked about, and while pi works the choice is "Stop and rewind".
 // After a rewind, its notice offers "Undo rewind" (RewindNotice).
-import { memo } from "preact/compat";
+import { memo } from "../memo";
 import { useState } from "preact/hooks";
 import type { ChatStatus, NoticeItem, UserItem } from "../../src/protocol/transcript";
 import type { RewindMode, RewindPreview } from "../../src/protocol/types";

@@ -1,21 +1,29 @@
 // The chat's menu, shown with the pi-session list: rename, fork from an earlier message (its
 // text comes back to the input), export as HTML, open the raw file. Each button exists only
-// when the transport offers the action.
+// when the transport offers the action. Its own chunk, loaded when the menu first opens; the
+// header hands it what it needs of the page (running an action, the draft).
 import { useState } from "preact/hooks";
 import type { ForkPoint } from "../../src/protocol/types";
-import { addToDraft } from "../draftBus";
-import { type ChatTransport, failureOf } from "../transport";
+import type { ChatTransport } from "../transport";
 
-export function SessionMenu({ transport, title, onDone }: { transport: ChatTransport; title: string; onDone(failure: string): void }) {
+interface Props {
+  transport: ChatTransport;
+  title: string;
+  /** Runs an action and reports its outcome (the header shows a failure, closes on success). */
+  run(action: Promise<unknown>): void;
+  /** Puts text into the composer's draft. */
+  toDraft(text: string): void;
+}
+
+export function SessionMenu({ transport, title, run, toDraft }: Props) {
   const [renaming, setRenaming] = useState<string | undefined>();
   const [points, setPoints] = useState<ForkPoint[] | undefined>();
-  const run = (action: Promise<unknown>) => void failureOf(action).then(onDone);
   const fork = (entryId: string) =>
     run(
       transport.call("fork", { entryId }).then(({ text }) => {
         setPoints(undefined);
         // The forked message comes back to the input, ready to edit and send again.
-        if (text) addToDraft(text);
+        if (text) toDraft(text);
       }),
     );
 

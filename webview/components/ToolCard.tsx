@@ -4,17 +4,16 @@
 // Everything from pi is rendered as text nodes. Buttons that need the editor (open a file,
 // open a diff) appear only when the transport can do that.
 import type { JSX } from "preact";
-import { memo } from "preact/compat";
-import { useMemo, useState } from "preact/hooks";
+import { memo } from "../memo";
+import { useState } from "preact/hooks";
 import type { ToolDetails, ToolItem } from "../../src/protocol/transcript";
-import { diffLines, diffStats, durationText, lineRangeText } from "../toolCardText";
 import type { IconName } from "../iconNames";
+import { lazyComponent } from "../lazy";
+import { durationText, lineRangeText } from "../toolCardText";
 import { type ChatTransport, failureOf } from "../transport";
 import { Icon } from "./Icon";
 
 const LONG_OUTPUT = 2000;
-/** Diff lines rendered before "Show all": a big rewrite should not stall the chat. */
-const LONG_DIFF_LINES = 300;
 
 function Output({ text, error }: { text: string; error?: boolean }) {
   const [expanded, setExpanded] = useState(false);
@@ -53,32 +52,8 @@ function PathLink({ path, open }: { path: string; open?: (path: string) => void 
   );
 }
 
-function DiffView({ diff, truncated }: { diff: string; truncated?: boolean }) {
-  const lines = useMemo(() => diffLines(diff), [diff]);
-  const stats = useMemo(() => diffStats(lines), [lines]);
-  const [expanded, setExpanded] = useState(false);
-  const shown = expanded ? lines : lines.slice(0, LONG_DIFF_LINES);
-  return (
-    <div class="diff-block">
-      <div class="meta diff-stats">
-        <span class="diff-count added">+{stats.added}</span> <span class="diff-count removed">−{stats.removed}</span>
-        {truncated ? " (diff cut short)" : ""}
-      </div>
-      <pre class="diff" data-testid="diff">
-        {shown.map((l, i) => (
-          <div key={i} class={`diff-line ${l.kind}`}>
-            {l.text}
-          </div>
-        ))}
-      </pre>
-      {lines.length > LONG_DIFF_LINES ? (
-        <button type="button" class="link" onClick={() => setExpanded(!expanded)}>
-          {expanded ? "Show less" : `Show all ${lines.length} lines`}
-        </button>
-      ) : null}
-    </div>
-  );
-}
+// The diff view loads on demand: a chat shows one only after pi writes or edits a file.
+const DiffView = lazyComponent(() => import("./DiffView").then((m) => m.DiffView));
 
 interface BodyProps {
   item: ToolItem;

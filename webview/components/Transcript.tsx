@@ -1,16 +1,19 @@
 // The conversation, virtualized: only the items in and near the view are in the DOM, between
 // two spacers standing in for the rest (TranscriptScroller decides which and where to scroll).
 // Follows the end while the user is there; scrolled up, a button jumps back to the latest.
+// A long chat holds only its latest items at first: once the view comes near the first one
+// held, the ones before it are paged in (its edge says so, and offers it by keyboard too).
 import type { JSX } from "preact";
-import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { ChatItem, ChatStatus } from "../../src/protocol/transcript";
+import type { OlderStatus } from "../olderItems";
 import { TranscriptScroller } from "../transcriptScroller";
 import type { ChatTransport } from "../transport";
 import { ChangesCard } from "./ChangesCard";
-import { type AnswerDialog, DialogCard } from "./DialogCard";
+import type { AnswerDialog } from "./DialogCard";
 import { EditProposalCard } from "./EditProposal";
 import { Icon } from "./Icon";
-import { AssistantMessage, Notice, ToolCard } from "./Items";
+import { AssistantMessage, DialogCard, Notice, ToolCard } from "./Items";
 import { RewindNotice, UserTurn } from "./RewindMenu";
 
 // Styles go through the CSSOM (allowed by the webview CSP, unlike style attributes in markup).
@@ -42,7 +45,33 @@ function Item({ item, status, transport, answer }: { item: ChatItem; status: Cha
   }
 }
 
-export function Transcript({ items, status, transport }: { items: ChatItem[]; status: ChatStatus; transport: ChatTransport; version: number }) {
+/** The top of what the view holds of a long chat: more is being loaded, or can be. */
+function OlderEdge({ count, status, load }: { count: number; status: OlderStatus; load: () => void }) {
+  return (
+    <div class="older-edge meta" data-testid="older-edge">
+      {status === "loading" ? (
+        <span role="status">Loading earlier items…</span>
+      ) : (
+        <button type="button" class="link" onClick={load}>
+          {status === "failed" ? "Could not load earlier items: try again" : `Show ${count} earlier item${count === 1 ? "" : "s"}`}
+        </button>
+      )}
+    </div>
+  );
+}
+
+interface Props {
+  items: ChatItem[];
+  status: ChatStatus;
+  transport: ChatTransport;
+  version: number;
+  /** Items before `items[0]` not loaded yet, how loading them goes, and how to ask for them. */
+  older: number;
+  olderStatus: OlderStatus;
+  loadOlder: () => void;
+}
+
+export function Transcript({ items, status, transport, older, olderStatus, loadOlder }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const before = useRef<HTMLDivElement>(null);
   const after = useRef<HTMLDivElement>(null);
@@ -69,11 +98,18 @@ export function Transcript({ items, status, transport }: { items: ChatItem[]; st
   useLayoutEffect(() => ctl.afterRender());
 
   const { start, end } = ctl.beginRender(items);
+  // The first item held is rendered: the view is near the top of what it has, so page in more.
+  const atTop = older > 0 && start === 0 && end > 0;
+  useEffect(() => {
+    if (atTop && olderStatus === "idle") loadOlder();
+  });
   const shown: JSX.Element[] = [];
   for (let i = start; i < end; i++) {
     const item = items[i];
     shown.push(
+      // The edge sits inside the first item's wrapper, so the scroller measures it with the item.
       <div key={item.id} data-id={item.id} data-index={i} style={ITEM_STYLE}>
+        {i === 0 && older > 0 ? <OlderEdge count={older} status={olderStatus} load={loadOlder} /> : null}
         <Item item={item} status={status} transport={transport} answer={answer} />
       </div>,
     );

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { PiResponseData, RpcExtensionUIRequest, RpcExtensionUIResponse } from "../../pi/rpcTypes";
 import { errorText } from "../../protocol/actionError";
-import type { ChatInfo, ChatSnapshot, ChatStatus, DialogItem, PatchBatch } from "../../protocol/transcript";
+import type { ChatInfo, ChatSnapshot, ChatStatus, DialogItem, OlderItems, PatchBatch } from "../../protocol/transcript";
 import type { DialogAnswer, PromptImage, SlashCommand } from "../../protocol/types";
 import { snapshotKey } from "../../piGuard/snapshotFormat";
 import type { CheckpointStores } from "../checkpointStores";
@@ -167,10 +167,20 @@ export class Chat {
     return () => this.core.statusListeners.delete(listener);
   }
 
-  /** Everything a view needs; pending patches are flushed first so none is applied twice. */
+  /** Everything a view needs (a long chat's latest items); pending patches are flushed first so none is applied twice. */
   snapshot(): ChatSnapshot {
     this.core.batcher.flush();
     return this.core.snapshot();
+  }
+
+  /**
+   * A page of the items before `beforeId`, for a view scrolling up a long chat. Pending patches
+   * are flushed first, so the page's `seq` ends a batch every view was sent: a view folds in
+   * exactly the patches after it (webview/olderItems.ts). Undefined: no such item (reloaded).
+   */
+  olderItems(beforeId: string): OlderItems | undefined {
+    this.core.batcher.flush();
+    return this.core.olderItems(beforeId);
   }
 
   start(): Promise<void> {

@@ -1,8 +1,8 @@
 // What the parts of one chat share: its transcript (builder + batcher), its listeners and the
 // pi process it talks to. Each part (lifecycle, info, pi-session history, conversation) gets
 // this object instead of reaching into the others.
-import type { ChatSnapshot, ChatStatus, PatchBatch } from "../../protocol/transcript";
-import { snapshotFromState } from "../../protocol/transcript";
+import type { ChatSnapshot, ChatStatus, OlderItems, PatchBatch } from "../../protocol/transcript";
+import { olderItemsOf, snapshotFromState } from "../../protocol/transcript";
 import { PatchBatcher } from "../patchBatcher";
 import type { Logger, PiProcess } from "../piProcess";
 import type { ToolSnapshots } from "../toolSnapshots";
@@ -80,6 +80,11 @@ export class ChatCore {
 
   snapshot(): ChatSnapshot {
     return snapshotFromState(this.builder.state, this.info());
+  }
+
+  /** The items before `beforeId` (a page of a long chat's history); undefined when there is no such item. */
+  olderItems(beforeId: string): OlderItems | undefined {
+    return olderItemsOf(this.builder.state, beforeId);
   }
 
   /** Replaces every view's state: the transcript was rebuilt (history reloaded, another pi session). */

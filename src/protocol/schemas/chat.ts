@@ -72,6 +72,8 @@ export const ForkParams = Obj({ entryId: Str(200, 1) });
 /** The forked message's text, for the composer (ready to edit and send again). */
 export const ForkResult = Obj({ text: Type.String() });
 export const RenameParams = Obj({ name: Str(200, 1) });
+/** The id of the first item a view has: it asks for the ones before it. */
+export const OlderItemsParams = Obj({ before: Id });
 
 export const OpenFileParams = Obj({ path: PathString });
 export const ToolCallParams = Obj({ toolCallId: Id });

@@ -183,12 +183,27 @@ export const PatchBatchSchema = Type.Object({
   patches: Type.Array(ChatPatchSchema),
 });
 
-/** The whole state of a chat, sent once when a view (re)connects. */
+/**
+ * The state of a chat, sent when a view (re)connects. A long chat's snapshot carries only its
+ * latest items (see ../transcriptPages.ts); `older` counts the ones before them, which the view
+ * pages in with the `olderItems` action as the user scrolls up.
+ */
 export const ChatSnapshotSchema = Type.Object({
   info: ChatInfoSchema,
   status: ChatStatusSchema,
   statusDetail: Type.Optional(Type.String()),
   items: Type.Array(ChatItemSchema),
+  /** Items before `items[0]` left out of the snapshot (absent: none, `items` is the whole chat). */
+  older: Type.Optional(Type.Number()),
   /** Sequence number of the last patch folded into this snapshot. */
+  seq: Type.Number(),
+});
+
+/** A page of older items: the ones just before the item the view asked about. */
+export const OlderItemsSchema = Type.Object({
+  items: Type.Array(ChatItemSchema),
+  /** Items still before `items[0]` (0: the page reaches the start of the chat). */
+  older: Type.Number(),
+  /** The items are as of this patch (always the end of a batch the views were sent). */
   seq: Type.Number(),
 });

@@ -1,4 +1,6 @@
-// The page, its assets and the health check: nothing else on disk is ever served.
+// The page, its assets and the health check: nothing else on disk is ever served. The page's
+// script is ES modules: an entry (remote.js) and the chunks it loads, all in dist/webview/
+// and served only under names of one strict shape (no path, no dots but ".js").
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { API_PREFIX, HEALTH_PATH } from "../../protocol/serverPaths";
@@ -7,7 +9,6 @@ import { apiRoute, type Route, type RouteContext, type RouteDeps } from "./route
 
 /** The static files, by URL. */
 const ASSETS: Record<string, { file: string[]; type: string }> = {
-  "/assets/webview.js": { file: ["dist", "webview.js"], type: "text/javascript; charset=utf-8" },
   "/assets/chat.css": { file: ["media", "chat.css"], type: "text/css; charset=utf-8" },
   "/assets/review.css": { file: ["media", "review.css"], type: "text/css; charset=utf-8" },
   "/assets/codicons.css": { file: ["media", "codicons.css"], type: "text/css; charset=utf-8" },
@@ -38,9 +39,9 @@ export const INDEX_HTML = `<!DOCTYPE html>
 <link rel="manifest" href="manifest.webmanifest">
 <title>Pi</title>
 </head>
-<body data-pi-transport="http" data-pi-api="${API_PREFIX.slice(1)}">
+<body data-pi-api="${API_PREFIX.slice(1)}">
 <div id="app"></div>
-<script src="assets/webview.js"></script>
+<script type="module" src="assets/webview/remote.js"></script>
 </body>
 </html>
 `;
@@ -53,17 +54,33 @@ export function findAssetsRoot(fromDir: string = __dirname): string | undefined 
   }
 }
 
-async function serveAsset(ctx: RouteContext, root: string | undefined, url: string): Promise<void> {
-  const asset = ASSETS[url];
-  if (!asset || !root) throw new HttpError(404, "not_found", "No such file.");
+/** The page's modules: the folder, and the only file names served from it. */
+const MODULES_DIR = ["dist", "webview"];
+const MODULE_NAME = /^[A-Za-z0-9_-]{1,100}\.js$/;
+const JS_TYPE = "text/javascript; charset=utf-8";
+
+async function sendFile(ctx: RouteContext, file: string, type: string, url: string): Promise<void> {
   let data: Buffer;
   try {
-    data = await fs.promises.readFile(path.join(root, ...asset.file));
+    data = await fs.promises.readFile(file);
   } catch {
     throw new HttpError(404, "not_found", `${url} is not built yet (run npm run build).`);
   }
-  ctx.res.writeHead(200, { "Content-Type": asset.type, "Content-Length": data.length, "Cache-Control": "no-cache" });
+  ctx.res.writeHead(200, { "Content-Type": type, "Content-Length": data.length, "Cache-Control": "no-cache" });
   ctx.res.end(data);
+}
+
+async function serveAsset(ctx: RouteContext, root: string | undefined, url: string): Promise<void> {
+  const asset = ASSETS[url];
+  if (!asset || !root) throw new HttpError(404, "not_found", "No such file.");
+  await sendFile(ctx, path.join(root, ...asset.file), asset.type, url);
+}
+
+/** One module of the page: a plain file name in dist/webview/, nothing else. */
+async function serveModule(ctx: RouteContext, root: string | undefined): Promise<void> {
+  const name = ctx.params.file ?? "";
+  if (!root || !MODULE_NAME.test(name)) throw new HttpError(404, "not_found", "No such file.");
+  await sendFile(ctx, path.join(root, ...MODULES_DIR, name), JS_TYPE, `/assets/webview/${name}`);
 }
 
 export function staticRoutes(deps: RouteDeps): Route[] {
@@ -79,6 +96,7 @@ export function staticRoutes(deps: RouteDeps): Route[] {
       },
     },
     ...Object.keys(ASSETS).map((url): Route => ({ method: "GET", path: url, auth: false, body: false, handle: (ctx) => serveAsset(ctx, deps.assetsRoot, url) })),
+    { method: "GET", path: "/assets/webview/:file", auth: false, body: false, handle: (ctx) => serveModule(ctx, deps.assetsRoot) },
     apiRoute("GET", HEALTH_PATH, { auth: false }, (ctx) =>
       deps.fleet ? deps.fleet.health(ctx, deps) : sendJson(ctx.res, 200, { status: deps.isShuttingDown() ? "shutting_down" : "ok", activeChats: deps.host.chats().length }),
     ),

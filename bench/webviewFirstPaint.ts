@@ -1,0 +1,176 @@
+// The chat page in real Chromium, beside the page as it shipped before the split and paging
+// (bench/baselinePage.ts, built in the same run), with a stand-in host as test/webview/harness.ts:
+//  (a) first paint of a 100,000-message session: from navigation to the last item in view
+//      (the page gets what the host sends: today the latest page and `older`, the baseline
+//      every item);
+//  (b) a 50,000-character unbroken token in an answer: the longest main-thread task and the
+//      time to paint it, posted as a snapshot to a page already open.
+// Run: bash test/env/with-node24.sh npx tsx bench/webviewFirstPaint.ts
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { type ChatItem, type ChatSnapshot, snapshotFromState, stateFromSnapshot } from "../src/protocol/transcript";
+import { launchBrowser } from "../test/e2e/workbench";
+import { buildWebview } from "../test/support/webviewBuild";
+import { buildBaselinePage, type PageBuild } from "./baselinePage";
+
+const MESSAGES = 100_000;
+const TOKEN = 50_000;
+const RUNS = 3;
+const VIEWPORT = { width: 480, height: 900 };
+const ROOT = path.join(__dirname, "..");
+
+const INIT = `
+  window.__longTasks = [];
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration); }).observe({ type: "longtask", buffered: true });
+  const answer = (value) => ({ ok: true, result: value });
+  const reply = (m, value) => setTimeout(() => window.postMessage({ id: m.id, receiver: { type: "webview", webviewId: "t" }, sender: { type: "extension" }, result: answer(value) }, "*"));
+  window.acquireVsCodeApi = () => ({
+    postMessage(m) {
+      if (m.id && m.method === "pi/snapshot") reply(m, window.__snapshot);
+      else if (m.id && m.method === "pi/models") reply(m, { models: [], thinkingLevels: ["off"] });
+      else if (m.id && m.method === "pi/piSessions") reply(m, { piSessions: [] });
+      else if (m.id) reply(m, {});
+    },
+    getState: () => undefined,
+    setState: () => {},
+  });
+  window.__event = (name, data) => window.postMessage({ method: "pi/event/" + name, params: data, receiver: { type: "webview", webviewId: "t" }, sender: { type: "extension" } }, "*");
+`;
+
+/** Resolves, once the item `lastId` is in view, with ms since `t0` and the longest task so far. */
+const WAIT_SCRIPT = `([lastId, t0]) => new Promise((resolve) => {
+  const check = () => {
+    const sc = document.querySelector('[data-testid="transcript"]');
+    const el = sc && sc.querySelector('[data-id="' + lastId + '"]');
+    if (el) {
+      const r = el.getBoundingClientRect(), v = sc.getBoundingClientRect();
+      if (r.top < v.bottom && r.bottom > v.top && r.height > 0)
+        return setTimeout(() => resolve({ ms: performance.now() - t0, longest: Math.max(0, ...window.__longTasks) }), 0);
+    }
+    requestAnimationFrame(check);
+  };
+  check();
+})`;
+
+function serve(page: PageBuild): Promise<{ url: string; close(): Promise<void> }> {
+  const css = fs.readFileSync(path.join(ROOT, "media", "chat.css"));
+  const server = http.createServer((req, res) => {
+    const name = req.url?.startsWith("/webview/") ? req.url.slice("/webview/".length) : undefined;
+    if (name !== undefined) {
+      const file = /^[A-Za-z0-9_-]+\.js$/.test(name) ? path.join(page.dir, name) : undefined;
+      if (file && fs.existsSync(file)) res.writeHead(200, { "content-type": "text/javascript" }).end(fs.readFileSync(file));
+      else res.writeHead(404).end();
+    } else if (req.url === "/chat.css") res.writeHead(200, { "content-type": "text/css" }).end(css);
+    else
+      res
+        .writeHead(200, { "content-type": "text/html" })
+        .end(
+          `<!DOCTYPE html><html><head><link rel="stylesheet" href="/chat.css"></head><body><div id="app"></div><script${page.module ? ' type="module"' : ""} src="/webview/${page.entry}"></script></body></html>`,
+        );
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise<void>((r) => server.close(() => r())) }),
+    ),
+  );
+}
+
+async function open(browser: Browser, url: string, snapshot: ChatSnapshot): Promise<Page> {
+  const page = await browser.newPage({ viewport: VIEWPORT });
+  await page.addInitScript(`${INIT}; window.__snapshot = ${JSON.stringify(snapshot)};`);
+  await page.goto(url);
+  return page;
+}
+
+const info = { chatId: "s1", cwd: "/ws", title: "ws", model: "pi-demo/pi-demo" };
+const snapshotOf = (items: ChatItem[]): ChatSnapshot => ({ info, status: "ready", items, seq: 1 });
+
+function session(n: number): ChatItem[] {
+  const items: ChatItem[] = [];
+  for (let i = 0; i < n; i++)
+    items.push(
+      i % 2 === 0
+        ? { kind: "user", id: `m${i}`, text: `Question ${i}: what does line ${i} of the file do?` }
+        : { kind: "assistant", id: `m${i}`, blocks: [{ type: "text", text: `Line ${i - 1} **sets** \`x\` to ${i}; the next one reads it back.` }], streaming: false },
+    );
+  return items;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function firstPaint(browser: Browser, url: string, snapshot: ChatSnapshot): Promise<{ ms: number; longest: number }> {
+  const ms: number[] = [];
+  const longest: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const page = await open(browser, url, snapshot);
+    const r = (await page.evaluate(`(${WAIT_SCRIPT})(${JSON.stringify([snapshot.items[snapshot.items.length - 1].id, 0])})`)) as { ms: number; longest: number };
+    ms.push(r.ms);
+    longest.push(r.longest);
+    await page.close();
+  }
+  return { ms: median(ms), longest: median(longest) };
+}
+
+async function hugeToken(browser: Browser, url: string): Promise<{ ms: number; longest: number }> {
+  const ms: number[] = [];
+  const longest: number[] = [];
+  const text = `Here it is:\n\n${"x".repeat(TOKEN)}\n\nThat was it.`;
+  const snap = {
+    ...snapshotOf([
+      { kind: "user", id: "u1", text: "Send a long token" },
+      { kind: "assistant", id: "a1", blocks: [{ type: "text", text }], streaming: false },
+    ]),
+    seq: 2,
+  };
+  for (let i = 0; i < RUNS; i++) {
+    const page = await open(browser, url, snapshotOf([]));
+    await page.locator('[data-testid="status"]').waitFor();
+    await page.waitForTimeout(300);
+    const r = (await page.evaluate(`(() => {
+      window.__longTasks.length = 0;
+      const t0 = performance.now();
+      window.__event("snapshot", ${JSON.stringify(snap)});
+      return (${WAIT_SCRIPT})(["a1", t0]);
+    })()`)) as { ms: number; longest: number };
+    // Long tasks are reported after they end: give the observer a moment.
+    await page.waitForTimeout(300);
+    r.longest = Math.max(r.longest, ...((await page.evaluate("window.__longTasks")) as number[]));
+    ms.push(r.ms);
+    longest.push(r.longest);
+    await page.close();
+  }
+  return { ms: median(ms), longest: median(longest) };
+}
+
+export async function runWebviewFirstPaint(): Promise<void> {
+  const current: PageBuild = { dir: buildWebview(), entry: "main.js", module: true };
+  const baseline = await buildBaselinePage();
+  const all = session(MESSAGES);
+  const paged = snapshotFromState(stateFromSnapshot(snapshotOf(all)), info);
+  const full = snapshotOf(all);
+  const browser = await launchBrowser();
+  try {
+    for (const [name, page, snap] of [
+      ["now", current, paged],
+      ["baseline", baseline, full],
+    ] as const) {
+      const server = await serve(page);
+      const fp = await firstPaint(browser, server.url, snap);
+      const tok = await hugeToken(browser, server.url);
+      const mb = (Buffer.byteLength(JSON.stringify(snap)) / 1e6).toFixed(2);
+      console.log(
+        `${name.padEnd(8)} ${MESSAGES.toLocaleString("en")}-message session: first paint ${fp.ms.toFixed(0)} ms, longest task ${fp.longest.toFixed(0)} ms (snapshot ${snap.items.length} items, ${mb} MB)`,
+      );
+      console.log(`${name.padEnd(8)} ${TOKEN.toLocaleString("en")}-char token: painted in ${tok.ms.toFixed(0)} ms, longest task ${tok.longest.toFixed(0)} ms`);
+      await server.close();
+    }
+    console.log(`(medians of ${RUNS} runs; viewport ${VIEWPORT.width}×${VIEWPORT.height})`);
+  } finally {
+    await browser.close();
+  }
+}
+
+if (require.main === module) void runWebviewFirstPaint();

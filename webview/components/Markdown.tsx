@@ -1,0 +1,77 @@
+// An answer's text: markdown, split into blocks so a streaming message re-renders only its
+// last block (markdownBlocks.ts). Huge text never costs more than a frame at once:
+//  - a streaming block past PLAIN_WHILE_STREAMING is shown as plain text in chunks of their
+//    own (plainChunks), so each delta re-lays out one small chunk instead of the whole block;
+//  - a finished block that big is formatted when the page is idle, plain until then;
+//  - a block holding an unbroken run (base64, minified code, a 50,000-letter "word") stays
+//    plain: a browser lays such a run out in one piece, and there is nothing to format in it.
+// Code blocks whose highlighter is still loading render plain, then again once it is in.
+import { memo } from "../memo";
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { whenLoaded } from "../highlight";
+import { renderMarkdown } from "../markdown";
+import { LONG_RUN, plainChunks, splitMarkdownBlocks } from "../markdownBlocks";
+
+/** Past this size a block still streaming is shown as text: re-parsing it every frame would stall. */
+const PLAIN_WHILE_STREAMING = 12_000;
+/** A finished block this big waits for an idle moment to be formatted. */
+const FORMAT_WHEN_IDLE = 12_000;
+
+const Chunk = memo(({ text }: { text: string }) => <div>{text}</div>);
+
+/** Plain text in chunks; only the last one changes while text streams in. */
+function PlainText({ text }: { text: string }) {
+  const chunks = plainChunks(text);
+  return (
+    <div class="md-plain">
+      {chunks.map((chunk, i) => (
+        <Chunk key={i} text={chunk} />
+      ))}
+    </div>
+  );
+}
+
+// Each block is rendered once and kept while later blocks stream in.
+const MarkdownBlock = memo(({ text }: { text: string }) => {
+  const [loaded, setLoaded] = useState(0);
+  const out = useMemo(() => renderMarkdown(text), [text, loaded]);
+  useEffect(() => (out.waiting.size ? whenLoaded(out.waiting, () => setLoaded((n) => n + 1)) : undefined), [out]);
+  return <div class="md-block" dangerouslySetInnerHTML={{ __html: out.html }} />;
+});
+
+type Idle = (then: () => void) => () => void;
+const onIdle: Idle =
+  typeof requestIdleCallback === "function"
+    ? (then) => {
+        const id = requestIdleCallback(then, { timeout: 1_000 });
+        return () => cancelIdleCallback(id);
+      }
+    : (then) => {
+        const id = setTimeout(then, 50);
+        return () => clearTimeout(id);
+      };
+
+/**
+ * A block too big to format every frame: plain (in chunks) while it streams, formatted once
+ * it is finished and the page has a moment — unless it holds an unbroken run, which stays
+ * plain. One component for all three, so finishing keeps the chunks already in the DOM.
+ */
+const BigBlock = memo(({ text, live }: { text: string; live: boolean }) => {
+  const plainOnly = useMemo(() => LONG_RUN.test(text), [text]);
+  const [formatted, setFormatted] = useState<string | undefined>();
+  useEffect(() => (live || plainOnly ? undefined : onIdle(() => setFormatted(text))), [text, live, plainOnly]);
+  return formatted === text ? <MarkdownBlock text={text} /> : <PlainText text={text} />;
+});
+
+export function Markdown({ text, streaming }: { text: string; streaming: boolean }) {
+  const blocks = useMemo(() => splitMarkdownBlocks(text), [text]);
+  return (
+    <div class="markdown">
+      {blocks.map((block, i) => {
+        const live = streaming && i === blocks.length - 1;
+        const big = live ? block.length > PLAIN_WHILE_STREAMING : block.length > FORMAT_WHEN_IDLE || LONG_RUN.test(block);
+        return big ? <BigBlock key={i} text={block} live={live} /> : <MarkdownBlock key={i} text={block} />;
+      })}
+    </div>
+  );
+}
