@@ -12,7 +12,6 @@ import { configFromEnv, type ServerConfig } from "../../src/server/config";
 import { createPiServer, type PiServer } from "../../src/server/httpServer";
 import { startPiFixture, type PiFixture } from "../support/piFixture";
 import { buildAssetsRoot } from "../support/webviewBuild";
-import { buildAssetsRoot } from "../support/webviewBuild";
 
 /** dist/webview/ (entries and chunks) built from the current source, next to the stylesheet: what the server serves. */
 export async function buildAssets(): Promise<string> {
