@@ -141,6 +141,8 @@ describe("server: REST API", function () {
     assert.equal(prompt.status, 200);
     assert.deepEqual(prompt.json, {});
     await waitFor("the reply", () => f.fx.host.get(id)?.status === "ready" && assistantText(f.fx.host.get(id)?.snapshot().items ?? []).includes("hello api"));
+    // pi's usage is asked for once the run settles: it reaches the chat a moment after "ready".
+    await waitFor("usage", () => (f.fx.host.get(id)?.info.usage?.totalTokens ?? 0) > 0, 10_000);
     // The snapshot is the whole state: status, info (model, usage) and the items.
     const snapshot = await request(f.port, `/api/v1/chats/${id}`);
     assert.equal(snapshot.status, 200);
