@@ -10,6 +10,8 @@ import {
   type ChatState,
   type NoticeItem,
 } from "../protocol/transcript";
+import { lmError } from "./lmBridge/errors";
+import { BRIDGE_PROVIDER } from "./lmBridge/providerFile";
 import { assistantBlocksOf, imageCountOf, prettyArgs, textOf, toolCallArgsOf, toolResultText } from "./messageContent";
 import { endDetails, startDetails } from "./toolDetails";
 import type { SnapshotReader } from "./toolSnapshots";
@@ -31,8 +33,11 @@ function sameBlocks(a: AssistantBlock[], b: AssistantBlock[]): boolean {
 
 function assistantError(message: HistoryMessage): string | undefined {
   if (message.stopReason === "aborted") return "Stopped.";
-  if (message.stopReason === "error") return typeof message.errorMessage === "string" ? message.errorMessage : "The model returned an error.";
-  return undefined;
+  if (message.stopReason !== "error") return undefined;
+  if (typeof message.errorMessage !== "string") return "The model returned an error.";
+  // The last VS Code model went away: pi dropped the bridge's provider and knows only its name.
+  if (message.errorMessage.includes(`Unknown provider: ${BRIDGE_PROVIDER}`)) return lmError("NoModels", "").message;
+  return message.errorMessage;
 }
 
 export class TranscriptBuilder {
