@@ -65,13 +65,15 @@ describe("VS Code's consent prompt for a bridged model (code-server + Chromium)"
     if (root) fs.rmSync(root, { recursive: true, force: true, maxRetries: 3 });
   });
 
-  it("the picker lists the VS Code models beside pi's own", async () => {
+  it("the picker lists the VS Code models beside pi's own, grouped as VS Code: <vendor>", async () => {
     const picker = chat.locator('[data-testid="model-picker"]');
     await picker.locator("option", { hasText: "Guarded (test)" }).waitFor({ state: "attached", timeout: 60_000 });
     const labels = await picker.locator("option").allInnerTexts();
     assert.ok(labels.some((l) => l.includes("Pi demo")), `pi's own model: ${labels.join(" | ")}`);
-    assert.ok(labels.some((l) => l.includes("Scripted (test) (vscode-lm)")), `a VS Code model: ${labels.join(" | ")}`);
-    await picker.selectOption({ label: "Guarded (test) (vscode-lm)" });
+    const vscodeGroup = await picker.locator('optgroup[label="VS Code: pi-test"] option').allInnerTexts();
+    assert.ok(vscodeGroup.includes("Scripted (test)"), `the VS Code group: ${vscodeGroup.join(" | ")} (all: ${labels.join(" | ")})`);
+    assert.ok(!vscodeGroup.some((l) => l.includes("Pi demo")), "pi's own models are not in the VS Code group");
+    await picker.selectOption({ label: "Guarded (test)" });
     await chat.locator('[data-testid="model-picker"]').evaluate((el) => (el as HTMLSelectElement).value).then((v) => assert.equal(v, "vscode-lm/pi-test/guarded"));
   });
 

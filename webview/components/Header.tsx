@@ -4,6 +4,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { ModelChoice, PiSessionSummary } from "../../src/protocol/types";
 import type { ChatInfo, ChatStatus } from "../../src/protocol/transcript";
+import { groupModels } from "../../src/protocol/modelGroups";
 import { usageText } from "../../src/protocol/usageText";
 import { addToDraft } from "../draftBus";
 import { lazyComponent } from "../lazy";
@@ -80,10 +81,14 @@ export function Header({
             }}
           >
             {models.length === 0 && info.model ? <option value={info.model}>{info.model}</option> : null}
-            {models.map((m) => (
-              <option key={`${m.provider}/${m.id}`} value={`${m.provider}/${m.id}`}>
-                {m.name} ({m.provider})
-              </option>
+            {groupModels(models).map((group) => (
+              <optgroup key={group.label} label={group.label}>
+                {group.models.map((m) => (
+                  <option key={`${m.provider}/${m.id}`} value={`${m.provider}/${m.id}`}>
+                    {m.name}
+                  </option>
+                ))}
+              </optgroup>
             ))}
           </Dropdown>
           {levels.length > 1 ? (

@@ -4,9 +4,10 @@
 // user's configuration: their models.json, keys, settings and sessions are left as they are.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { VSCODE_MODELS_PROVIDER } from "../../protocol/modelGroups";
 import { bridgeModelId, type LmModelInfo } from "./types";
 
-export const BRIDGE_PROVIDER = "vscode-lm";
+export const BRIDGE_PROVIDER = VSCODE_MODELS_PROVIDER;
 /** Environment variable that tells pi's extension where the provider file is. */
 export const BRIDGE_FILE_ENV = "PI_VSCODE_LM_BRIDGE";
 /** Output limit when VS Code does not say (its stable consumer API has only the input limit). */
