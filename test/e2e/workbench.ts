@@ -27,8 +27,17 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** The page's (and its webviews') console errors and uncaught exceptions, for failure reports. */
+const pageErrors = new WeakMap<Page, string[]>();
+
 export async function openWorkbench(browser: Browser, url: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors: string[] = [];
+  pageErrors.set(page, errors);
+  page.on("console", (m) => {
+    if (m.type() === "error" && /pi chat|webview|vscode-webview/i.test(`${m.text()} ${m.location().url}`)) errors.push(`console: ${m.text()}`.slice(0, 500));
+  });
+  page.on("pageerror", (e) => errors.push(`pageerror: ${String(e)}`.slice(0, 500)));
   await page.goto(url);
   await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
   await page.waitForSelector(".activitybar", { timeout: 60_000 });
@@ -87,4 +96,6 @@ export async function reportFailure(title: string, page: Page | undefined, chat:
   console.log(`--- chat webview text:\n${chatText.slice(-3000)}`);
   const log = logFile && fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").slice(-6000) : "(none)";
   console.log(`--- extension log:\n${log}`);
+  const errors = page ? (pageErrors.get(page) ?? []) : [];
+  if (errors.length) console.log(`--- page errors (last 20):\n${errors.slice(-20).join("\n")}`);
 }
