@@ -17,6 +17,8 @@ export interface CodeServerOptions {
   env?: Record<string, string>;
   /** Extra `--vscode-option`-style flags, e.g. ["--enable-smoke-test-driver"]. */
   extraArgs?: string[];
+  /** Settings for the remote machine (machine-scoped ones such as `pi.edits.approval` are read only there). */
+  machineSettings?: Record<string, unknown>;
 }
 
 export interface CodeServer {
@@ -68,7 +70,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   fs.mkdirSync(path.join(dirs.data, "User"), { recursive: true });
   fs.writeFileSync(path.join(dirs.data, "User", "settings.json"), JSON.stringify(USER_SETTINGS, null, 2));
   fs.mkdirSync(path.join(dirs.data, "Machine"), { recursive: true });
-  fs.writeFileSync(path.join(dirs.data, "Machine", "settings.json"), JSON.stringify(USER_SETTINGS, null, 2));
+  fs.writeFileSync(path.join(dirs.data, "Machine", "settings.json"), JSON.stringify({ ...USER_SETTINGS, ...options.machineSettings }, null, 2));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HOME: dirs.home,
