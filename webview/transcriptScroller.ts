@@ -122,6 +122,14 @@ export class TranscriptScroller {
     this.layout(false);
   }
 
+  /** The user sent a message: follow the end again, leaving the focus in the composer. */
+  showLatest(): void {
+    if (this.follow) return;
+    this.setFollow(true);
+    this.layout(false);
+    this.scheduleSave();
+  }
+
   jumpToLatest(): void {
     this.setFollow(true);
     this.layout(false);

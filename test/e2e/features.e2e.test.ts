@@ -44,7 +44,9 @@ describe("Pi chat features in a real VS Code", function () {
     const agentDir = path.join(root, "agent");
     writeDemoAgentDir(agentDir, model.baseUrl, { withReasoningModel: true });
     logFile = path.join(root, "pi-extension.log");
-    server = await startCodeServer({ workspace, vsixPath: VSIX, env: { ...offlinePiEnv(agentDir), PI_VSCODE_LOG_FILE: logFile } });
+    // No spare pi: "the replaced chat's pi was stopped" counts the pi processes in the folder, and
+    // a spare (adopted by the next chat) would be one of them. test/integration/prewarm.test.ts covers spares.
+    server = await startCodeServer({ workspace, vsixPath: VSIX, env: { ...offlinePiEnv(agentDir), PI_VSCODE_LOG_FILE: logFile }, machineSettings: { "pi.prewarm": false } });
     browser = await launchBrowser();
     page = await openWorkbench(browser, server.folderUrl);
     await runCommand(page, "Pi: New Session");

@@ -45,6 +45,12 @@ function Item({ item, status, transport, answer }: { item: ChatItem; status: Cha
   }
 }
 
+/** The id of the newest user message among the last items (a turn rarely has more than a few dozen). */
+function lastUserId(items: ChatItem[]): string | undefined {
+  for (let i = items.length - 1; i >= Math.max(0, items.length - 200); i--) if (items[i].kind === "user") return items[i].id;
+  return undefined;
+}
+
 /** The top of what the view holds of a long chat: more is being loaded, or can be. */
 function OlderEdge({ count, status, load }: { count: number; status: OlderStatus; load: () => void }) {
   return (
@@ -94,6 +100,14 @@ export function Transcript({ items, status, transport, older, olderStatus, loadO
   useLayoutEffect(() => {
     if (ref.current && before.current && after.current) return ctl.attach(ref.current, before.current, after.current);
   }, [ctl]);
+  // A message the user just sent is followed by its answer whatever the view was doing: as in
+  // any chat, sending scrolls to the end (a card that grew above could have unpinned it).
+  const lastUser = useRef<string | undefined>(undefined);
+  const newestUser = lastUserId(items);
+  useLayoutEffect(() => {
+    if (lastUser.current !== undefined && newestUser !== undefined && newestUser !== lastUser.current) ctl.showLatest();
+    lastUser.current = newestUser;
+  }, [ctl, newestUser]);
   // Every render (a patch, a new window) is measured and put in place before the browser paints.
   useLayoutEffect(() => ctl.afterRender());
 

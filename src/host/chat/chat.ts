@@ -256,7 +256,9 @@ export class Chat {
       // pi answers a `/command` prompt only when its handler returns, and a handler may wait on
       // a dialog for as long as the user reads it: no timeout for those.
       const timeout = message.startsWith("/") ? 0 : undefined;
+      const sent = performance.now();
       await proc.rpc.send({ type: "prompt", message, images: piImages(images), ...(streamingBehavior ? { streamingBehavior } : {}) }, timeout);
+      this.launch.log("debug", `pi took the message${streamingBehavior ? ` (${streamingBehavior})` : ""} in ${(performance.now() - sent).toFixed(1)} ms`);
     } catch (err) {
       this.releaseRunStart();
       this.core.builder.notice("error", `pi rejected the message: ${errorText(err)}`);
