@@ -52,3 +52,11 @@ export class ToolSnapshots implements SnapshotReader {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** The two images of a file a write/edit changed, for a diff editor. */
+export interface ToolChange {
+  /** The path argument as pi was given it. */
+  path: string;
+  /** Name of the snapshot files (see piGuard/snapshotFormat.ts). */
+  key: string;
+}

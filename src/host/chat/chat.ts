@@ -11,12 +11,14 @@ import { snapshotKey } from "../../piGuard/snapshotFormat";
 import type { CheckpointStores } from "../checkpointStores";
 import { DialogCards, responseToAnswer } from "../dialogCards";
 import type { PiProcess } from "../piProcess";
-import type { ToolSnapshots } from "../toolSnapshots";
+import type { ToolChange, ToolSnapshots } from "../toolSnapshots";
 import { ChatCore } from "./chatCore";
 import { ChatInfoTracker } from "./chatInfo";
 import { type PiLaunch, PiLifecycle } from "./lifecycle";
 import { PiSessionHistory } from "./piSessionHistory";
 import { ChatReview } from "./review";
+import { piImages } from "./piImages";
+import { RunStartGate } from "./runStartGate";
 import { ChatRewind } from "./rewind";
 
 export interface ChatLaunch extends PiLaunch {
@@ -30,14 +32,6 @@ export interface ChatLaunch extends PiLaunch {
   snapshots?: ToolSnapshots;
   /** The host's checkpoint stores (absent: no checkpoints, no review, no rewind of files). */
   checkpoints?: CheckpointStores;
-}
-
-/** The two images of a file a write/edit changed, for a diff editor. */
-export interface ToolChange {
-  /** The path argument as pi was given it. */
-  path: string;
-  /** Name of the snapshot files (see piGuard/snapshotFormat.ts). */
-  key: string;
 }
 
 export type UiRequestHandler = (chat: Chat, request: RpcExtensionUIRequest) => Promise<RpcExtensionUIResponse | undefined>;
@@ -62,12 +56,8 @@ export class Chat {
   uiHandler: UiRequestHandler | undefined;
   /** When the last prompt was sent; the host's idle reclaim reads it. */
   lastActivity = Date.now();
-  /**
-   * A prompt pi accepted whose run has not begun. pi answers a prompt before its run starts
-   * (agent_start); a second prompt in that moment passes pi's "already processing" check too and
-   * is then dropped without a word. So the next message waits for the run to start, and is queued.
-   */
-  private runStarting: { started: Promise<void>; release: () => void } | undefined;
+  /** The run of a message pi took has not started yet (see RunStartGate). */
+  private readonly runStart = new RunStartGate();
 
   constructor(private readonly launch: ChatLaunch) {
     this.id = launch.id ?? randomUUID();
@@ -214,13 +204,13 @@ export class Chat {
   private wire(proc: PiProcess): void {
     this.commandList = undefined;
     proc.rpc.onEvent((event) => {
-      if (event.type === "agent_start" || event.type === "agent_settled") this.releaseRunStart();
+      if (event.type === "agent_start" || event.type === "agent_settled") this.runStart.release();
       this.core.builder.handleEvent(event);
       this.settings.onEvent(event);
       this.review.onEvent(event);
     });
     proc.onExit(() => {
-      this.releaseRunStart();
+      this.runStart.release();
       this.review.onExit();
     });
     proc.rpc.onUiRequest((request) => void this.handleUiRequest(request));
@@ -245,11 +235,11 @@ export class Chat {
     const proc = this.core.requireProcess();
     this.lastActivity = Date.now();
     // The run of a message pi just took has not started yet: wait for it, then queue behind it.
-    while (this.runStarting) await this.runStarting.started;
+    await this.runStart.passed();
     // A plain prompt while pi runs fails; the behaviour is only sent while it does.
     const streamingBehavior = behavior && this.status === "working" ? behavior : undefined;
     // A `/command` is answered when its handler returns, by when any run it starts is under way.
-    if (!streamingBehavior && !message.startsWith("/")) this.holdRunStart();
+    if (!streamingBehavior && !message.startsWith("/")) this.runStart.hold();
     // The folder as it is before pi sees the message: what "Rewind to here" goes back to.
     await this.review.beforeMessage(message);
     try {
@@ -260,32 +250,11 @@ export class Chat {
       await proc.rpc.send({ type: "prompt", message, images: piImages(images), ...(streamingBehavior ? { streamingBehavior } : {}) }, timeout);
       this.launch.log("debug", `pi took the message${streamingBehavior ? ` (${streamingBehavior})` : ""} in ${(performance.now() - sent).toFixed(1)} ms`);
     } catch (err) {
-      this.releaseRunStart();
+      this.runStart.release();
       this.core.builder.notice("error", `pi rejected the message: ${errorText(err)}`);
       if (this.status !== "working") void this.review.endTurn();
       throw err;
     }
-  }
-
-  private holdRunStart(): void {
-    let release = () => {};
-    const started = new Promise<void>((resolve) => (release = resolve));
-    // Never held for ever: a run that does not start in 10 s (pi busy compacting, say) lets
-    // the next message through, where pi's own answer decides.
-    const timer = setTimeout(() => this.releaseRunStart(), 10_000);
-    this.runStarting = {
-      started,
-      release: () => {
-        clearTimeout(timer);
-        release();
-      },
-    };
-  }
-
-  private releaseRunStart(): void {
-    const gate = this.runStarting;
-    this.runStarting = undefined;
-    gate?.release();
   }
 
   /** Delivers a message to pi now, between tool calls of the current run. */
@@ -375,9 +344,4 @@ export class Chat {
   answerDialog(answer: DialogAnswer): boolean {
     return this.dialogs.answer(answer);
   }
-}
-
-/** pi's ImageContent list; undefined (no field on the wire) when there are none. */
-function piImages(images: PromptImage[] | undefined): Array<{ type: "image"; data: string; mimeType: string }> | undefined {
-  return images?.length ? images.map(({ data, mimeType }) => ({ type: "image", data, mimeType })) : undefined;
 }
