@@ -10,7 +10,7 @@ import {
   type ChatState,
   type NoticeItem,
 } from "../protocol/transcript";
-import { lmError } from "./lmBridge/errors";
+import { explainPiError } from "./lmBridge/errors";
 import { BRIDGE_PROVIDER } from "./lmBridge/providerFile";
 import { assistantBlocksOf, imageCountOf, prettyArgs, textOf, toolCallArgsOf, toolResultText } from "./messageContent";
 import { endDetails, startDetails } from "./toolDetails";
@@ -35,9 +35,7 @@ function assistantError(message: HistoryMessage): string | undefined {
   if (message.stopReason === "aborted") return "Stopped.";
   if (message.stopReason !== "error") return undefined;
   if (typeof message.errorMessage !== "string") return "The model returned an error.";
-  // The last VS Code model went away: pi dropped the bridge's provider and knows only its name.
-  if (message.errorMessage.includes(`Unknown provider: ${BRIDGE_PROVIDER}`)) return lmError("NoModels", "").message;
-  return message.errorMessage;
+  return explainPiError(message.errorMessage, BRIDGE_PROVIDER);
 }
 
 export class TranscriptBuilder {

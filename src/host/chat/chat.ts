@@ -17,6 +17,8 @@ import { ChatInfoTracker } from "./chatInfo";
 import { type PiLaunch, PiLifecycle } from "./lifecycle";
 import { PiSessionHistory } from "./piSessionHistory";
 import { ChatReview } from "./review";
+import { explainPiError } from "../lmBridge/errors";
+import { BRIDGE_PROVIDER } from "../lmBridge/providerFile";
 import { piImages } from "./piImages";
 import { RunStartGate } from "./runStartGate";
 import { ChatRewind } from "./rewind";
@@ -251,7 +253,7 @@ export class Chat {
       this.launch.log("debug", `pi took the message${streamingBehavior ? ` (${streamingBehavior})` : ""} in ${(performance.now() - sent).toFixed(1)} ms`);
     } catch (err) {
       this.runStart.release();
-      this.core.builder.notice("error", `pi rejected the message: ${errorText(err)}`);
+      this.core.builder.notice("error", `pi rejected the message: ${explainPiError(errorText(err), BRIDGE_PROVIDER)}`);
       if (this.status !== "working") void this.review.endTurn();
       throw err;
     }

@@ -103,3 +103,11 @@ export function lmError(code: LmErrorCode, modelName: string, detail = ""): LmBr
       return new LmBridgeError(code, detail || code);
   }
 }
+
+/**
+ * pi's own words when the last VS Code model went away (pi drops the bridge's provider once its
+ * file lists none) replaced by ours, which say what to do; anything else unchanged.
+ */
+export function explainPiError(text: string, provider: string): string {
+  return text.includes(`Unknown provider: ${provider}`) || text.includes(`No API key found for ${provider}`) ? lmError("NoModels", "").message : text;
+}
