@@ -237,7 +237,7 @@ export class Chat {
     const proc = this.core.requireProcess();
     this.lastActivity = Date.now();
     // The run of a message pi just took has not started yet: wait for it, then queue behind it.
-    await this.runStart.passed();
+    while (this.runStart.pending) await this.runStart.pending;
     // A plain prompt while pi runs fails; the behaviour is only sent while it does.
     const streamingBehavior = behavior && this.status === "working" ? behavior : undefined;
     // A `/command` is answered when its handler returns, by when any run it starts is under way.

@@ -31,8 +31,12 @@ export class RunStartGate {
     gate?.release();
   }
 
-  /** Resolves once no run is about to start. */
-  async passed(): Promise<void> {
-    while (this.gate) await this.gate.started;
+  /**
+   * While a run is about to start, when it has: `while (gate.pending) await gate.pending`. A
+   * getter, not an async method, so that no await happens when there is nothing to wait for —
+   * an extra tick would let two messages sent together both pass before either holds the gate.
+   */
+  get pending(): Promise<void> | undefined {
+    return this.gate?.started;
   }
 }
