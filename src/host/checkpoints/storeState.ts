@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { CheckpointKind } from "./types";
+import type { TimelinePoint } from "./types";
 
 export interface SessionRecord {
   /** When a checkpoint was last taken or bound for it (pruning keeps the most recent sessions). */
@@ -17,14 +17,8 @@ export interface SessionRecord {
   bindings: Record<string, string>;
 }
 
-export interface TimelineEntry {
-  id: string;
-  at: number;
-  kind: CheckpointKind;
-  sessionId: string;
-  chatId?: string;
-  label?: string;
-}
+/** A checkpoint on the timeline as stored: what `timeline()` lists, as it lists it. */
+export type TimelineEntry = TimelinePoint;
 
 export interface StoreStateData {
   version: 1;
