@@ -10,12 +10,13 @@ import { BadRequestError, CheckpointError, CheckpointGoneError, RestoreIncomplet
 import { GitError, type GitProbe } from "./git";
 import { toRepoPath, toRepoPaths } from "./requestPaths";
 import { applyRestore, planRestore } from "./restore";
-import { adopt, applyPrune, bindPending, lookup, planPrune, session } from "./sessions";
+import { applyPrune, planPrune, session } from "./sessions";
+import { SessionBoundStore } from "./sessionBoundStore";
 import { ShadowRepo } from "./shadowRepo";
 import { StoreState } from "./storeState";
 import { diffTrees } from "./treeDiff";
 import { userEditGaps } from "./userEdits";
-import type { Checkpoint, CheckpointRequest, CheckpointStoreApi, FileChange, PruneResult, RestorePlan, RestoreResult, SessionEntryLike, TimelinePoint } from "./types";
+import type { Checkpoint, CheckpointRequest, CheckpointStoreApi, FileChange, PruneResult, RestorePlan, RestoreResult, TimelinePoint } from "./types";
 
 export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
 /** Unreachable objects younger than this survive gc: a concurrent checkpoint may not have its ref yet. */
@@ -36,10 +37,10 @@ export interface GitStoreOptions {
   maxFileBytes?: number;
 }
 
-export class GitCheckpointStore implements CheckpointStoreApi {
+export class GitCheckpointStore extends SessionBoundStore implements CheckpointStoreApi {
   readonly kind = "git" as const;
   readonly limitation = undefined;
-  private readonly state: StoreState;
+  protected readonly state: StoreState;
   /** Damage a read ran into: checked (git fsck) before the next checkpoint relies on the store. */
   private suspect: string | undefined;
   /** This process has taken checkpoints here: a missing store was deleted, not new. */
@@ -49,6 +50,7 @@ export class GitCheckpointStore implements CheckpointStoreApi {
     private readonly repo: ShadowRepo,
     private readonly maxFileBytes: number,
   ) {
+    super();
     this.state = new StoreState(repo.stateFile);
   }
 
@@ -188,22 +190,6 @@ export class GitCheckpointStore implements CheckpointStoreApi {
     });
   }
 
-  bindEntries(sessionId: string, entries: SessionEntryLike[]): Promise<Array<{ entryId: string; checkpointId: string }>> {
-    return this.state.update((s) => bindPending(s, sessionId, entries));
-  }
-
-  /** The checkpoint before that entry; undefined if none was ever bound, CheckpointGoneError if it was lost. */
-  async checkpointFor(sessionId: string, entryId: string): Promise<Checkpoint | undefined> {
-    const id = lookup(this.state.read(), sessionId, entryId);
-    return id ? this.get(id) : undefined;
-  }
-
-  bindingOf = (sessionId: string, entryId: string): string | undefined => lookup(this.state.read(), sessionId, entryId);
-
-  async adoptFork(childSessionId: string, parentSessionId: string, entryIds: string[]): Promise<void> {
-    await this.state.update((s) => adopt(s, childSessionId, parentSessionId, entryIds));
-  }
-
   /** The content a file's hunks are shown against: the checkpoint's, or what Keep moved it to. */
   async reviewBase(checkpointId: string, file: string): Promise<Buffer | undefined> {
     const rel = toRepoPath(this.folder, file);
@@ -291,11 +277,6 @@ export class GitCheckpointStore implements CheckpointStoreApi {
       s.resets.push({ at: Date.now(), reason: `the store was ${why}` });
     });
     return `The checkpoint store of this folder was ${why}; a new one was started with this checkpoint. Earlier checkpoints cannot be restored.`;
-  }
-
-  /** When the store was last started anew, and why: the reason its lost checkpoints are given. */
-  lastReset(): { at: number; reason: string } | undefined {
-    return this.state.read().resets.at(-1);
   }
 
   private resetNote(): string {

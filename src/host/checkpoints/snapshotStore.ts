@@ -10,25 +10,27 @@ import { expandLikePi } from "../../piGuard/paths";
 import { BadRequestError, CheckpointGoneError, PathRejectedError } from "./errors";
 import { isBinary } from "./hunks";
 import { toRepoPath, toRepoPaths } from "./requestPaths";
-import { adopt, applyPrune, bindPending, lookup, planPrune, session } from "./sessions";
+import { applyPrune, planPrune, session } from "./sessions";
 import { sameImage, SnapshotLog, type Image, type LoggedChange } from "./snapshotLog";
+import { SessionBoundStore } from "./sessionBoundStore";
 import { StoreState } from "./storeState";
-import type { Checkpoint, CheckpointRequest, CheckpointStoreApi, FileChange, KeptFile, PruneResult, RestorePlan, RestoreResult, SessionEntryLike, TimelinePoint } from "./types";
+import type { Checkpoint, CheckpointRequest, CheckpointStoreApi, FileChange, KeptFile, PruneResult, RestorePlan, RestoreResult, TimelinePoint } from "./types";
 
 export const LIMITATION =
   "checkpoints cover only the files pi changes with its write and edit tools (up to 2 MB each). " +
   "Changes made by shell commands (pi's bash and your !commands, including files they delete) and your own edits to other files are not recorded and cannot be restored. Install git 2.32 or newer to get full checkpoints.";
 
-export class SnapshotCheckpointStore implements CheckpointStoreApi {
+export class SnapshotCheckpointStore extends SessionBoundStore implements CheckpointStoreApi {
   readonly kind = "snapshots" as const;
   /** One sentence for the chat: why this store, and what it cannot restore. */
   readonly limitation: string;
   readonly folder: string;
   private readonly log: SnapshotLog;
-  private readonly state: StoreState;
+  protected readonly state: StoreState;
 
   /** `why`: the reason git is not used (probeGit's answer). */
   constructor(folder: string, storeDir: string, why = "git was not found on PATH") {
+    super();
     const reason = why.charAt(0).toUpperCase() + why.slice(1);
     this.limitation = `${reason}, so ${LIMITATION}`;
     this.folder = fs.realpathSync(folder);
@@ -207,27 +209,6 @@ export class SnapshotCheckpointStore implements CheckpointStoreApi {
     await this.state.update((s) => {
       session(s, sessionId).bindings[entryId] = checkpointId;
     });
-  }
-
-  bindEntries(sessionId: string, entries: SessionEntryLike[]): Promise<Array<{ entryId: string; checkpointId: string }>> {
-    return this.state.update((s) => bindPending(s, sessionId, entries));
-  }
-
-  async checkpointFor(sessionId: string, entryId: string): Promise<Checkpoint | undefined> {
-    const id = lookup(this.state.read(), sessionId, entryId);
-    return id ? this.get(id) : undefined;
-  }
-
-  bindingOf(sessionId: string, entryId: string): string | undefined {
-    return lookup(this.state.read(), sessionId, entryId);
-  }
-
-  lastReset(): { at: number; reason: string } | undefined {
-    return this.state.read().resets.at(-1);
-  }
-
-  async adoptFork(childSessionId: string, parentSessionId: string, entryIds: string[]): Promise<void> {
-    await this.state.update((s) => adopt(s, childSessionId, parentSessionId, entryIds));
   }
 
   async reviewBase(checkpointId: string, file: string): Promise<Buffer | undefined> {
