@@ -157,6 +157,31 @@ describe("virtualized transcript in Chromium", function () {
     await holdsStillThenJumps();
   });
 
+  it("sending from the composer follows the end again; a message from another view does not move it", async () => {
+    const items = longChat(N);
+    w = await openWebview(browser, snapshotWith(items));
+    await w.page.locator('[data-id="i9999"]').waitFor();
+    await scroller().evaluate((el) => el.scrollTo(0, el.scrollHeight / 2));
+    await w.page.locator('[data-testid="jump-latest"]').waitFor();
+    await frames(3);
+    const spot = await w.page.evaluate(TOP_ITEM);
+
+    // Another view (a browser on the same chat) sent a message: this view stays where it is.
+    await w.patches({ chatId: "s1", seq: 2, patches: [{ op: "add", item: { kind: "user", id: "elsewhere", text: "from the browser" } }] });
+    await frames(4);
+    assert.equal((await w.page.evaluate(TOP_ITEM))?.id, spot?.id, "a message from elsewhere leaves the view still");
+
+    // This view's composer sends: the view follows the end, and the message's echo stays in sight.
+    const input = w.page.locator('[data-testid="prompt-input"]');
+    await input.fill("from here");
+    await input.press("Enter");
+    await w.page.locator('[data-testid="jump-latest"]').waitFor({ state: "detached" });
+    await w.patches({ chatId: "s1", seq: 3, patches: [{ op: "add", item: { kind: "user", id: "here", text: "from here" } }] });
+    await w.page.locator('[data-id="here"]').waitFor();
+    await frames(3);
+    assert.ok((await gapToEnd()) < 2, "the view is at the end after sending");
+  });
+
   it("keeps its place through a narrower panel and a resync snapshot; another session's snapshot goes to its end", async () => {
     const items = longChat(N);
     w = await openWebview(browser, snapshotWith(items));

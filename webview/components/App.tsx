@@ -13,6 +13,8 @@ export function App({ store, transport, tools }: { store: ChatStore; transport: 
   useEffect(() => store.subscribe(() => setVersion(store.version)), [store]);
   useEffect(() => installCodeBlockActions(transport), [transport]);
   const { state } = store;
+  // Messages sent from this view's composer: the transcript follows the end after each.
+  const [sent, setSent] = useState(0);
   return (
     <div class="app">
       <Header info={state.info} status={state.status} transport={transport} tools={tools} />
@@ -25,8 +27,9 @@ export function App({ store, transport, tools }: { store: ChatStore; transport: 
           older={state.older}
           olderStatus={store.older.status}
           loadOlder={store.loadOlder}
+          sent={sent}
         />
-        <Composer status={state.status} info={state.info} transport={transport} />
+        <Composer status={state.status} info={state.info} transport={transport} onSent={() => setSent((n) => n + 1)} />
       </main>
     </div>
   );

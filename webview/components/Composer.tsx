@@ -17,7 +17,7 @@ import { useCompletion } from "./useCompletion";
 // The list loads when it first opens.
 const CompletionList = lazyComponent(() => import("./CompletionList").then((m) => m.CompletionList));
 
-export function Composer({ status, info, transport }: { status: ChatStatus; info: ChatInfo | undefined; transport: ChatTransport }) {
+export function Composer({ status, info, transport, onSent }: { status: ChatStatus; info: ChatInfo | undefined; transport: ChatTransport; onSent?: () => void }) {
   const [text, setText] = useState(() => transport.loadDraft());
   const [caret, setCaret] = useState(() => text.length);
   const [attachments, setAttachments] = useState<Attachment[]>([]);
@@ -94,6 +94,7 @@ export function Composer({ status, info, transport }: { status: ChatStatus; info
     setAttachments([]);
     lastSent.current = message;
     const params = images.length ? { text: message, images } : { text: message };
+    onSent?.();
     const failure = await failureOf(transport.call(steer ? "steer" : "prompt", params));
     if (failure) {
       setError(failure);

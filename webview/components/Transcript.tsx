@@ -45,12 +45,6 @@ function Item({ item, status, transport, answer }: { item: ChatItem; status: Cha
   }
 }
 
-/** The id of the newest user message among the last items (a turn rarely has more than a few dozen). */
-function lastUserId(items: ChatItem[]): string | undefined {
-  for (let i = items.length - 1; i >= Math.max(0, items.length - 200); i--) if (items[i].kind === "user") return items[i].id;
-  return undefined;
-}
-
 /** The top of what the view holds of a long chat: more is being loaded, or can be. */
 function OlderEdge({ count, status, load }: { count: number; status: OlderStatus; load: () => void }) {
   return (
@@ -75,9 +69,11 @@ interface Props {
   older: number;
   olderStatus: OlderStatus;
   loadOlder: () => void;
+  /** How many messages this view's composer has sent: each one follows the end again. */
+  sent: number;
 }
 
-export function Transcript({ items, status, transport, older, olderStatus, loadOlder }: Props) {
+export function Transcript({ items, status, transport, older, olderStatus, loadOlder, sent }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const before = useRef<HTMLDivElement>(null);
   const after = useRef<HTMLDivElement>(null);
@@ -100,14 +96,11 @@ export function Transcript({ items, status, transport, older, olderStatus, loadO
   useLayoutEffect(() => {
     if (ref.current && before.current && after.current) return ctl.attach(ref.current, before.current, after.current);
   }, [ctl]);
-  // A message the user just sent is followed by its answer whatever the view was doing: as in
-  // any chat, sending scrolls to the end (a card that grew above could have unpinned it).
-  const lastUser = useRef<string | undefined>(undefined);
-  const newestUser = lastUserId(items);
+  // As in any chat, sending from this view's composer scrolls to the end, whatever the view was
+  // doing; a message that arrives from another view does not move it.
   useLayoutEffect(() => {
-    if (lastUser.current !== undefined && newestUser !== undefined && newestUser !== lastUser.current) ctl.showLatest();
-    lastUser.current = newestUser;
-  }, [ctl, newestUser]);
+    if (sent > 0) ctl.showLatest();
+  }, [ctl, sent]);
   // Every render (a patch, a new window) is measured and put in place before the browser paints.
   useLayoutEffect(() => ctl.afterRender());
 
