@@ -62,7 +62,9 @@ describe("fleet: deployment files", function () {
     assert.match(read(".dockerignore"), /^node_modules$/m);
   });
 
-  it("Dockerfile: its CMD, run outside a container with its ENV, passes its own HEALTHCHECK", async () => {
+  it("Dockerfile: its CMD, run outside a container with its ENV, passes its own HEALTHCHECK", async function () {
+    // It builds dist/ (extension, server, webview chunks and pi's runtime) first: minutes on a cold 2-core machine.
+    this.timeout(240_000);
     // Why outside: see test/fleet/container/image.test.ts for the same image built and run by podman.
     const build = spawnSync(process.execPath, ["esbuild.mjs"], { cwd: REPO, encoding: "utf8" });
     assert.equal(build.status, 0, build.stderr);
