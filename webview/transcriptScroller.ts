@@ -242,10 +242,15 @@ export class TranscriptScroller {
     this.eager = 0;
     const top = el.scrollTop;
     if (Math.abs(top - this.lastTop) >= 1) {
+      const movedUp = top < this.lastTop;
       this.lastTop = top;
       // While a saved position is being restored, only user input (below) cancels it.
       if (!this.anchor || !this.native) {
-        this.setFollow(el.scrollHeight - el.clientHeight - top <= END_SLACK);
+        // A move toward the end while following (the layout settling after End, or content
+        // measured below) is no wish to leave it: only a move up, or one short of the end
+        // while not following, decides that the view stays where it is.
+        const atEnd = el.scrollHeight - el.clientHeight - top <= END_SLACK;
+        this.setFollow(atEnd || (this.follow && !movedUp));
         if (!this.follow && !this.native) this.anchor = this.anchorAt(top);
       }
       this.scheduleSave();
