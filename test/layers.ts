@@ -36,7 +36,7 @@ export const LAYERS: Layer[] = [
     dir: "webview",
     why: "the page talks to its host only through the protocol; it never validates (typebox stays out of the bundle)",
     mayImport: ["src/protocol"],
-    onlyPackages: ["preact", "marked", "dompurify", "highlight.js", "vscode-messenger-webview", "vscode-messenger-common", "typebox"],
+    onlyPackages: ["preact", "marked", "highlight.js", "vscode-messenger-webview", "vscode-messenger-common", "typebox"],
     // The page's build stubs the schema modules (esbuild.mjs): their values must not matter to it.
     forbiddenPackages: ["typebox/compile", "typebox/value", "src/protocol/checkParams", "src/protocol/schemas"],
   },

@@ -56,6 +56,13 @@ function loadLanguage(t: Table, name: string): Promise<void> {
   return pending;
 }
 
+/**
+ * All highlight.js writes: escaped text and spans with a class. The page sets this HTML as is
+ * (webview/markdown.ts), so anything else — a highlighter bug, a grammar that lets text through
+ * unescaped — falls back to plain text instead. Linear: the alternatives start differently.
+ */
+const HLJS_HTML = /^(?:[^<>]+|<span class="[\w .-]+">|<\/span>)*$/;
+
 /** The first word of a fence's info string ("ts title=x" → "ts"). */
 const fenceWord = (info: string | undefined) => info?.trim().split(/\s+/)[0]?.toLowerCase() || undefined;
 
@@ -81,7 +88,8 @@ export function highlightCode(code: string, info: string | undefined, waiting?: 
     return undefined;
   }
   try {
-    return hljs.highlight(code, { language: name, ignoreIllegals: true }).value;
+    const html = hljs.highlight(code, { language: name, ignoreIllegals: true }).value;
+    return HLJS_HTML.test(html) ? html : undefined;
   } catch {
     return undefined;
   }

@@ -36,7 +36,7 @@ const MarkdownBlock = memo(({ text }: { text: string }) => {
   const [loaded, setLoaded] = useState(0);
   const out = useMemo(() => renderMarkdown(text), [text, loaded]);
   useEffect(() => (out.waiting.size ? whenLoaded(out.waiting, () => setLoaded((n) => n + 1)) : undefined), [out]);
-  return <div class="md-block" dangerouslySetInnerHTML={{ __html: out.html }} />;
+  return <div class="md-block">{out.nodes}</div>;
 });
 
 type Idle = (then: () => void) => () => void;
