@@ -37,6 +37,37 @@ const schemaStubs = {
 };
 
 /**
+ * Writes preload.json beside the page's modules: per entry, the chunks it imports statically.
+ * The page's HTML names them in <link rel="modulepreload"> so they are fetched with the entry,
+ * not one round trip after it (in a remote window every round trip crosses the network).
+ * @type {esbuild.Plugin}
+ */
+const preloadList = {
+  name: "preload-list",
+  setup(build) {
+    build.onEnd((result) => {
+      if (!result.metafile) return;
+      const outputs = result.metafile.outputs;
+      const entries = Object.values(build.initialOptions.entryPoints);
+      const list = {};
+      for (const [file, out] of Object.entries(outputs)) {
+        // The pages' entries, not the chunks import() loads (esbuild calls those entries too).
+        if (!entries.includes(out.entryPoint)) continue;
+        const seen = new Set();
+        const todo = out.imports.filter((i) => i.kind === "import-statement").map((i) => i.path);
+        for (let next = todo.pop(); next !== undefined; next = todo.pop()) {
+          if (seen.has(next)) continue;
+          seen.add(next);
+          for (const i of outputs[next]?.imports ?? []) if (i.kind === "import-statement") todo.push(i.path);
+        }
+        list[path.basename(file)] = [...seen].map((f) => path.basename(f)).sort();
+      }
+      fs.writeFileSync(path.join(build.initialOptions.outdir, "preload.json"), `${JSON.stringify(list)}\n`);
+    });
+  },
+};
+
+/**
  * The chat page: one entry per host page (`main` in VS Code webviews, `remote` on the server's
  * browser page) and chunks loaded on demand (highlight.js and each of its languages, the diff
  * view, dialog cards, the session menu). Only what the first paint needs is imported statically.
@@ -58,7 +89,8 @@ const webview = {
   jsxImportSource: "preact",
   // The tables' schemas are the host's business: see webview/typeboxStub.ts.
   alias: { typebox: "./webview/typeboxStub.ts" },
-  plugins: [schemaStubs],
+  plugins: [schemaStubs, preloadList],
+  metafile: true,
   sourcemap: !production && !webviewOut,
   minify: true,
   // License notices go to *.LEGAL.txt beside the chunks, not into every chunk the page loads.

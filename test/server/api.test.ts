@@ -53,6 +53,9 @@ describe("server: REST API", function () {
     assert.ok(lazy, "the build has a highlight.js core chunk");
     const modules = [...staticImports(built, "remote.js"), lazy];
     assert.ok(modules.length > 2, `the page is split into modules: ${modules.join(", ")}`);
+    // The entry's static chunks are named for preloading, so they load with it, not after it.
+    const preloaded = [...page.text.matchAll(/<link rel="modulepreload" href="assets\/webview\/([^"]+)">/g)].map((m) => m[1]).sort();
+    assert.deepEqual(preloaded, staticImports(built, "remote.js").filter((n) => n !== "remote.js").sort());
     for (const name of modules) {
       const js = await request(f.port, `/assets/webview/${name}`);
       assert.equal(js.status, 200, name);

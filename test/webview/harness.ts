@@ -13,6 +13,7 @@ import type { ChatSnapshot, PatchBatch } from "../../src/protocol/transcript";
 import { eventMethod, VIEW_EVENTS, type ViewEventData, type ViewEventName } from "../../src/protocol/viewEvents";
 import { launchBrowser } from "../e2e/workbench";
 import { buildWebview, MODULE_NAME } from "../support/webviewBuild";
+import { chatPageHtml, pagePreloads } from "../../src/host/chatPage";
 
 const ROOT = path.join(__dirname, "..", "..");
 const NONCE = "dGVzdG5vbmNl";
@@ -86,12 +87,9 @@ export async function openWebview(browser: Browser, snapshot: ChatSnapshot): Pro
     } else if (req.url === "/chat.css") res.writeHead(200, { "content-type": "text/css" }).end(css);
     else
       res
-        .writeHead(200, {
-          "content-type": "text/html",
-          // The same policy the extension sets on its webviews.
-          "content-security-policy": `default-src 'none'; script-src 'nonce-${NONCE}'; style-src 'self'; img-src 'self' data:; font-src 'self'`,
-        })
-        .end(`<!DOCTYPE html><html lang="en"><head><title>Pi</title><link rel="stylesheet" href="/codicons.css"><link rel="stylesheet" href="/chat.css"></head><body><div id="app"></div><script type="module" nonce="${NONCE}" src="/webview/main.js"></script></body></html>`);
+        .writeHead(200, { "content-type": "text/html" })
+        // The page the extension gives its webviews, its CSP included, with this server's URLs.
+        .end(chatPageHtml({ nonce: NONCE, resourceSource: "'self'", title: "Pi", styles: ["/codicons.css", "/chat.css"], script: "/webview/main.js", preloads: pagePreloads(modules, "main.js").map((n) => `/webview/${n}`) }));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;

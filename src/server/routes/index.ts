@@ -7,7 +7,7 @@ import type { Route, RouteDeps } from "./route";
 import { staticRoutes } from "./static";
 
 export type { Route, RouteContext, RouteDeps } from "./route";
-export { findAssetsRoot, INDEX_HTML } from "./static";
+export { findAssetsRoot, indexHtml } from "./static";
 export { IMAGES_BODY_ALLOWANCE, MAX_CHATS } from "./chats";
 
 export function buildRoutes(deps: RouteDeps): Route[] {

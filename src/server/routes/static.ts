@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { API_PREFIX, HEALTH_PATH } from "../../protocol/serverPaths";
+import { pagePreloads } from "../../host/chatPage";
 import { HttpError, sendJson } from "../http";
 import { apiRoute, type Route, type RouteContext, type RouteDeps } from "./route";
 
@@ -25,7 +26,7 @@ const ASSETS: Record<string, { file: string[]; type: string }> = {
 
 // Relative URLs: behind a path-prefix proxy (code-server's /proxy/<port>/, a reverse proxy's
 // sub-path) the page still finds its assets and API.
-export const INDEX_HTML = `<!DOCTYPE html>
+export const indexHtml = (preloads: string[]) => `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
@@ -37,7 +38,7 @@ export const INDEX_HTML = `<!DOCTYPE html>
 <link rel="icon" href="assets/pi.svg">
 <link rel="apple-touch-icon" href="assets/icon-192.png">
 <link rel="manifest" href="manifest.webmanifest">
-<title>Pi</title>
+${preloads.map((name) => `<link rel="modulepreload" href="assets/webview/${name}">\n`).join("")}<title>Pi</title>
 </head>
 <body data-pi-api="${API_PREFIX.slice(1)}">
 <div id="app"></div>
@@ -84,6 +85,7 @@ async function serveModule(ctx: RouteContext, root: string | undefined): Promise
 }
 
 export function staticRoutes(deps: RouteDeps): Route[] {
+  const page = indexHtml(deps.assetsRoot ? pagePreloads(path.join(deps.assetsRoot, ...MODULES_DIR), "remote.js") : []);
   return [
     {
       method: "GET",
@@ -92,7 +94,7 @@ export function staticRoutes(deps: RouteDeps): Route[] {
       body: false,
       handle: ({ res }) => {
         res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache" });
-        res.end(INDEX_HTML);
+        res.end(page);
       },
     },
     ...Object.keys(ASSETS).map((url): Route => ({ method: "GET", path: url, auth: false, body: false, handle: (ctx) => serveAsset(ctx, deps.assetsRoot, url) })),
