@@ -17,8 +17,8 @@ export async function runFlood(deltas: number): Promise<FloodResult> {
   try {
     const session = fx.host.createChat({ cwd: fx.workspace });
     await waitForStatus(session, "ready", 30_000);
-    // Watch pi's stdout events directly (same process, same clock).
-    const proc = (session as unknown as { process: { rpc: { onEvent(l: (e: { type: string; assistantMessageEvent?: { type: string } }) => void): void } } }).process;
+    // Watch pi's stdout events directly (same process, same clock); the process lives in the chat's core.
+    const proc = (session as unknown as { core: { process: { rpc: { onEvent(l: (e: { type: string; assistantMessageEvent?: { type: string } }) => void): void } } } }).core.process;
     let firstPi = 0;
     let lastPi = 0;
     let piDeltas = 0;

@@ -1,4 +1,5 @@
 // `npm run bench`: every number we quote, measured in one run on this machine.
+import { printChatMemory, runChatMemory } from "./chatMemory";
 import { printFlood, runFlood } from "./flood";
 import { runSessionStart } from "./sessionStart";
 import { printSizes } from "./sizes";
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
     `new session → ready: ${start.hostMs.toFixed(0)} ms median; raw pi spawn → get_state: ${start.rawMs.toFixed(0)} ms (ratio ${(start.hostMs / start.rawMs).toFixed(2)}x)`,
   );
   printFlood(await runFlood(20_000));
+  printChatMemory(await runChatMemory());
 }
 
 main().catch((err) => {

@@ -47,6 +47,15 @@ export function assistantBlocksOf(content: unknown): AssistantBlock[] {
   return blocks;
 }
 
+/**
+ * The blocks a message shows (text and thinking; tool calls become cards), in an array of
+ * exactly their length: a filtered array keeps the spare room it grew into (~130 bytes for a
+ * one-block message), and the host keeps every message of a long chat for paging.
+ */
+export function shownBlocks(blocks: AssistantBlock[]): AssistantBlock[] {
+  return blocks.filter((b) => b.type !== "toolCall").slice();
+}
+
 /** The raw arguments of each tool call in an assistant message, by toolCallId (the cards read them). */
 export function toolCallArgsOf(content: unknown): Map<string, unknown> {
   const args = new Map<string, unknown>();

@@ -12,7 +12,7 @@ import {
 } from "../protocol/transcript";
 import { explainPiError } from "./lmBridge/errors";
 import { BRIDGE_PROVIDER } from "./lmBridge/providerFile";
-import { assistantBlocksOf, imageCountOf, prettyArgs, textOf, toolCallArgsOf, toolResultText } from "./messageContent";
+import { assistantBlocksOf, imageCountOf, prettyArgs, shownBlocks, textOf, toolCallArgsOf, toolResultText } from "./messageContent";
 import { endDetails, startDetails } from "./toolDetails";
 import type { SnapshotReader } from "./toolSnapshots";
 
@@ -77,7 +77,7 @@ export class TranscriptBuilder {
       } else if (m.role === "assistant") {
         const blocks = assistantBlocksOf(m.content);
         for (const [id, args] of toolCallArgsOf(m.content)) toolArgs.set(id, args);
-        items.push({ kind: "assistant", id: this.nextId("a"), blocks: blocks.filter((b) => b.type !== "toolCall"), streaming: false, errorMessage: assistantError(m) });
+        items.push({ kind: "assistant", id: this.nextId("a"), blocks: shownBlocks(blocks), streaming: false, errorMessage: assistantError(m) });
         for (const b of blocks) {
           if (b.type !== "toolCall") continue;
           tools.set(b.toolCallId, items.length);
@@ -177,7 +177,9 @@ export class TranscriptBuilder {
 
   private nextId(prefix: string): string {
     this.counter++;
-    return `${prefix}${this.counter}-${Date.now().toString(36)}`;
+    // join makes one flat string; a template literal makes a rope of three (~90 bytes, not ~40),
+    // and a long chat keeps an id per message.
+    return [prefix, this.counter, "-", Date.now().toString(36)].join("");
   }
 
   /** pi's content index counts tool-call parts too; our blocks hold only text and thinking. */
@@ -212,7 +214,7 @@ export class TranscriptBuilder {
     if (!id) return;
     const at = this.state.index.get(id);
     const item = at === undefined ? undefined : this.state.items[at];
-    const finalBlocks = assistantBlocksOf(message.content).filter((b) => b.type !== "toolCall");
+    const finalBlocks = shownBlocks(assistantBlocksOf(message.content));
     // Deltas normally rebuild the message exactly; resend it only if they did not.
     if (item && item.kind === "assistant" && !sameBlocks(item.blocks, finalBlocks)) {
       this.apply({ op: "replace", item: { ...item, blocks: finalBlocks } });
