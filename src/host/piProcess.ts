@@ -84,6 +84,11 @@ export class PiProcess {
     return this.child.pid;
   }
 
+  /** The command line pi was started with (pi renames its process, so /proc shows only "pi"). */
+  get argv(): readonly string[] {
+    return this.child.spawnargs;
+  }
+
   get stderrTail(): string {
     return this.stderr.trim();
   }

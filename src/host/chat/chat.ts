@@ -86,6 +86,10 @@ export class Chat {
   get pid(): number | undefined {
     return this.core.process?.pid;
   }
+  /** pi's command line, as started: which settings this chat's pi got. */
+  get piArgv(): readonly string[] {
+    return this.core.process?.argv ?? [];
+  }
 
   get info(): ChatInfo {
     return this.settings.info;

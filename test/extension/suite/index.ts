@@ -3,6 +3,7 @@
 import Mocha from "mocha";
 import { defineExtensionTests } from "./extension.test";
 import { defineLmBridgeTests } from "./lmBridge.test";
+import { definePrewarmTests } from "./prewarm.test";
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: "bdd", color: false, timeout: 60_000, reporter: "spec" });
@@ -10,6 +11,7 @@ export function run(): Promise<void> {
   mocha.suite.emit("pre-require", globalThis, "extension.test", mocha);
   defineExtensionTests();
   defineLmBridgeTests();
+  definePrewarmTests();
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} extension test(s) failed`)) : resolve()));
   });
