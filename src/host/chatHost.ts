@@ -25,6 +25,8 @@ export interface ChatHostOptions {
   guard?: () => GuardConfig;
   /** Keep a spare pi per folder, started ahead, for the next chat (`pi.prewarm`). Default off. */
   prewarm?: () => boolean;
+  /** After a chat adopts the spare, how long before the next spare starts (default REWARM_DELAY_MS). */
+  rewarmDelayMs?: number;
   /** Awaited before every pi start (e.g. the VS Code model bridge writes its provider file). Must not throw. */
   prepare?: () => Promise<void>;
   /** A chat's pi was stopped by the idle check (a fleet then hands the chat back). */
@@ -57,6 +59,9 @@ export interface CreateChatOptions {
 }
 
 type Listener = () => void;
+
+/** See warmAfter: long enough for a new chat's webview to load and show its first snapshot. */
+export const REWARM_DELAY_MS = 1_500;
 
 export class ChatHost {
   private readonly live = new Map<string, Chat>();
@@ -149,7 +154,10 @@ export class ChatHost {
       if (this.live.has(chat.id)) this.prewarm(request.cwd);
     };
     if (chat.status !== "starting") {
-      setTimeout(warm, 0).unref();
+      // An adopted spare: the chat is ready, but its view is only now loading (a new editor tab
+      // is a new webview). A pi start at once takes a core from that on a small machine, and
+      // the user waits for the view, not for the next spare.
+      setTimeout(warm, this.options.rewarmDelayMs ?? REWARM_DELAY_MS).unref();
       return;
     }
     const off = chat.onStatus((status) => {

@@ -34,6 +34,18 @@ describe("prewarmed pi with a real pi", function () {
     await waitFor("the answer", () => assistantText(chat.snapshot().items).includes("hello warm"));
   });
 
+  it("after an adoption the next spare waits a moment (the new chat's view loads first), then warms", async () => {
+    fx = await startPiFixture({}, { prewarm: () => true, rewarmDelayMs: 600 });
+    fx.host.prewarm(fx.workspace);
+    await spareReady(fx);
+    const chat = fx.host.createChat({ cwd: fx.workspace });
+    assert.equal(chat.status, "ready", "the spare was adopted");
+    await new Promise((r) => setTimeout(r, 150));
+    assert.deepEqual(fx.host.spareChats(), [], "no pi starts while the new chat's view is loading");
+    const next = await spareReady(fx);
+    assert.notEqual(next.pid, chat.pid, "then a fresh spare for the chat after");
+  });
+
   it("never adopts a spare started with other settings; refreshSpares replaces it", async () => {
     fx = await startPiFixture({}, { prewarm: () => true, extraArgs: () => extra });
     fx.host.prewarm(fx.workspace);
