@@ -105,7 +105,12 @@ export class ChatHost {
     const spare: { chat: Chat; fingerprint: string; readyAt?: number } = { chat, fingerprint: this.fingerprint(request) };
     this.spares.set(cwd, spare);
     chat.onStatus((status) => {
-      if (status === "ready") spare.readyAt ??= Date.now();
+      if (status === "ready" && spare.readyAt === undefined) {
+        spare.readyAt = Date.now();
+        // Opening the folder's checkpoint store runs git several times: done now, in the
+        // background, the first message of the chat that adopts this spare does not wait for it.
+        void chat.review.store();
+      }
       // A spare that failed is no use to anyone: the next chat starts its own pi.
       if (status === "error" || status === "crashed" || status === "stopped") void this.dropSpare(cwd, chat);
     });

@@ -2,6 +2,10 @@
 // replaced afterwards; never adopted with stale settings; inside the process cap; reclaimed
 // when idle; gone with the host.
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { storeDirFor } from "../../src/host/checkpoints/shadowRepo";
 import { assistantText, type PiFixture, startPiFixture, waitFor, waitForStatus } from "../support/piFixture";
 import { processesInCwd } from "../support/processes";
 
@@ -44,6 +48,25 @@ describe("prewarmed pi with a real pi", function () {
     assert.deepEqual(fx.host.spareChats(), [], "no pi starts while the new chat's view is loading");
     const next = await spareReady(fx);
     assert.notEqual(next.pid, chat.pid, "then a fresh spare for the chat after");
+  });
+
+  it("a ready spare has its folder's checkpoint store open before the first message", async () => {
+    const storesRoot = fs.mkdtempSync(path.join(os.tmpdir(), "pi-vscode-stores-"));
+    try {
+      fx = await startPiFixture({}, { prewarm: () => true, checkpoints: { storesRoot } });
+      fx.host.prewarm(fx.workspace);
+      await spareReady(fx);
+      // Opening a store runs git several times: a warm chat's first message must not wait for that.
+      const dir = storeDirFor(storesRoot, fx.workspace);
+      await waitFor("the store opened", () => fs.existsSync(dir), 20_000);
+      const chat = fx.host.createChat({ cwd: fx.workspace });
+      await chat.prompt("hello warm store");
+      await waitFor("the answer", () => assistantText(chat.snapshot().items).includes("hello warm store"));
+    } finally {
+      await fx?.cleanup();
+      fx = undefined;
+      fs.rmSync(storesRoot, { recursive: true, force: true });
+    }
   });
 
   it("never adopts a spare started with other settings; refreshSpares replaces it", async () => {
