@@ -68,6 +68,8 @@ export class ChatHost {
   /** One spare chat per folder, its pi started ahead: the next chat there is ready at once. */
   private readonly spares = new Map<string, { chat: Chat; fingerprint: string; readyAt?: number }>();
   private readonly listeners = new Set<Listener>();
+  /** Folders whose next spare waits for a chat (its own pi's start, or its new view): how many wait. */
+  private readonly warmHeld = new Map<string, number>();
   uiHandler: UiRequestHandler | undefined;
   /** One store per folder, shared by that folder's chats. */
   readonly checkpoints: CheckpointStores | undefined;
@@ -99,7 +101,9 @@ export class ChatHost {
 
   /** Starts a spare pi for `cwd` (if prewarming is on and there is none): the next chat adopts it. */
   prewarm(cwd: string, env?: NodeJS.ProcessEnv): void {
-    if (!this.options.prewarm?.() || this.spares.has(cwd)) return;
+    // A chat there is starting its own pi (or just adopted the spare): two starts at once would
+    // slow down the one the user waits for; that chat warms the next spare when it is done.
+    if (!this.options.prewarm?.() || this.spares.has(cwd) || this.warmHeld.has(cwd)) return;
     const request: CreateChatOptions = { cwd, env };
     const chat = this.build(request);
     const spare: { chat: Chat; fingerprint: string; readyAt?: number } = { chat, fingerprint: this.fingerprint(request) };
@@ -155,8 +159,13 @@ export class ChatHost {
   /** Warms the folder's next spare once `chat` has started (a chat with its own env — the demo — warms none). */
   private warmAfter(chat: Chat, request: CreateChatOptions): void {
     if (!this.options.prewarm?.() || request.env || this.spares.has(request.cwd)) return;
+    const { cwd } = request;
+    this.warmHeld.set(cwd, (this.warmHeld.get(cwd) ?? 0) + 1);
     const warm = () => {
-      if (this.live.has(chat.id)) this.prewarm(request.cwd);
+      const held = (this.warmHeld.get(cwd) ?? 1) - 1;
+      if (held > 0) this.warmHeld.set(cwd, held);
+      else this.warmHeld.delete(cwd);
+      if (this.live.has(chat.id)) this.prewarm(cwd);
     };
     if (chat.status !== "starting") {
       // An adopted spare: the chat is ready, but its view is only now loading (a new editor tab

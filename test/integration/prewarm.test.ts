@@ -69,6 +69,18 @@ describe("prewarmed pi with a real pi", function () {
     }
   });
 
+  it("a chat starting its own pi holds the folder's spare back until that start is done", async () => {
+    fx = await startPiFixture({}, { prewarm: () => true });
+    const chat = fx.host.createChat({ cwd: fx.workspace });
+    assert.equal(chat.status, "starting", "no spare yet: the chat starts its own pi");
+    // What the window's warm-up timer does a moment after the extension is up.
+    fx.host.prewarm(fx.workspace);
+    assert.deepEqual(fx.host.spareChats(), [], "no second pi start while the chat's own pi starts");
+    await waitForStatus(chat, "ready", 60_000);
+    const spare = await spareReady(fx);
+    assert.notEqual(spare.pid, chat.pid, "the spare comes once the chat is ready");
+  });
+
   it("never adopts a spare started with other settings; refreshSpares replaces it", async () => {
     fx = await startPiFixture({}, { prewarm: () => true, extraArgs: () => extra });
     fx.host.prewarm(fx.workspace);
