@@ -7,8 +7,8 @@ import { offlinePiEnv } from "../src/demo/demoAgentDir";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Raw pi: spawn and wait for the first get_state reply. */
-function rawPiReady(cwd: string, agentDir: string): Promise<number> {
+/** Raw pi: spawn and wait for the first get_state reply (also bench/chatStart.ts's baseline). */
+export function rawPiReady(cwd: string, agentDir: string): Promise<number> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [defaultPiCliPath(__dirname), "--mode", "rpc"], { cwd, env: { ...process.env, ...offlinePiEnv(agentDir) } });

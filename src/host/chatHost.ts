@@ -25,6 +25,8 @@ export interface ChatHostOptions {
   guard?: () => GuardConfig;
   /** Keep a spare pi per folder, started ahead, for the next chat (`pi.prewarm`). Default off. */
   prewarm?: () => boolean;
+  /** After a chat adopts the spare, how long before the next spare starts (default REWARM_DELAY_MS). */
+  rewarmDelayMs?: number;
   /** Awaited before every pi start (e.g. the VS Code model bridge writes its provider file). Must not throw. */
   prepare?: () => Promise<void>;
   /** A chat's pi was stopped by the idle check (a fleet then hands the chat back). */
@@ -58,11 +60,16 @@ export interface CreateChatOptions {
 
 type Listener = () => void;
 
+/** See warmAfter: long enough for a new chat's webview to load and show its first snapshot. */
+export const REWARM_DELAY_MS = 1_500;
+
 export class ChatHost {
   private readonly live = new Map<string, Chat>();
   /** One spare chat per folder, its pi started ahead: the next chat there is ready at once. */
   private readonly spares = new Map<string, { chat: Chat; fingerprint: string; readyAt?: number }>();
   private readonly listeners = new Set<Listener>();
+  /** Folders whose next spare waits for a chat (its own pi's start, or its new view): how many wait. */
+  private readonly warmHeld = new Map<string, number>();
   uiHandler: UiRequestHandler | undefined;
   /** One store per folder, shared by that folder's chats. */
   readonly checkpoints: CheckpointStores | undefined;
@@ -94,13 +101,20 @@ export class ChatHost {
 
   /** Starts a spare pi for `cwd` (if prewarming is on and there is none): the next chat adopts it. */
   prewarm(cwd: string, env?: NodeJS.ProcessEnv): void {
-    if (!this.options.prewarm?.() || this.spares.has(cwd)) return;
+    // A chat there is starting its own pi (or just adopted the spare): two starts at once would
+    // slow down the one the user waits for; that chat warms the next spare when it is done.
+    if (!this.options.prewarm?.() || this.spares.has(cwd) || this.warmHeld.has(cwd)) return;
     const request: CreateChatOptions = { cwd, env };
     const chat = this.build(request);
     const spare: { chat: Chat; fingerprint: string; readyAt?: number } = { chat, fingerprint: this.fingerprint(request) };
     this.spares.set(cwd, spare);
     chat.onStatus((status) => {
-      if (status === "ready") spare.readyAt ??= Date.now();
+      if (status === "ready" && spare.readyAt === undefined) {
+        spare.readyAt = Date.now();
+        // Opening the folder's checkpoint store runs git several times: done now, in the
+        // background, the first message of the chat that adopts this spare does not wait for it.
+        void chat.review.store();
+      }
       // A spare that failed is no use to anyone: the next chat starts its own pi.
       if (status === "error" || status === "crashed" || status === "stopped") void this.dropSpare(cwd, chat);
     });
@@ -145,11 +159,19 @@ export class ChatHost {
   /** Warms the folder's next spare once `chat` has started (a chat with its own env — the demo — warms none). */
   private warmAfter(chat: Chat, request: CreateChatOptions): void {
     if (!this.options.prewarm?.() || request.env || this.spares.has(request.cwd)) return;
+    const { cwd } = request;
+    this.warmHeld.set(cwd, (this.warmHeld.get(cwd) ?? 0) + 1);
     const warm = () => {
-      if (this.live.has(chat.id)) this.prewarm(request.cwd);
+      const held = (this.warmHeld.get(cwd) ?? 1) - 1;
+      if (held > 0) this.warmHeld.set(cwd, held);
+      else this.warmHeld.delete(cwd);
+      if (this.live.has(chat.id)) this.prewarm(cwd);
     };
     if (chat.status !== "starting") {
-      setTimeout(warm, 0).unref();
+      // An adopted spare: the chat is ready, but its view is only now loading (a new editor tab
+      // is a new webview). A pi start at once takes a core from that on a small machine, and
+      // the user waits for the view, not for the next spare.
+      setTimeout(warm, this.options.rewarmDelayMs ?? REWARM_DELAY_MS).unref();
       return;
     }
     const off = chat.onStatus((status) => {

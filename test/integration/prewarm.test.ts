@@ -2,6 +2,10 @@
 // replaced afterwards; never adopted with stale settings; inside the process cap; reclaimed
 // when idle; gone with the host.
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { storeDirFor } from "../../src/host/checkpoints/shadowRepo";
 import { assistantText, type PiFixture, startPiFixture, waitFor, waitForStatus } from "../support/piFixture";
 import { processesInCwd } from "../support/processes";
 
@@ -32,6 +36,49 @@ describe("prewarmed pi with a real pi", function () {
     assert.equal(processesInCwd(fx.workspace).length >= 2, true);
     await chat.prompt("hello warm");
     await waitFor("the answer", () => assistantText(chat.snapshot().items).includes("hello warm"));
+  });
+
+  it("after an adoption the next spare waits a moment (the new chat's view loads first), then warms", async () => {
+    fx = await startPiFixture({}, { prewarm: () => true, rewarmDelayMs: 600 });
+    fx.host.prewarm(fx.workspace);
+    await spareReady(fx);
+    const chat = fx.host.createChat({ cwd: fx.workspace });
+    assert.equal(chat.status, "ready", "the spare was adopted");
+    await new Promise((r) => setTimeout(r, 150));
+    assert.deepEqual(fx.host.spareChats(), [], "no pi starts while the new chat's view is loading");
+    const next = await spareReady(fx);
+    assert.notEqual(next.pid, chat.pid, "then a fresh spare for the chat after");
+  });
+
+  it("a ready spare has its folder's checkpoint store open before the first message", async () => {
+    const storesRoot = fs.mkdtempSync(path.join(os.tmpdir(), "pi-vscode-stores-"));
+    try {
+      fx = await startPiFixture({}, { prewarm: () => true, checkpoints: { storesRoot } });
+      fx.host.prewarm(fx.workspace);
+      await spareReady(fx);
+      // Opening a store runs git several times: a warm chat's first message must not wait for that.
+      const dir = storeDirFor(storesRoot, fx.workspace);
+      await waitFor("the store opened", () => fs.existsSync(dir), 20_000);
+      const chat = fx.host.createChat({ cwd: fx.workspace });
+      await chat.prompt("hello warm store");
+      await waitFor("the answer", () => assistantText(chat.snapshot().items).includes("hello warm store"));
+    } finally {
+      await fx?.cleanup();
+      fx = undefined;
+      fs.rmSync(storesRoot, { recursive: true, force: true });
+    }
+  });
+
+  it("a chat starting its own pi holds the folder's spare back until that start is done", async () => {
+    fx = await startPiFixture({}, { prewarm: () => true });
+    const chat = fx.host.createChat({ cwd: fx.workspace });
+    assert.equal(chat.status, "starting", "no spare yet: the chat starts its own pi");
+    // What the window's warm-up timer does a moment after the extension is up.
+    fx.host.prewarm(fx.workspace);
+    assert.deepEqual(fx.host.spareChats(), [], "no second pi start while the chat's own pi starts");
+    await waitForStatus(chat, "ready", 60_000);
+    const spare = await spareReady(fx);
+    assert.notEqual(spare.pid, chat.pid, "the spare comes once the chat is ready");
   });
 
   it("never adopts a spare started with other settings; refreshSpares replaces it", async () => {

@@ -21,7 +21,7 @@ export interface PiFixture {
 
 export async function startPiFixture(
   options: ScriptedModelOptions = {},
-  hostOptions: Partial<Pick<ChatHostOptions, "maxProcesses" | "idleMinutes" | "guard" | "prewarm" | "extraArgs" | "onReclaimed" | "checkpoints">> = {},
+  hostOptions: Partial<Pick<ChatHostOptions, "maxProcesses" | "idleMinutes" | "guard" | "prewarm" | "rewarmDelayMs" | "extraArgs" | "onReclaimed" | "checkpoints">> = {},
 ): Promise<PiFixture> {
   const model = await startScriptedModel(options);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "pi-vscode-it-"));

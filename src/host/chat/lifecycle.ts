@@ -67,6 +67,7 @@ export class PiLifecycle {
     }
     const resumed = this.history.file;
     const args = [...this.launch.args, ...(resumed ? ["--session", resumed] : [])];
+    const spawned = performance.now();
     const proc = PiProcess.start({ node, cliPath: this.launch.piCliPath, cwd: this.launch.cwd, args, env: this.launch.env }, this.launch.log);
     core.process = proc;
     this.wire(proc);
@@ -78,6 +79,8 @@ export class PiLifecycle {
       this.info.readState(state);
       if (resumed || core.builder.state.items.length) await this.history.reload(proc);
       await this.info.refresh();
+      // pi's own start-up is most of a cold chat's wait: the log says how long it took.
+      this.launch.log("info", `chat ${core.chatId}: pi ready ${(performance.now() - spawned).toFixed(0)} ms after its spawn`);
       core.setStatus(state.isStreaming ? "working" : "ready");
     } catch (err) {
       const detail = proc.exit ? describeExit(proc.exit) : errorText(err);

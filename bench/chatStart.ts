@@ -1,0 +1,336 @@
+// How fast a chat is ready in a REAL VS Code (code-server + Chromium, the packaged .vsix, real
+// pi, the scripted model on 127.0.0.1), each figure beside a baseline measured in the same run:
+//  - the first chat after a window opens ("Pi: New Session" in the sidebar), and further chats
+//    in that window ("Pi: Open Chat in Editor", "Pi: New Session" again) — with `pi.prewarm` on
+//    (the default) and, as the baseline, off (a cold pi per chat);
+//  - the first streamed delta after Enter on a warm chat, beside raw pi spawn → first get_state
+//    reply (pi's own cold start, as bench/sessionStart.ts measures it);
+//  - activate() as the extension logs it and as VS Code reports it, and the bytes it loads.
+// Start: the Enter that runs the command in the palette (a keydown seen in the workbench page).
+// End: the chat's webview shows the status "ready" for the chat the command created (see
+// bench/chatStartProbe.ts). Every run opens a fresh folder in a fresh browser context.
+// Run: npm run bench:start (BENCH_RUNS=n, BENCH_SETTLE_MS=ms to change the defaults).
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Browser, Frame, Page } from "playwright-core";
+import { offlinePiEnv, writeDemoAgentDir } from "../src/demo/demoAgentDir";
+import { startScriptedModel } from "../src/demo/scriptedModel";
+import { messageText } from "../src/demo/scriptedReplies";
+import { startCodeServer, type CodeServer } from "../test/e2e/codeServer";
+import { launchBrowser } from "../test/e2e/workbench";
+import { processesInCwd } from "../test/support/processes";
+import { type ActivationFigures, activationBytes, readLog, vscodeActivationMs } from "./chatStartHost";
+import { chatFrames, type FrameMarks, firstShown, pageEnters, PROBE_SCRIPT } from "./chatStartProbe";
+import { rawPiReady } from "./sessionStart";
+
+const ROOT = path.join(__dirname, "..");
+const VSIX = path.join(ROOT, "dist", "pi-vscode.vsix");
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/** A user's pause between chats: time for the spare to be warmed again. */
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 4_000);
+const DELTA_PROMPT = "bench delta";
+const FIRST_PIECE = "Warm answer";
+
+/** One chat opened by a command: times from the palette's Enter (ms). */
+export interface ChatTiming {
+  command: string;
+  chatId: string;
+  /** The frame showing it was created after the command (a new webview) or was there already. */
+  newView: boolean;
+  /** The webview element's host page created (VS Code's side of a new view). */
+  view?: number;
+  /** The chat page's frame created. */
+  born?: number;
+  shown?: number;
+  input?: number;
+  ready: number;
+  adopted: boolean;
+  /** Log lines between the Enter and ready, as "+ms text". */
+  log: string[];
+}
+
+interface WindowRun {
+  first: ChatTiming;
+  further: ChatTiming[];
+  /** Enter in a warm chat → the first piece of the answer in its webview; and → the model's request. */
+  delta?: { ms: number; requestMs?: number; log: string[] };
+  /** The same for the chat's second message (pi and the checkpoint store already used once). */
+  delta2?: { ms: number; requestMs?: number; log: string[] };
+  activation: ActivationFigures;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Opens the palette on `title` (retrying until the extension host has scanned it) and presses Enter. */
+async function issue(page: Page, title: string): Promise<number> {
+  const before = (await pageEnters(page)).length;
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("F1");
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ state: "visible", timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const focused = page.locator(".quick-input-list .monaco-list-row.focused", { hasText: title });
+    try {
+      await focused.waitFor({ state: "visible", timeout: 3_000 });
+      break;
+    } catch {
+      if (attempt > 20) throw new Error(`command "${title}" never appeared in the palette`);
+    }
+  }
+  await page.keyboard.press("Enter");
+  for (;;) {
+    const enters = await pageEnters(page);
+    if (enters.length > before) return enters[enters.length - 1];
+    await sleep(10);
+  }
+}
+
+function knownChats(frames: FrameMarks[]): Set<string> {
+  return new Set(frames.flatMap((f) => f.statuses.flatMap((s) => (s.chatId ? [s.chatId] : []))));
+}
+
+/** Waits for a chat not in `known` to show "ready" in some webview; returns its frame and id. */
+async function waitNewChat(page: Page, known: Set<string>, timeoutMs = 60_000): Promise<{ frame: FrameMarks; chatId: string; ready: number }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of await chatFrames(page)) {
+      for (const s of frame.statuses) {
+        if (s.chatId && !known.has(s.chatId) && s.text === "ready") return { frame, chatId: s.chatId, ready: s.t };
+      }
+    }
+    if (Date.now() > deadline) throw new Error("no new chat became ready");
+    await sleep(150);
+  }
+}
+
+async function openChat(page: Page, command: string, logFile: string): Promise<ChatTiming> {
+  const known = knownChats(await chatFrames(page));
+  const t0 = await issue(page, command);
+  const { frame, chatId, ready } = await waitNewChat(page, known);
+  await sleep(300); // the log line of the start may come a moment after the webview shows it
+  const lines = readLog(logFile).filter((l) => l.t >= t0 - 50 && l.t <= ready + 50);
+  const rel = (t: number | undefined) => (t === undefined ? undefined : t - t0);
+  const newView = frame.born >= t0;
+  return {
+    command,
+    chatId,
+    newView,
+    view: newView ? rel(frame.viewBorn) : undefined,
+    born: newView ? rel(frame.born) : undefined,
+    shown: rel(firstShown(frame, chatId)),
+    input: newView ? rel(frame.input) : undefined,
+    ready: ready - t0,
+    adopted: readLog(logFile).some((l) => l.text.includes(`chat ${chatId} adopted the spare pi`)),
+    log: lines.map((l) => `+${(l.t - t0).toFixed(0)} ${l.text.slice(0, 110)}`),
+  };
+}
+
+/** The Playwright frame of the webview that shows `chatId` now. */
+async function frameOf(page: Page, chatId: string): Promise<Frame> {
+  for (const frame of page.frames()) {
+    const id = await frame.evaluate(() => (window as unknown as { __piProbe?: { chatId?: string } }).__piProbe?.chatId).catch(() => undefined);
+    if (id === chatId) return frame;
+  }
+  throw new Error(`no webview shows chat ${chatId}`);
+}
+
+async function measureDelta(page: Page, chatId: string, requests: number[], logFile: string): Promise<WindowRun["delta"]> {
+  const frame = await frameOf(page, chatId);
+  const marks = async () => (await chatFrames(page)).find((f) => f.chatId === chatId);
+  const before = (await marks())?.enters.length ?? 0;
+  const input = frame.locator('textarea[data-testid="prompt-input"]');
+  await input.fill(DELTA_PROMPT);
+  await input.press("Enter");
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const m = await marks();
+    const enter = m?.enters[before];
+    const answer = enter === undefined ? undefined : m?.answers.find((a) => a.t > enter && a.text.includes(FIRST_PIECE));
+    if (enter !== undefined && answer) {
+      const request = requests.find((t) => t > enter);
+      await frame.locator('[data-testid="status"]', { hasText: "ready" }).waitFor({ timeout: 60_000 });
+      const log = readLog(logFile)
+        .filter((l) => l.t >= enter - 50 && l.t <= answer.t + 50)
+        .map((l) => `+${(l.t - enter).toFixed(0)} ${l.text.slice(0, 110)}`);
+      return { ms: answer.t - enter, requestMs: request === undefined ? undefined : request - enter, log };
+    }
+    if (Date.now() > deadline) throw new Error("no streamed answer");
+    await sleep(100);
+  }
+}
+
+async function runWindow(browser: Browser, server: CodeServer, root: string, name: string, logFile: string, requests: number[]): Promise<WindowRun> {
+  const folder = path.join(root, name);
+  fs.mkdirSync(folder);
+  fs.writeFileSync(path.join(folder, "README.md"), `# ${name}\n`);
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript(PROBE_SCRIPT);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
+    await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
+    await page.waitForSelector(".activitybar", { timeout: 60_000 });
+    const first = await openChat(page, "Pi: New Session", logFile);
+    const further: ChatTiming[] = [];
+    await sleep(SETTLE_MS);
+    further.push(await openChat(page, "Pi: Open Chat in Editor", logFile));
+    await sleep(SETTLE_MS);
+    const deltaOf = () =>
+      measureDelta(page, further[0].chatId, requests, logFile).catch((err: unknown) => {
+        console.log(`  delta failed: ${String(err)}`);
+        return undefined;
+      });
+    const delta = await deltaOf();
+    const delta2 = await deltaOf();
+    await sleep(SETTLE_MS);
+    further.push(await openChat(page, "Pi: New Session", logFile));
+    await sleep(SETTLE_MS);
+    further.push(await openChat(page, "Pi: Open Chat in Editor", logFile));
+    const activation = { ...activationBytes(ROOT), ...readActivation(logFile), vscodeMs: await vscodeActivationMs(page) };
+    return { first, further, delta, delta2, activation };
+  } finally {
+    await context.close();
+    // The window's extension host stops its pis; wait so the next window does not compete with them.
+    const deadline = Date.now() + 20_000;
+    while (processesInCwd(folder).length && Date.now() < deadline) await sleep(250);
+  }
+}
+
+/** The last activation the extension logged (this window's: the windows run one after another). */
+function readActivation(logFile: string): { activateMs?: number; machineryMs?: number } {
+  const lines = readLog(logFile);
+  const last = (re: RegExp) => {
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const m = re.exec(lines[i].text);
+      if (m) return Number(m[1]);
+    }
+    return undefined;
+  };
+  return { activateMs: last(/Pi activated in ([\d.]+) ms/), machineryMs: last(/chat machinery ready in ([\d.]+) ms/) };
+}
+
+const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : Number.NaN);
+/** "median (min–max, n)" in ms. */
+function fig(xs: Array<number | undefined>): string {
+  const v = xs.filter((x): x is number => typeof x === "number" && Number.isFinite(x));
+  if (!v.length) return "n/a";
+  return `${median(v).toFixed(0)} ms (${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)}, n=${v.length})`;
+}
+
+export interface ChatStartResult {
+  warm: WindowRun[];
+  cold: WindowRun[];
+  rawMs: number[];
+}
+
+export async function runChatStart(runs = RUNS): Promise<ChatStartResult> {
+  if (!fs.existsSync(VSIX)) throw new Error(`${VSIX} is missing: run 'npm run package' first`);
+  const requests: number[] = [];
+  const model = await startScriptedModel({
+    plan: (body) => {
+      const messages = body.messages ?? [];
+      const last = messages[messages.length - 1];
+      if (last?.role !== "user" || messageText(last).trim() !== DELTA_PROMPT) return undefined;
+      requests.push(Date.now());
+      return { text: [FIRST_PIECE, " streams", " on", " for", " a", " while."], delayMs: 150 };
+    },
+  });
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "pi-vscode-chatstart-"));
+  const agentDir = path.join(root, "agent");
+  writeDemoAgentDir(agentDir, model.baseUrl);
+  const logs = { warm: path.join(root, "warm.log"), cold: path.join(root, "cold.log") };
+  const servers: CodeServer[] = [];
+  let browser: Browser | undefined;
+  try {
+    const start = (logFile: string, machineSettings: Record<string, unknown>) =>
+      startCodeServer({ workspace: root, vsixPath: VSIX, env: { ...offlinePiEnv(agentDir), PI_VSCODE_LOG_FILE: logFile }, machineSettings });
+    const warmServer = await start(logs.warm, {});
+    servers.push(warmServer);
+    const coldServer = await start(logs.cold, { "pi.prewarm": false });
+    servers.push(coldServer);
+    browser = await launchBrowser();
+    const result: ChatStartResult = { warm: [], cold: [], rawMs: [] };
+    // Interleaved, so a change in the machine's load falls on both sides alike.
+    for (let i = 0; i < runs; i++) {
+      result.warm.push(await runWindow(browser, warmServer, root, `warm-${i}`, logs.warm, requests));
+      result.cold.push(await runWindow(browser, coldServer, root, `cold-${i}`, logs.cold, requests));
+      const rawDir = path.join(root, `raw-${i}`);
+      fs.mkdirSync(rawDir);
+      for (let k = 0; k < 2; k++) result.rawMs.push(await rawPiReady(rawDir, agentDir));
+      console.log(`run ${i + 1}/${runs}: first ${result.warm[i].first.ready.toFixed(0)} / ${result.cold[i].first.ready.toFixed(0)} ms (prewarm on / off)`);
+    }
+    return result;
+  } finally {
+    await browser?.close();
+    for (const s of servers) await s.stop();
+    await model.close();
+    fs.rmSync(root, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+export function printChatStart(r: ChatStartResult): void {
+  const further = (runs: WindowRun[], command?: string) => runs.flatMap((w) => w.further.filter((c) => !command || c.command === command));
+  const row = (label: string, warm: Array<number | undefined>, cold: Array<number | undefined>, goal = "") =>
+    console.log(`${label.padEnd(52)} ${fig(warm).padEnd(28)} ${fig(cold).padEnd(28)} ${goal}`);
+  console.log(`${"figure (palette Enter → webview shows the new chat ready)".padEnd(52)} ${"prewarm on".padEnd(28)} ${"prewarm off (baseline)".padEnd(28)} goal`);
+  const ok = (xs: Array<number | undefined>, limit: number) => (median(xs.filter((x): x is number => x !== undefined)) <= limit ? "ok" : "MISSED");
+  const fw = further(r.warm).map((c) => c.ready);
+  row("a further chat, any command", fw, further(r.cold).map((c) => c.ready), `≤ 300 ms median: ${ok(fw, 300)}`);
+  for (const command of ["Pi: Open Chat in Editor", "Pi: New Session"]) {
+    row(`  ${command}: ready`, further(r.warm, command).map((c) => c.ready), further(r.cold, command).map((c) => c.ready));
+    row(`  ${command}: composer visible (new view)`, further(r.warm, command).map((c) => c.input), further(r.cold, command).map((c) => c.input));
+    row(`  ${command}: chat shown (first snapshot)`, further(r.warm, command).map((c) => c.shown), further(r.cold, command).map((c) => c.shown));
+  }
+  const adopted = further(r.warm).filter((c) => c.adopted).length;
+  console.log(`  further chats that adopted the spare pi: ${adopted}/${further(r.warm).length} (prewarm on)`);
+  const first = r.warm.map((w) => w.first.ready);
+  row("the first chat after the window opens: ready", first, r.cold.map((w) => w.first.ready), `≤ 1.5 s median: ${ok(first, 1500)}`);
+  row("  composer visible", r.warm.map((w) => w.first.input), r.cold.map((w) => w.first.input));
+  row("  webview element created", r.warm.map((w) => w.first.view), r.cold.map((w) => w.first.view));
+  row("  chat page frame created", r.warm.map((w) => w.first.born), r.cold.map((w) => w.first.born));
+  const raw = median(r.rawMs);
+  console.log(`raw pi spawn → first get_state reply (pi's cold start): ${fig(r.rawMs)}`);
+  const deltas = r.warm.flatMap((w) => (w.delta ? [w.delta.ms] : []));
+  row("Enter in a warm chat → first streamed delta shown", deltas, r.cold.flatMap((w) => (w.delta ? [w.delta.ms] : [])), `≤ 0.2× raw: ${(median(deltas) / raw).toFixed(2)}× ${median(deltas) / raw <= 0.2 ? "ok" : "MISSED"}`);
+  row("  Enter → the model server gets the request", r.warm.map((w) => w.delta?.requestMs), r.cold.map((w) => w.delta?.requestMs));
+  row("  the chat's second message: first delta shown", r.warm.map((w) => w.delta2?.ms), r.cold.map((w) => w.delta2?.ms));
+  row("  the chat's second message: the model's request", r.warm.map((w) => w.delta2?.requestMs), r.cold.map((w) => w.delta2?.requestMs));
+  const act = [...r.warm, ...r.cold].map((w) => w.activation);
+  console.log(`activate() as the extension measures it: ${fig(act.map((a) => a.activateMs))}  goal ≤ 10 ms`);
+  console.log(`activation as VS Code reports it (code loading + activate call): ${fig(act.map((a) => a.vscodeMs))}`);
+  console.log(`the chat machinery (dist/chat.js) required and started, on first use: ${fig(act.map((a) => a.machineryMs))}`);
+  const bytes = act[0];
+  if (bytes) console.log(`activation loads ${bytes.files.map((f) => `${f.file} ${(f.bytes / 1024).toFixed(1)} KB`).join(" + ")} (requires: ${bytes.requires.join(", ")}); goal ≤ 120 KB; later: dist/chat.js ${(bytes.chatBytes / 1024).toFixed(1)} KB`);
+  console.log("\nwhere the time goes (ms after the palette's Enter; one run per kind, prewarm on / off):");
+  for (const [label, t] of [
+    ["first chat, prewarm on", r.warm[Math.floor(r.warm.length / 2)]?.first],
+    ["first chat, prewarm off", r.cold[Math.floor(r.cold.length / 2)]?.first],
+    ["further editor chat, prewarm on", r.warm[Math.floor(r.warm.length / 2)]?.further[0]],
+    ["further editor chat, prewarm off", r.cold[Math.floor(r.cold.length / 2)]?.further[0]],
+    ["further sidebar chat, prewarm on", r.warm[Math.floor(r.warm.length / 2)]?.further[1]],
+  ] as const) {
+    if (!t) continue;
+    console.log(`  ${label}: webview element ${t.view?.toFixed(0) ?? "-"}, chat page frame ${t.born?.toFixed(0) ?? "-"}, shown ${t.shown?.toFixed(0) ?? "-"}, composer ${t.input?.toFixed(0) ?? "-"}, ready ${t.ready.toFixed(0)}${t.adopted ? " (adopted the spare)" : ""}`);
+    for (const line of t.log) console.log(`      ${line}`);
+  }
+  const mid = r.warm[Math.floor(r.warm.length / 2)];
+  for (const [label, delta] of [["first", mid?.delta], ["second", mid?.delta2]] as const) {
+    if (!delta) continue;
+    console.log(`  Enter on the ${label} message of a warm chat: model request ${delta.requestMs?.toFixed(0) ?? "-"}, first delta shown ${delta.ms.toFixed(0)}`);
+    for (const line of delta.log) console.log(`      ${line}`);
+  }
+}
+
+if (require.main === module) {
+  runChatStart()
+    .then((r) => {
+      console.log(`node ${process.version}, ${os.cpus().length} cpus, load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}, ${new Date().toISOString()}`);
+      printChatStart(r);
+    })
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
+}

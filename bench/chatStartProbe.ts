@@ -1,0 +1,121 @@
+// What bench/chatStart.ts sees inside the real workbench: a script Playwright adds to every
+// frame before the frame's own scripts run. It keeps epoch timestamps (performance.timeOrigin +
+// now(): the same clock as Date.now() in the bench and the extension's log) of
+//  - Enter pressed (the palette's Enter in the workbench, the composer's Enter in a chat);
+//  - in a chat webview: the composer visible in the shown frame, every status the pill shows
+//    with the chat it belongs to, and the last answer's text as it grows.
+// The chat id comes from the page's own vscode.setState({chatId}) (webview/vscodeTransport.ts),
+// which it calls as soon as a snapshot of another chat arrives (and which is rendered on the
+// next animation frame): so "ready" is tied to the chat
+// the command created, not to the chat the view showed before.
+// VS Code writes a webview's HTML into a blank frame with document.open(), which drops window
+// listeners but keeps the window (and its properties and timers): listeners are re-added on
+// each new document, and acquireVsCodeApi is caught with an accessor set up front.
+import type { Page } from "playwright-core";
+
+export const PROBE_SCRIPT = `(() => {
+  if (window.__piProbe) return;
+  const now = () => performance.timeOrigin + performance.now();
+  const probe = { born: now(), viewBorn: undefined, input: undefined, chatId: undefined, wanted: undefined, statuses: [], enters: [], answers: [] };
+  window.__piProbe = probe;
+  const onKey = (e) => { if (e.key === "Enter" && !e.shiftKey) probe.enters.push(now()); };
+  window.addEventListener("keydown", onKey, true);
+  if (window === window.top) return;
+  // The webview element's own document (VS Code's host page around the chat page).
+  try { probe.viewBorn = window.parent !== window.top ? window.parent.__piProbe?.born : undefined; } catch {}
+  let real;
+  try {
+    Object.defineProperty(window, "acquireVsCodeApi", {
+      configurable: true,
+      get: () => real,
+      set: (acquire) => {
+        real = function () {
+          const api = acquire.apply(this, arguments);
+          return {
+            postMessage: (m, t) => api.postMessage(m, t),
+            getState: () => api.getState(),
+            setState: (s) => {
+              const id = s && typeof s.chatId === "string" ? s.chatId : undefined;
+              // The page renders on the next animation frame: tag statuses with the new chat once
+              // that frame is done, or the old chat's pill would count as the new one's.
+              if (id && id !== probe.wanted) {
+                probe.wanted = id;
+                requestAnimationFrame(() => setTimeout(() => { if (probe.wanted === id) { probe.chatId = id; tick(); } }, 0));
+              }
+              return api.setState(s);
+            },
+          };
+        };
+      },
+    });
+  } catch {}
+  const tick = () => {
+    const root = document.documentElement;
+    if (root && !root.hasAttribute("data-pi-probe")) {
+      root.setAttribute("data-pi-probe", "");
+      window.addEventListener("keydown", onKey, true);
+    }
+    const input = document.querySelector('textarea[data-testid="prompt-input"]');
+    if (input && probe.input === undefined && input.offsetHeight > 0) {
+      const el = window.frameElement;
+      if (!el || (el.id === "active-frame" && el.style.visibility !== "hidden")) probe.input = now();
+    }
+    const pill = document.querySelector('[data-testid="status"]');
+    const text = pill ? pill.textContent.trim() : undefined;
+    const last = probe.statuses[probe.statuses.length - 1];
+    if (text !== undefined && (!last || last.text !== text || last.chatId !== probe.chatId)) probe.statuses.push({ t: now(), text, chatId: probe.chatId });
+    const answers = document.querySelectorAll('[data-testid="assistant-message"]');
+    const answer = answers.length ? answers[answers.length - 1].textContent.trim().slice(0, 120) : "";
+    const lastAnswer = probe.answers[probe.answers.length - 1];
+    if (answer && (!lastAnswer || lastAnswer.text !== answer)) {
+      probe.answers.push({ t: now(), text: answer });
+      if (probe.answers.length > 200) probe.answers.splice(0, 100);
+    }
+  };
+  setInterval(tick, 4);
+})();`;
+
+export interface StatusMark {
+  t: number;
+  text: string;
+  chatId?: string;
+}
+
+export interface FrameMarks {
+  /** The frame element's title (the view's name or the tab's title). */
+  title: string;
+  /** When the frame's first document was created (VS Code writes the chat page into it). */
+  born: number;
+  /** When the webview element's host page (its parent frame) was created. */
+  viewBorn?: number;
+  /** When the composer was first visible in the shown frame. */
+  input?: number;
+  chatId?: string;
+  statuses: StatusMark[];
+  enters: number[];
+  answers: Array<{ t: number; text: string }>;
+}
+
+/** The probe of the workbench page itself (palette Enter presses). */
+export async function pageEnters(page: Page): Promise<number[]> {
+  return page.evaluate(() => (window as unknown as { __piProbe?: { enters: number[] } }).__piProbe?.enters ?? []);
+}
+
+/** Every shown webview frame's marks (inner `active-frame` frames holding a chat page). */
+export async function chatFrames(page: Page): Promise<FrameMarks[]> {
+  const out: FrameMarks[] = [];
+  for (const frame of page.frames()) {
+    const el = await frame.frameElement().catch(() => undefined);
+    if (!el) continue;
+    const [id, title] = await Promise.all([el.getAttribute("id").catch(() => null), el.getAttribute("title").catch(() => null)]);
+    if (id !== "active-frame") continue;
+    const marks = await frame.evaluate(() => (window as unknown as { __piProbe?: Omit<FrameMarks, "title"> }).__piProbe).catch(() => undefined);
+    if (marks?.statuses.length) out.push({ ...marks, title: title ?? "" });
+  }
+  return out;
+}
+
+/** The first moment `frame` showed anything of `chatId` (its first snapshot was rendered). */
+export function firstShown(frame: FrameMarks, chatId: string): number | undefined {
+  return frame.statuses.find((s) => s.chatId === chatId)?.t;
+}
