@@ -19,6 +19,8 @@ export interface CodeServerOptions {
   extraArgs?: string[];
   /** Settings for the remote machine (machine-scoped ones such as `pi.edits.approval` are read only there). */
   machineSettings?: Record<string, unknown>;
+  /** Workspace trust on, as VS Code ships it (off by default here: most tests need a trusted folder). */
+  trust?: boolean;
 }
 
 export interface CodeServer {
@@ -68,9 +70,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const dirs = { home: path.join(scratch, "home"), tmp: path.join(scratch, "tmp"), data: path.join(scratch, "data"), ext: path.join(scratch, "ext") };
   Object.values(dirs).forEach((d) => fs.mkdirSync(d, { recursive: true }));
   fs.mkdirSync(path.join(dirs.data, "User"), { recursive: true });
-  fs.writeFileSync(path.join(dirs.data, "User", "settings.json"), JSON.stringify(USER_SETTINGS, null, 2));
+  const userSettings = { ...USER_SETTINGS, ...(options.trust ? { "security.workspace.trust.enabled": true } : {}) };
+  fs.writeFileSync(path.join(dirs.data, "User", "settings.json"), JSON.stringify(userSettings, null, 2));
   fs.mkdirSync(path.join(dirs.data, "Machine"), { recursive: true });
-  fs.writeFileSync(path.join(dirs.data, "Machine", "settings.json"), JSON.stringify({ ...USER_SETTINGS, ...options.machineSettings }, null, 2));
+  fs.writeFileSync(path.join(dirs.data, "Machine", "settings.json"), JSON.stringify({ ...userSettings, ...options.machineSettings }, null, 2));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HOME: dirs.home,
@@ -90,7 +93,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     "--auth", "none",
     "--disable-telemetry",
     "--disable-update-check",
-    "--disable-workspace-trust",
+    ...(options.trust ? [] : ["--disable-workspace-trust"]),
     "--disable-getting-started-override",
     "--ignore-last-opened",
     ...baseArgs,
@@ -134,7 +137,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
           // gone
         }
       }
-      fs.rmSync(scratch, { recursive: true, force: true });
+      fs.rmSync(scratch, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
 }
