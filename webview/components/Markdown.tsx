@@ -1,7 +1,8 @@
 // An answer's text: markdown, split into blocks so a streaming message re-renders only its
 // last block (markdownBlocks.ts). Huge text never costs more than a frame at once:
-//  - a streaming block past PLAIN_WHILE_STREAMING is shown as plain text in chunks of their
-//    own (plainChunks), so each delta re-lays out one small chunk instead of the whole block;
+//  - a streaming block past PLAIN_WHILE_STREAMING, or with an unbroken run of LIVE_RUN, is
+//    shown as plain text in chunks of their own (plainChunks), so each delta re-lays out one
+//    small chunk instead of the whole block;
 //  - a finished block that big is formatted when the page is idle, plain until then;
 //  - a block holding an unbroken run (base64, minified code, a 50,000-letter "word") stays
 //    plain: a browser lays such a run out in one piece, and there is nothing to format in it.
@@ -10,7 +11,7 @@ import { memo } from "../memo";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { whenLoaded } from "../highlight";
 import { renderMarkdown } from "../markdown";
-import { LONG_RUN, plainChunks, splitMarkdownBlocks } from "../markdownBlocks";
+import { hasRun, LIVE_RUN, LONG_RUN, plainChunks, splitMarkdownBlocks } from "../markdownBlocks";
 
 /** Past this size a block still streaming is shown as text: re-parsing it every frame would stall. */
 const PLAIN_WHILE_STREAMING = 12_000;
@@ -57,7 +58,7 @@ const onIdle: Idle =
  * plain. One component for all three, so finishing keeps the chunks already in the DOM.
  */
 const BigBlock = memo(({ text, live }: { text: string; live: boolean }) => {
-  const plainOnly = useMemo(() => LONG_RUN.test(text), [text]);
+  const plainOnly = useMemo(() => hasRun(text, LONG_RUN), [text]);
   const [formatted, setFormatted] = useState<string | undefined>();
   useEffect(() => (live || plainOnly ? undefined : onIdle(() => setFormatted(text))), [text, live, plainOnly]);
   return formatted === text ? <MarkdownBlock text={text} /> : <PlainText text={text} />;
@@ -69,7 +70,7 @@ export function Markdown({ text, streaming }: { text: string; streaming: boolean
     <div class="markdown">
       {blocks.map((block, i) => {
         const live = streaming && i === blocks.length - 1;
-        const big = live ? block.length > PLAIN_WHILE_STREAMING : block.length > FORMAT_WHEN_IDLE || LONG_RUN.test(block);
+        const big = live ? block.length > PLAIN_WHILE_STREAMING || hasRun(block, LIVE_RUN) : block.length > FORMAT_WHEN_IDLE || hasRun(block, LONG_RUN);
         return big ? <BigBlock key={i} text={block} live={live} /> : <MarkdownBlock key={i} text={block} />;
       })}
     </div>
