@@ -8,7 +8,7 @@
 //    plain: a browser lays such a run out in one piece, and there is nothing to format in it.
 // Code blocks whose highlighter is still loading render plain, then again once it is in.
 import { memo } from "../memo";
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { whenLoaded } from "../highlight";
 import { renderMarkdown } from "../markdown";
 import { hasRun, LIVE_RUN, LONG_RUN, plainChunks, splitMarkdownBlocks } from "../markdownBlocks";
@@ -20,11 +20,24 @@ const FORMAT_WHEN_IDLE = 12_000;
 
 const Chunk = memo(({ text }: { text: string }) => <div>{text}</div>);
 
-/** Plain text in chunks; only the last one changes while text streams in. */
+/**
+ * Plain text in chunks; only the last one changes while text streams in. Chunks after the
+ * first skip layout while off-screen (content-visibility in chat.css): laying out 50,000
+ * letters of one word at once took ~50 ms. Until laid out, each stands in at the first
+ * chunk's height (`--chunk-h`, measured here before the transcript measures the item), so
+ * the item's height is right from the start for a run of like characters.
+ */
 function PlainText({ text }: { text: string }) {
   const chunks = plainChunks(text);
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const first = ref.current?.firstElementChild;
+    if (!ref.current || !(first instanceof HTMLElement) || chunks.length < 3) return;
+    const h = first.getBoundingClientRect().height;
+    if (h > 0 && ref.current.style.getPropertyValue("--chunk-h") !== `${h}px`) ref.current.style.setProperty("--chunk-h", `${h}px`);
+  });
   return (
-    <div class="md-plain">
+    <div class="md-plain" ref={ref}>
       {chunks.map((chunk, i) => (
         <Chunk key={i} text={chunk} />
       ))}
