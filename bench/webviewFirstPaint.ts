@@ -5,7 +5,8 @@
 //      every item);
 //  (b) a 50,000-character unbroken token in an answer: the longest main-thread task and the
 //      time to paint it, posted as a snapshot to a page already open (tasks from a trace:
-//      bench/mainThreadTasks.ts).
+//      bench/mainThreadTasks.ts); on an empty page (its first markdown: the code's first run
+//      counts) and on one that has shown an answer, each beside the same with a 10-char token.
 // Run: bash test/env/with-node24.sh npx tsx bench/webviewFirstPaint.ts
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -118,18 +119,27 @@ async function firstPaint(browser: Browser, url: string, snapshot: ChatSnapshot)
   return { ms: median(ms), longest: median(longest) };
 }
 
-async function hugeToken(browser: Browser, url: string): Promise<{ ms: number; longest: number; tasks: Tasks }> {
+/** An answer the page has already shown: its markdown code has run before (not the first answer of a fresh page). */
+const EARLIER: ChatItem = { kind: "assistant", id: "a0", blocks: [{ type: "text", text: "An **earlier** answer with `code`:\n\n- one\n- two" }], streaming: false };
+
+/**
+ * An answer holding a token of `length` characters, posted in a snapshot to an open page:
+ * `warm`, a page that has shown an answer before; else an empty one (its first markdown).
+ */
+async function hugeToken(browser: Browser, url: string, length: number, warm: boolean): Promise<{ ms: number; longest: number; tasks: Tasks }> {
   const runs: Array<{ ms: number; longest: number; tasks: Tasks }> = [];
-  const text = `Here it is:\n\n${"x".repeat(TOKEN)}\n\nThat was it.`;
+  const text = `Here it is:\n\n${"x".repeat(length)}\n\nThat was it.`;
+  const before: ChatItem[] = warm ? [EARLIER] : [];
   const snap = {
     ...snapshotOf([
+      ...before,
       { kind: "user", id: "u1", text: "Send a long token" },
       { kind: "assistant", id: "a1", blocks: [{ type: "text", text }], streaming: false },
     ]),
     seq: 2,
   };
   for (let i = 0; i < TOKEN_RUNS; i++) {
-    const page = await open(browser, url, snapshotOf([]));
+    const page = await open(browser, url, snapshotOf(before));
     await page.locator('[data-testid="status"]').waitFor();
     // Handed over first, so the trace holds the page's work and not the harness's 50 KB script.
     await page.evaluate((s) => ((window as unknown as { __tokenSnap: unknown }).__tokenSnap = s, 0), snap);
@@ -169,15 +179,20 @@ export async function runWebviewFirstPaint(): Promise<void> {
     ] as const) {
       const server = await serve(page);
       const fp = await firstPaint(browser, server.url, snap);
-      const tok = await hugeToken(browser, server.url);
       const mb = (Buffer.byteLength(JSON.stringify(snap)) / 1e6).toFixed(2);
       console.log(
         `${name.padEnd(8)} ${MESSAGES.toLocaleString("en")}-message session: first paint ${fp.ms.toFixed(0)} ms, longest task ${fp.longest.toFixed(0)} ms (snapshot ${snap.items.length} items, ${mb} MB)`,
       );
-      const t = tok.tasks;
-      console.log(
-        `${name.padEnd(8)} ${TOKEN.toLocaleString("en")}-char token: painted in ${tok.ms.toFixed(0)} ms, longest task ${t.longest.toFixed(0)} ms (${t.longestCpu.toFixed(0)} ms CPU; most CPU in a task ${t.maxCpu.toFixed(0)} ms; ${t.over16} over 16 ms; longtask API ${tok.longest.toFixed(0)} ms)`,
-      );
+      // Beside each token, the same snapshot with a 10-character one: what any such snapshot costs.
+      for (const warm of [false, true])
+        for (const length of [TOKEN, 10]) {
+          const tok = await hugeToken(browser, server.url, length, warm);
+          const t = tok.tasks;
+          const what = `${length.toLocaleString("en")}-char token${warm ? ", page warm" : ", first answer"}`;
+          console.log(
+            `${name.padEnd(8)} ${what.padEnd(33)} painted in ${tok.ms.toFixed(0)} ms, longest task ${t.longest.toFixed(0)} ms (${t.longestCpu.toFixed(0)} ms CPU; most CPU in a task ${t.maxCpu.toFixed(0)} ms; ${t.over16} over 16 ms; longtask API ${tok.longest.toFixed(0)} ms)`,
+          );
+        }
       await server.close();
     }
     console.log(`(medians of ${RUNS} runs, ${TOKEN_RUNS} for the token; viewport ${VIEWPORT.width}×${VIEWPORT.height})`);
