@@ -29,14 +29,20 @@ export interface Tasks {
 export async function traceTasks(page: Page): Promise<() => Promise<Tasks>> {
   const cdp = await page.context().newCDPSession(page);
   const events: TraceEvent[] = [];
-  cdp.on("Tracing.dataCollected", (e: { value: TraceEvent[] }) => {
-    events.push(...e.value);
+  cdp.on("Tracing.dataCollected", (e) => {
+    // CDP types trace events as string maps; they are JSON objects of this shape.
+    events.push(...(e.value as unknown as TraceEvent[]));
   });
   await cdp.send("Tracing.start", { categories: "toplevel", transferMode: "ReportEvents" });
   return async () => {
-    const done = new Promise<void>((r) => cdp.once("Tracing.tracingComplete", () => r()));
+    // Twice under heavy load a bench run hung somewhere: should it be here, fail, don't hang.
+    let timer: NodeJS.Timeout | undefined;
+    const done = new Promise<void>((resolve, reject) => {
+      cdp.once("Tracing.tracingComplete", () => resolve());
+      timer = setTimeout(() => reject(new Error("the trace did not complete within 60 s")), 60_000);
+    });
     await cdp.send("Tracing.end");
-    await done;
+    await done.finally(() => clearTimeout(timer));
     await cdp.detach();
     const mains = new Set(events.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain").map((e) => `${e.pid}/${e.tid}`));
     const byThread = new Map<string, TraceEvent[]>();
