@@ -1,7 +1,7 @@
 // Block splitting for incremental rendering: joined back, the blocks are the text; code
 // fences and indented continuations are never cut.
 import * as assert from "node:assert/strict";
-import { LONG_RUN, plainChunks, splitMarkdownBlocks } from "../../webview/markdownBlocks";
+import { hasRun, LONG_RUN, plainChunks, splitMarkdownBlocks } from "../../webview/markdownBlocks";
 
 describe("markdown block splitting", () => {
   const cases: Array<[string, string, number]> = [
@@ -51,8 +51,19 @@ describe("plain text chunks", () => {
       before = now;
     }
   });
-  it("LONG_RUN finds an unbroken run, not prose or code", () => {
-    assert.ok(LONG_RUN.test(`intro ${"Q".repeat(10_000)} outro`));
-    assert.ok(!LONG_RUN.test("word ".repeat(10_000)));
+  it("hasRun finds an unbroken run, not prose or code", () => {
+    assert.ok(hasRun(`intro ${"Q".repeat(10_000)} outro`, LONG_RUN));
+    assert.ok(!hasRun("word ".repeat(10_000), LONG_RUN));
+    assert.ok(!hasRun(`intro ${"Q".repeat(9_999)} outro`, LONG_RUN));
+  });
+  it("hasRun counts a run at either end and stops at any whitespace", () => {
+    assert.ok(hasRun("abcd", 4));
+    assert.ok(!hasRun("abc", 4));
+    assert.ok(hasRun("x abcd", 4));
+    assert.ok(hasRun("abcd x", 4));
+    assert.ok(!hasRun("ab\tcd ab\ncd ab\u00a0cd ab\u2028cd", 3));
+    assert.ok(!hasRun("", 1));
+    // What the regex it replaces answered, on runs around the length.
+    for (const text of ["a".repeat(9), `${"a".repeat(10)} b`, `b ${"a".repeat(11)}`, " a ".repeat(5)]) assert.equal(hasRun(text, 10), /\S{10}/.test(text), text);
   });
 });

@@ -1,16 +1,17 @@
 // An answer's text: markdown, split into blocks so a streaming message re-renders only its
 // last block (markdownBlocks.ts). Huge text never costs more than a frame at once:
-//  - a streaming block past PLAIN_WHILE_STREAMING is shown as plain text in chunks of their
-//    own (plainChunks), so each delta re-lays out one small chunk instead of the whole block;
+//  - a streaming block past PLAIN_WHILE_STREAMING, or with an unbroken run of LIVE_RUN, is
+//    shown as plain text in chunks of their own (plainChunks), so each delta re-lays out one
+//    small chunk instead of the whole block;
 //  - a finished block that big is formatted when the page is idle, plain until then;
 //  - a block holding an unbroken run (base64, minified code, a 50,000-letter "word") stays
 //    plain: a browser lays such a run out in one piece, and there is nothing to format in it.
 // Code blocks whose highlighter is still loading render plain, then again once it is in.
 import { memo } from "../memo";
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { whenLoaded } from "../highlight";
 import { renderMarkdown } from "../markdown";
-import { LONG_RUN, plainChunks, splitMarkdownBlocks } from "../markdownBlocks";
+import { hasRun, LIVE_RUN, LONG_RUN, plainChunks, splitMarkdownBlocks } from "../markdownBlocks";
 
 /** Past this size a block still streaming is shown as text: re-parsing it every frame would stall. */
 const PLAIN_WHILE_STREAMING = 12_000;
@@ -19,11 +20,24 @@ const FORMAT_WHEN_IDLE = 12_000;
 
 const Chunk = memo(({ text }: { text: string }) => <div>{text}</div>);
 
-/** Plain text in chunks; only the last one changes while text streams in. */
+/**
+ * Plain text in chunks; only the last one changes while text streams in. Chunks after the
+ * first skip layout while off-screen (content-visibility in chat.css): laying out 50,000
+ * letters of one word at once took ~50 ms. Until laid out, each stands in at the first
+ * chunk's height (`--chunk-h`, measured here before the transcript measures the item), so
+ * the item's height is right from the start for a run of like characters.
+ */
 function PlainText({ text }: { text: string }) {
   const chunks = plainChunks(text);
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const first = ref.current?.firstElementChild;
+    if (!ref.current || !(first instanceof HTMLElement) || chunks.length < 3) return;
+    const h = first.getBoundingClientRect().height;
+    if (h > 0 && ref.current.style.getPropertyValue("--chunk-h") !== `${h}px`) ref.current.style.setProperty("--chunk-h", `${h}px`);
+  });
   return (
-    <div class="md-plain">
+    <div class="md-plain" ref={ref}>
       {chunks.map((chunk, i) => (
         <Chunk key={i} text={chunk} />
       ))}
@@ -57,7 +71,7 @@ const onIdle: Idle =
  * plain. One component for all three, so finishing keeps the chunks already in the DOM.
  */
 const BigBlock = memo(({ text, live }: { text: string; live: boolean }) => {
-  const plainOnly = useMemo(() => LONG_RUN.test(text), [text]);
+  const plainOnly = useMemo(() => hasRun(text, LONG_RUN), [text]);
   const [formatted, setFormatted] = useState<string | undefined>();
   useEffect(() => (live || plainOnly ? undefined : onIdle(() => setFormatted(text))), [text, live, plainOnly]);
   return formatted === text ? <MarkdownBlock text={text} /> : <PlainText text={text} />;
@@ -69,7 +83,7 @@ export function Markdown({ text, streaming }: { text: string; streaming: boolean
     <div class="markdown">
       {blocks.map((block, i) => {
         const live = streaming && i === blocks.length - 1;
-        const big = live ? block.length > PLAIN_WHILE_STREAMING : block.length > FORMAT_WHEN_IDLE || LONG_RUN.test(block);
+        const big = live ? block.length > PLAIN_WHILE_STREAMING || hasRun(block, LIVE_RUN) : block.length > FORMAT_WHEN_IDLE || hasRun(block, LONG_RUN);
         return big ? <BigBlock key={i} text={block} live={live} /> : <MarkdownBlock key={i} text={block} />;
       })}
     </div>
