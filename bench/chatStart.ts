@@ -8,7 +8,8 @@
 //  - activate() as the extension logs it and as VS Code reports it, and the bytes it loads.
 // Start: the Enter that runs the command in the palette (a keydown seen in the workbench page).
 // End: the chat's webview shows the status "ready" for the chat the command created (see
-// bench/chatStartProbe.ts). Every run opens a fresh folder in a fresh browser context.
+// bench/chatStartProbe.ts). Every run opens a fresh folder in a fresh browser context, and at
+// its end a second window on that folder in the same context (Pi has run there by then).
 // Run: npm run bench:start (BENCH_RUNS=n, BENCH_SETTLE_MS=ms to change the defaults).
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -19,7 +20,7 @@ import { startScriptedModel } from "../src/demo/scriptedModel";
 import { messageText } from "../src/demo/scriptedReplies";
 import { startCodeServer, type CodeServer } from "../test/e2e/codeServer";
 import { launchBrowser } from "../test/e2e/workbench";
-import { processesInCwd } from "../test/support/processes";
+import { cmdline, processesInCwd } from "../test/support/processes";
 import { type ActivationFigures, activationBytes, readLog, vscodeActivationMs } from "./chatStartHost";
 import { chatFrames, type FrameMarks, firstShown, pageEnters, PROBE_SCRIPT } from "./chatStartProbe";
 import { rawPiReady } from "./sessionStart";
@@ -58,9 +59,13 @@ interface WindowRun {
   /** The same for the chat's second message (pi and the checkpoint store already used once). */
   delta2?: { ms: number; requestMs?: number; log: string[] };
   activation: ActivationFigures;
+  /** A new window on the same folder, same browser profile: Pi has run there, so it warms a spare at startup. */
+  reopened?: ChatTiming;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** pi processes in `dir` (pi names its process "pi"; VS Code's own may work there too). */
+const pisIn = (dir: string) => processesInCwd(dir).filter((pid) => cmdline(pid) === "pi");
 
 /** Opens the palette on `title` (retrying until the extension host has scanned it) and presses Enter. */
 async function issue(page: Page, title: string): Promise<number> {
@@ -189,7 +194,15 @@ async function runWindow(browser: Browser, server: CodeServer, root: string, nam
     await sleep(SETTLE_MS);
     further.push(await openChat(page, "Pi: Open Chat in Editor", logFile));
     const activation = { ...activationBytes(ROOT), ...readActivation(logFile), vscodeMs: await vscodeActivationMs(page) };
-    return { first, further, delta, delta2, activation };
+    await page.close();
+    const gone = Date.now() + 20_000;
+    while (pisIn(folder).length && Date.now() < gone) await sleep(250);
+    const again = await context.newPage();
+    await again.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
+    await again.waitForSelector(".monaco-workbench", { timeout: 60_000 });
+    await again.waitForSelector(".activitybar", { timeout: 60_000 });
+    const reopened = await openChat(again, "Pi: New Session", logFile);
+    return { first, further, delta, delta2, activation, reopened };
   } finally {
     await context.close();
     // The window's extension host stops its pis; wait so the next window does not compete with them.
@@ -288,6 +301,9 @@ export function printChatStart(r: ChatStartResult): void {
   const first = r.warm.map((w) => w.first.ready);
   row("the first chat after the window opens: ready", first, r.cold.map((w) => w.first.ready), `≤ 1.5 s median: ${ok(first, 1500)}`);
   row("  composer visible", r.warm.map((w) => w.first.input), r.cold.map((w) => w.first.input));
+  const again = r.warm.map((w) => w.reopened?.ready);
+  row("the first chat of a new window on a folder Pi ran in", again, r.cold.map((w) => w.reopened?.ready), `≤ 1.5 s median: ${ok(again, 1500)}`);
+  console.log(`  of those, adopted the spare pi: ${r.warm.filter((w) => w.reopened?.adopted).length}/${r.warm.length} (prewarm on)`);
   row("  webview element created", r.warm.map((w) => w.first.view), r.cold.map((w) => w.first.view));
   row("  chat page frame created", r.warm.map((w) => w.first.born), r.cold.map((w) => w.first.born));
   const raw = median(r.rawMs);
