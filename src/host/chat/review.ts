@@ -45,6 +45,8 @@ export class ChatReview {
   private readonly toolArgs = new Map<string, { name: string; path: unknown }>();
   /** Run start → its card (undefined: it changed nothing); runs never change once closed. */
   private readonly cards = new Map<string, ChangesItem | undefined>();
+  /** Per pi session, the last entry already bound: after a run pi is asked only for what follows it. */
+  private readonly boundUpTo = new Map<string, string>();
   private readonly turnListeners = new Set<(turn: TurnChanges) => void>();
 
   constructor(
@@ -145,6 +147,7 @@ export class ChatReview {
     if (!store || !sessionId) return undefined;
     const data = await proc.rpc.send({ type: "get_entries" });
     await store.bindEntries(sessionId, data.entries);
+    this.boundUpTo.set(sessionId, data.entries.at(-1)?.id ?? "");
     const users = userEntriesOf(branchOf(data.entries as BranchEntry[], data.leafId));
     const checkpointOf = new Map<string, string>();
     for (const u of users) {
@@ -191,12 +194,21 @@ export class ChatReview {
     }
   }
 
-  /** pi's session entries after a run: bind the checkpoints, give the user items their ids. */
+  /**
+   * pi's session entries after a run: bind the checkpoints, give the user items their ids. Only
+   * the entries after the last one bound are fetched (a 10,000-message session is ~4.6 MB of
+   * entries to parse after every run otherwise); the new part of the branch is all the user
+   * items still without an id need, matched from the end. Unknown ground (no bind yet, or pi
+   * no longer has that entry) takes the whole list.
+   */
   private async bindEntries(store: CheckpointStoreApi, sessionId: string): Promise<void> {
     const proc = this.deps.core.process;
     if (!proc || proc.rpc.isClosed || this.deps.history.sessionId !== sessionId) return;
-    const data = await proc.rpc.send({ type: "get_entries" });
+    const since = this.boundUpTo.get(sessionId) || undefined;
+    const data = since ? await proc.rpc.send({ type: "get_entries", since }).catch(() => proc.rpc.send({ type: "get_entries" })) : await proc.rpc.send({ type: "get_entries" });
     await store.bindEntries(sessionId, data.entries);
+    const last = data.entries.at(-1)?.id;
+    if (last) this.boundUpTo.set(sessionId, last);
     const { builder } = this.deps.core;
     const ids = matchEntryIds(builder.state.items, userEntriesOf(branchOf(data.entries as BranchEntry[], data.leafId)));
     for (const item of builder.state.items) {
