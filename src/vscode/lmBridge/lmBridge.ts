@@ -76,6 +76,8 @@ export class LmBridge implements vscode.Disposable {
   private readonly backend: VscodeLmBackend | undefined;
   private server: Promise<BridgeServer> | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /** The file has been written once: from then on VS Code's change events keep it current. */
+  private written = false;
   private logged = "";
   private readonly disposables: vscode.Disposable[] = [];
   readonly file: string;
@@ -111,10 +113,14 @@ export class LmBridge implements vscode.Disposable {
     return this.api ? ["-e", this.options.providerPath] : [];
   }
 
-  /** Before a pi starts: the server is up and the file lists today's models. Never throws. */
+  /**
+   * Before a pi starts: the server is up and the file lists today's models. Never throws. Only
+   * the first start asks VS Code for its models (a server start and selectChatModels: 350–650 ms
+   * before the window's first pi); later ones wait only for a rewrite a change event started.
+   */
   async prepare(): Promise<void> {
     if (!this.api) return;
-    this.refresh();
+    if (!this.written) this.refresh();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, PREPARE_TIMEOUT_MS)));
     await Promise.race([this.writing, timeout]).finally(() => clearTimeout(timer));
@@ -157,6 +163,7 @@ export class LmBridge implements vscode.Disposable {
         const server = await this.server;
         const models: LmModelInfo[] = this.enabled ? await backend.models() : [];
         writeProviderFile(this.file, { baseUrl: server.baseUrl, apiKey: server.apiKey, models: piModels(models) });
+        this.written = true;
         const summary = models.length ? models.map((m) => bridgeModelId(m)).join(", ") : this.enabled ? "none available" : "off (pi.vscodeModels)";
         if (summary !== this.logged) this.options.log("info", `VS Code models for pi: ${summary}`);
         this.logged = summary;
