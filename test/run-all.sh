@@ -15,6 +15,7 @@ echo "node for tests: $(node --version)"
 passed=0
 failed=0
 status=0
+failed_suites=""
 run_suite() { # name, time limit in seconds, then the command
   local name=$1 limit=$2; shift 2
   echo "=== $name"
@@ -29,6 +30,7 @@ run_suite() { # name, time limit in seconds, then the command
   failed=$((failed + ${f:-0}))
   if [ "$rc" -ne 0 ]; then
     status=1
+    failed_suites="$failed_suites $name"
     # A suite that died before mocha counted anything still counts as a failure.
     [ -z "$f" ] && failed=$((failed + 1))
     [ "$rc" -eq 124 ] && echo "--- $name took longer than ${limit}s and was stopped"
@@ -50,5 +52,15 @@ run_suite extension-host 900 mocha --import=tsx --timeout 300000 test/extension/
 run_suite e2e 1500 mocha --import=tsx --timeout 300000 'test/e2e/**/*.e2e.test.ts'
 
 echo
+# CI shows only the end of this output: repeat each failure's report here so it is seen.
+for name in $failed_suites; do
+  log="test-output/$name.log"
+  echo "--- failures in $name:"
+  if grep -Eq '^ *[0-9]+ failing' "$log"; then
+    sed -n '/^ *[0-9]* failing/,$p' "$log" | head -80
+  else
+    tail -40 "$log"
+  fi
+done
 echo "tests: $passed passed, $failed failed"
 exit $status
