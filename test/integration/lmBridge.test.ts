@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { startBridgeServer, type BridgeServer } from "../../src/host/lmBridge/bridgeServer";
 import { lmError } from "../../src/host/lmBridge/errors";
-import { BRIDGE_FILE_ENV, BRIDGE_PROVIDER, piModels, writeProviderFile } from "../../src/host/lmBridge/providerFile";
+import { BRIDGE_FILE_ENV, BRIDGE_PROVIDER, piModels, writePendingFile, writeProviderFile } from "../../src/host/lmBridge/providerFile";
 import type { Chat } from "../../src/host/chat/chat";
 import { assistantText, startPiFixture, waitFor, waitForStatus, type PiFixture } from "../support/piFixture";
 import { STAND_IN_MODEL, ScriptedLmBackend } from "../support/scriptedLm";
@@ -63,6 +63,41 @@ describe("pi on a VS Code model through the bridge (real pi, stand-in vscode.lm)
     assert.equal(fx.model.requests.length - before, 2);
     // Counted by the model's tokenizer (the stand-in counts 4 characters a token).
     await waitFor("the usage of the bridged answer", () => (chat.info.usage?.inputTokens ?? 0) > 0);
+  });
+
+  it("a pi started while the window's first list is pending waits for it: a session on a VS Code model resumes on it", async () => {
+    // The extension no longer waits for VS Code's model query before spawning the window's first
+    // pi; the pending file tells pi's extension that the list is coming.
+    const other = path.join(path.dirname(file), "provider-b.json");
+    const env = { [BRIDGE_FILE_ENV]: other };
+    writeProviderFile(other, { baseUrl: bridge.baseUrl, apiKey: bridge.apiKey, models: piModels([STAND_IN_MODEL]) });
+    const first = fx.host.createChat({ cwd: fx.workspace, env, args: ["-e", EXTENSION] });
+    await waitForStatus(first, "ready");
+    await first.settings.setModel(BRIDGE_PROVIDER, MODEL_ID);
+    await first.prompt("hello from the VS Code model");
+    await waitFor("the answer", () => /You said/.test(assistantText(first.snapshot().items)));
+    await waitForStatus(first, "ready");
+    const sessionFile = first.piSessionFile;
+    assert.ok(sessionFile);
+    await fx.host.dispose(first.id);
+
+    writePendingFile(other);
+    const resumed = fx.host.createChat({ cwd: fx.workspace, env, args: ["-e", EXTENSION], sessionFile });
+    // Longer than pi takes to load its extensions and start: it is still waiting.
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(resumed.status, "starting", "pi waits for the pending list");
+    writeProviderFile(other, { baseUrl: bridge.baseUrl, apiKey: bridge.apiKey, models: piModels([STAND_IN_MODEL]) });
+    await waitForStatus(resumed, "ready");
+    assert.equal(resumed.info.model, `${BRIDGE_PROVIDER}/${MODEL_ID}`, "pi waited for the list and resumed on the session's model");
+    await fx.host.dispose(resumed.id);
+
+    // A list that is not coming (the query failed: the file is removed) lets pi start at once, without VS Code's models.
+    writePendingFile(other);
+    const plain = fx.host.createChat({ cwd: fx.workspace, env, args: ["-e", EXTENSION] });
+    setTimeout(() => fs.rmSync(other, { force: true }), 200);
+    await waitForStatus(plain, "ready");
+    assert.equal((await plain.settings.models()).some((m) => m.provider === BRIDGE_PROVIDER), false);
+    await fx.host.dispose(plain.id);
   });
 
   it("abort cancels the model's request", async () => {

@@ -6,8 +6,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { ExtensionAPI } from "@earendil-works/pi-coding-agent";
-import vscodeModels from "../../src/host/lmBridge/piExtension";
-import { BRIDGE_FILE_ENV, HEADLESS_NOTE, piModels, writeProviderFile } from "../../src/host/lmBridge/providerFile";
+import vscodeModels, { FIRST_LIST_WAIT_MS } from "../../src/host/lmBridge/piExtension";
+import { BRIDGE_FILE_ENV, HEADLESS_NOTE, piModels, writePendingFile, writeProviderFile } from "../../src/host/lmBridge/providerFile";
 import { USAGE } from "../../src/server/cli";
 
 interface Recorded {
@@ -83,6 +83,37 @@ describe("lm bridge: pi's vscode-lm provider extension", () => {
     } finally {
       rec.shutdown.forEach((f) => f());
     }
+  });
+
+  it("while the window's first list is pending, pi's start waits for it; a list that is not coming ends the wait", async () => {
+    const file = path.join(dir, "provider-2.json");
+    process.env[BRIDGE_FILE_ENV] = file;
+    writePendingFile(file);
+    const { pi, rec } = fakePi();
+    let settled = false;
+    const waiting = vscodeModels(pi)?.then(() => (settled = true));
+    try {
+      assert.ok(waiting, "the factory returns a promise pi awaits");
+      await new Promise((r) => setTimeout(r, 150));
+      assert.equal(settled, false, "still waiting for the list");
+      assert.equal(rec.calls.length, 0);
+      writeProviderFile(file, { baseUrl: "http://127.0.0.1:5555/v1", apiKey: "secret", models: piModels([model("a")]) });
+      await waiting;
+      assert.deepEqual(rec.calls.map((c) => c.op), ["register"], "registered before pi goes on");
+      assert.deepEqual(rec.calls[0].config?.models.map((m) => m.id), ["v/a"]);
+    } finally {
+      rec.shutdown.forEach((f) => f());
+    }
+
+    writePendingFile(file);
+    const second = fakePi();
+    const again = Date.now();
+    const gone = vscodeModels(second.pi);
+    setTimeout(() => fs.rmSync(file, { force: true }), 100);
+    await gone;
+    second.rec.shutdown.forEach((f) => f());
+    assert.ok(Date.now() - again < FIRST_LIST_WAIT_MS / 2, "the removed file ended the wait, not the timeout");
+    assert.deepEqual(second.rec.calls, []);
   });
 
   it("registers nothing from a file that is missing or not the bridge's", () => {

@@ -52,6 +52,28 @@ export function writeProviderFile(file: string, content: ProviderFile): void {
   fs.renameSync(tmp, file);
 }
 
+/**
+ * Written before the window's first list of models, so that a pi starting meanwhile knows one is
+ * coming and waits for it (briefly) instead of starting without VS Code's models. The first pi
+ * then need not wait for VS Code's model query before it is spawned (~200 ms at window start).
+ */
+export function writePendingFile(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify({ pending: true }), { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
+/** The file says its list is still being made (see writePendingFile). */
+export function isPendingFile(file: string): boolean {
+  try {
+    const data: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+    return typeof data === "object" && data !== null && (data as { pending?: unknown }).pending === true;
+  } catch {
+    return false;
+  }
+}
+
 function isModel(value: unknown): value is PiModelConfig {
   if (typeof value !== "object" || value === null) return false;
   const m = value as Record<string, unknown>;

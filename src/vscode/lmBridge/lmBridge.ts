@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { startBridgeServer, type BridgeServer } from "../../host/lmBridge/bridgeServer";
-import { BRIDGE_FILE_ENV, BRIDGE_PROVIDER, piModels, writeProviderFile } from "../../host/lmBridge/providerFile";
+import { BRIDGE_FILE_ENV, BRIDGE_PROVIDER, piModels, writePendingFile, writeProviderFile } from "../../host/lmBridge/providerFile";
 import { bridgeModelId, type LmModelInfo } from "../../host/lmBridge/types";
 import type { Logger } from "../../host/piProcess";
 import { VscodeLmBackend } from "./vscodeBackend";
@@ -78,6 +78,8 @@ export class LmBridge implements vscode.Disposable {
   private writing: Promise<void> = Promise.resolve();
   /** The file has been written once: from then on VS Code's change events keep it current. */
   private written = false;
+  /** The first list was asked for (and a pending file written). */
+  private asked = false;
   private logged = "";
   private readonly disposables: vscode.Disposable[] = [];
   readonly file: string;
@@ -114,13 +116,26 @@ export class LmBridge implements vscode.Disposable {
   }
 
   /**
-   * Before a pi starts: the server is up and the file lists today's models. Never throws. Only
-   * the first start asks VS Code for its models (a server start and selectChatModels: 350–650 ms
-   * before the window's first pi); later ones wait only for a rewrite a change event started.
+   * Before a pi starts. Never throws. The first start asks VS Code for its models (a server
+   * start and selectChatModels: 200–650 ms at window start) but does not wait for them: the
+   * file says "pending" meanwhile, and pi's extension waits for the list while pi loads. Later
+   * starts wait only for a rewrite a change event started.
    */
   async prepare(): Promise<void> {
     if (!this.api) return;
-    if (!this.written) this.refresh();
+    if (!this.written) {
+      if (!this.asked) {
+        this.asked = true;
+        try {
+          writePendingFile(this.file);
+        } catch (err) {
+          // Then pi finds no file and starts without VS Code's models; the watch brings them.
+          this.options.log("warn", `VS Code models: could not write the provider file: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        this.refresh();
+      }
+      return;
+    }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, PREPARE_TIMEOUT_MS)));
     await Promise.race([this.writing, timeout]).finally(() => clearTimeout(timer));
@@ -169,6 +184,12 @@ export class LmBridge implements vscode.Disposable {
         this.logged = summary;
       } catch (err) {
         this.options.log("warn", `VS Code models: could not update the provider file: ${err instanceof Error ? err.message : String(err)}`);
+        // A pi waiting on the pending file must not wait for a list that is not coming.
+        // The next pi start asks again.
+        if (!this.written) {
+          fs.rmSync(this.file, { force: true });
+          this.asked = false;
+        }
       }
     });
   }
