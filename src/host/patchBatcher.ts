@@ -1,5 +1,7 @@
 // Coalesces patches into at most one batch per frame interval. Consecutive appends to the
-// same block merge into one, so a flood of one-character deltas becomes a few posts.
+// same block merge into one, so a flood of one-character deltas becomes a few posts. After a
+// quiet interval the first batch goes out on the next turn of the event loop (what pi sent in
+// one read still goes together), not a frame later: the first token of an answer shows sooner.
 import type { ChatPatch, PatchBatch } from "../protocol/transcript";
 
 export const FRAME_MS = 16;
@@ -7,6 +9,8 @@ export const FRAME_MS = 16;
 export class PatchBatcher {
   private queue: ChatPatch[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private lastDelivered = -Infinity;
 
   constructor(
     private readonly chatId: string,
@@ -31,23 +35,32 @@ export class PatchBatcher {
     } else {
       this.queue.push(patch);
     }
-    this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
+    if (this.timer || this.immediate) return;
+    const wait = this.lastDelivered + this.intervalMs - performance.now();
+    if (wait <= 0) this.immediate = setImmediate(() => this.flush());
+    else this.timer = setTimeout(() => this.flush(), wait);
+  }
+
+  private cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
   }
 
   /** Sends what is queued now (before a snapshot, or at shutdown). */
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancel();
     if (!this.queue.length) return;
     const patches = this.queue;
     this.queue = [];
+    this.lastDelivered = performance.now();
     this.deliver({ chatId: this.chatId, seq: this.currentSeq(), patches });
   }
 
   /** Drops what is queued (a snapshot is about to replace it). */
   discard(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancel();
     this.queue = [];
   }
 }

@@ -23,6 +23,23 @@ describe("patch batcher", () => {
     ]);
   });
 
+  it("after a quiet interval the first batch goes out on the next turn; later ones at most once per interval", async () => {
+    const batches: Array<{ at: number; n: number }> = [];
+    const b = new PatchBatcher("s", () => 1, (x) => batches.push({ at: performance.now(), n: x.patches.length }), 200);
+    const t0 = performance.now();
+    b.push({ op: "status", status: "working" });
+    b.push({ op: "append", itemId: "a", block: 0, blockType: "text", delta: "x" });
+    assert.equal(batches.length, 0, "nothing is posted synchronously");
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(batches.map((x) => x.n), [2], "both patches of one turn, together, without waiting for the interval");
+    b.push({ op: "append", itemId: "a", block: 0, blockType: "text", delta: "y" });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(batches.length, 1, "the next one waits for the rest of the interval");
+    await new Promise((r) => setTimeout(r, 250));
+    assert.equal(batches.length, 2);
+    assert.ok(batches[1].at - t0 >= 195, "not sooner than the interval after the first");
+  });
+
   it("does not merge appends to different blocks or items", () => {
     const batches: PatchBatch[] = [];
     const b = new PatchBatcher("s", () => 3, (x) => batches.push(x));
