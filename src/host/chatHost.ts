@@ -146,13 +146,15 @@ export class ChatHost {
   }
 
   private takeSpare(request: CreateChatOptions): Chat | undefined {
-    // A chat with a given id (a fleet moving it) or its own session or arguments starts its own pi.
-    if (request.id !== undefined || request.sessionFile || request.args?.length) return undefined;
+    // A chat with a given id (a fleet moving it) or its own arguments starts its own pi. A
+    // restored chat takes the spare too: pi switches to its session file (one RPC, not a start).
+    if (request.id !== undefined || request.args?.length) return undefined;
     const spare = this.spares.get(request.cwd);
     if (!spare) return undefined;
     const usable = spare.fingerprint === this.fingerprint(request) && (spare.chat.status === "ready" || spare.chat.status === "starting");
     if (!usable) return undefined;
     this.spares.delete(request.cwd);
+    if (request.sessionFile) spare.chat.adoptSession(request.sessionFile);
     return spare.chat;
   }
 

@@ -4,7 +4,7 @@
 import * as vscode from "vscode";
 import type { ChatHost } from "../host/chatHost";
 import type { ChatFeature } from "./chatFeature";
-import { CHAT_PANEL_TYPE, CHAT_VIEW_ID, EARLY_COMMANDS } from "./commandIds";
+import { CHAT_PANEL_TYPE, CHAT_VIEW_ID, EARLY_COMMANDS, USED_HERE_KEY } from "./commandIds";
 import type { LmBridge } from "./lmBridge/lmBridge";
 import { createLog } from "./log";
 import type { RemoteServer } from "./remoteServer";
@@ -20,7 +20,7 @@ export interface PiExtensionApi {
   activationMs: number;
 }
 
-/** The chat machinery comes a moment after activation, unless something needs it sooner. */
+/** The chat machinery comes a moment after activation, unless something needs it sooner (or Pi ran here). */
 const LOAD_DELAY_MS = 500;
 
 let feature: ChatFeature | undefined;
@@ -39,7 +39,9 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
     return feature;
   };
   for (const id of EARLY_COMMANDS) context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => load().commands[id](...args)));
-  const timer = setTimeout(load, LOAD_DELAY_MS);
+  // Where Pi has run, a chat is likely soon: the machinery (and with it the spare pi) comes at once.
+  const soon = vscode.workspace.isTrusted && context.workspaceState.get<boolean>(USED_HERE_KEY) === true;
+  const timer = setTimeout(load, soon ? 0 : LOAD_DELAY_MS);
   context.subscriptions.push(
     { dispose: () => clearTimeout(timer) },
     vscode.commands.registerCommand("pi.showLog", () => channel.show()),

@@ -1,21 +1,18 @@
-// When to keep a spare pi (`pi.prewarm`): one per trusted workspace folder, started a moment
-// after the extension is up (not during activation, not while VS Code starts everything else),
-// replaced when a setting that changes pi's arguments changes, gone with its folder.
+// When to keep a spare pi (`pi.prewarm`): one per trusted workspace folder, replaced when a
+// setting that changes pi's arguments changes, gone with its folder.
 // The extension also activates when a window has finished starting (onStartupFinished): in a
-// workspace where Pi has been used, the spare is warm before the first chat is asked for, so
-// the first chat is as quick as any other. Where it has not, no pi starts until one is wanted.
+// workspace where Pi has been used, the spare starts as soon as the chat machinery is up, so
+// the first chat is as quick as any other — a chat the window restores takes the spare too (pi
+// switches to its session), so that start is the window's only one. Where Pi has not run, no pi
+// starts until one is wanted.
 import * as vscode from "vscode";
 import type { ChatHost } from "../host/chatHost";
 import type { Logger } from "../host/piProcess";
-
-/** pi's own start needs the CPU VS Code is busy with right after a window opens. */
-const WARM_DELAY_MS = 1_500;
+import { USED_HERE_KEY as USED_HERE } from "./commandIds";
 
 /** Settings whose change means a spare was started with the wrong arguments or environment. */
 const PI_SETTINGS = ["pi.nodePath", "pi.agentDir", "pi.extraArgs", "pi.bash", "pi.edits", "pi.loadPiExtensions", "pi.vscodeModels", "pi.prewarm"];
 
-/** workspaceState: a chat has run in this workspace (so a window opening it warms a spare). */
-const USED_HERE = "pi.usedHere";
 
 export function watchPrewarm(context: vscode.ExtensionContext, host: ChatHost, log: Logger): void {
   const folders = () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === "file").map((f) => f.uri.fsPath);
@@ -24,7 +21,8 @@ export function watchPrewarm(context: vscode.ExtensionContext, host: ChatHost, l
     if (!vscode.workspace.isTrusted || !wanted()) return;
     for (const folder of folders()) host.prewarm(folder);
   };
-  const timer = setTimeout(warmAll, WARM_DELAY_MS);
+  // After this turn: a view restored with the machinery asks for its chat first, and takes the spare.
+  const timer = setTimeout(warmAll, 0);
   const offChange = host.onDidChange(() => {
     if (host.chats().length && !context.workspaceState.get<boolean>(USED_HERE)) void context.workspaceState.update(USED_HERE, true);
   });

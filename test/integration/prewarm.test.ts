@@ -94,7 +94,45 @@ describe("prewarmed pi with a real pi", function () {
     await waitFor("its pi stopped", () => !processesInCwd((fx as PiFixture).workspace).includes(stale.pid as number));
   });
 
-  it("a resumed chat or one with its own environment starts its own pi", async () => {
+  it("a restored chat (its pi session file) adopts the spare: one pi, switched to that session, its transcript shown", async () => {
+    fx = await startPiFixture({}, { prewarm: () => true });
+    const f = fx;
+    const first = f.host.createChat({ cwd: f.workspace });
+    await waitForStatus(first, "ready", 60_000);
+    await first.prompt("remember the walrus");
+    await waitFor("the answer", () => assistantText(first.snapshot().items).includes("remember the walrus"));
+    await waitForStatus(first, "ready", 60_000);
+    const file = first.piSessionFile;
+    assert.ok(file && fs.existsSync(file));
+    await f.host.dispose(first.id);
+
+    const restore = async (spare: { pid?: number }) => {
+      const chat = f.host.createChat({ cwd: f.workspace, sessionFile: file });
+      assert.equal(chat.pid, spare.pid, "the spare's own pi, not a second start");
+      assert.equal(chat.piSessionFile, file, "what a view records meanwhile is the restored session");
+      await waitForStatus(chat, "ready", 60_000);
+      assert.equal(chat.piSessionFile, file);
+      assert.ok(assistantText(chat.snapshot().items).includes("remember the walrus"), "the restored transcript");
+      // A message goes on in the restored session, not in the spare's new one.
+      await chat.prompt("and the carpenter");
+      await waitFor("the answer", () => assistantText(chat.snapshot().items).includes("and the carpenter"));
+      await waitForStatus(chat, "ready", 60_000);
+      assert.match(fs.readFileSync(file, "utf8"), /and the carpenter/);
+      await f.host.dispose(chat.id);
+    };
+    // A ready spare, and one still starting (it switches at the end of its start).
+    f.host.prewarm(f.workspace);
+    await restore(await spareReady(f));
+    await f.host.dropSpare(f.workspace);
+    f.host.prewarm(f.workspace);
+    const starting = f.host.spareChats()[0];
+    assert.equal(starting?.status, "starting");
+    await waitFor("the spare's pi spawned", () => starting.pid, 20_000);
+    assert.equal(starting.status, "starting", "pi takes longer than that to be up");
+    await restore(starting);
+  });
+
+  it("a chat with its own environment starts its own pi", async () => {
     fx = await startPiFixture({}, { prewarm: () => true });
     fx.host.prewarm(fx.workspace);
     const spare = await spareReady(fx);

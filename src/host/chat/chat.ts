@@ -104,6 +104,11 @@ export class Chat {
     return this.launch.snapshots;
   }
 
+  /** This chat, a spare, was taken for a restored chat: its pi switches to that chat's session file. */
+  adoptSession(file: string): void {
+    this.lifecycle.adoptSession(file);
+  }
+
   /** True while a pi process is alive for this chat. */
   get isRunning(): boolean {
     return this.lifecycle.isRunning;

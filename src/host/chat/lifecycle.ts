@@ -21,6 +21,8 @@ export class PiLifecycle {
   private starting: Promise<void> | undefined;
   /** Set by stop(): a start still resolving Node or waiting for a slot must not spawn pi. */
   private stopRequested = false;
+  /** The session file a restored chat that adopted this pi wants it on (see adoptSession). */
+  private switchTo: string | undefined;
 
   constructor(
     private readonly core: ChatCore,
@@ -46,8 +48,52 @@ export class PiLifecycle {
   /** Starts pi (or restarts it on the same session file). Resolves when pi answers, rejects with the reason. */
   start(): Promise<void> {
     this.stopRequested = false;
-    this.starting ??= this.doStart().finally(() => (this.starting = undefined));
+    this.starting ??= this.track(this.doStart());
     return this.starting;
+  }
+
+  private track(start: Promise<void>): Promise<void> {
+    const tracked = start.finally(() => {
+      if (this.starting === tracked) this.starting = undefined;
+    });
+    return tracked;
+  }
+
+  /**
+   * A restored chat took this chat's pi, a spare started on a new session: pi switches to the
+   * restored chat's session file (one RPC, not a second pi start) before the chat counts as
+   * ready, and messages wait for that. A spare still starting switches at the end of its start.
+   */
+  adoptSession(file: string): void {
+    this.history.file = file;
+    this.switchTo = file;
+    if (this.core.status === "starting") return;
+    const proc = this.core.process;
+    if (!proc) return;
+    this.starting = this.track(
+      (async () => {
+        this.core.setStatus("starting");
+        await this.switchSession(proc);
+        this.core.setStatus("ready");
+      })(),
+    );
+  }
+
+  private async switchSession(proc: PiProcess): Promise<void> {
+    const file = this.switchTo;
+    this.switchTo = undefined;
+    if (!file) return;
+    const started = performance.now();
+    try {
+      await this.history.switchTo(file);
+      this.launch.log("info", `chat ${this.core.chatId}: its restored session is on the spare's pi (switched in ${(performance.now() - started).toFixed(0)} ms)`);
+    } catch (err) {
+      // The chat goes on, in the spare's new session: better than no chat.
+      this.launch.log("warn", `chat ${this.core.chatId}: could not reopen its pi session ${file}: ${errorText(err)}`);
+      this.core.builder.notice("warning", "Pi could not reopen this chat's session; this is a new session.", errorText(err));
+      const state = await proc.rpc.send({ type: "get_state" }).catch(() => undefined);
+      if (state?.sessionFile) this.history.file = state.sessionFile;
+    }
   }
 
   private async doStart(): Promise<void> {
@@ -66,6 +112,8 @@ export class PiLifecycle {
       throw new Error("The chat was stopped before pi started.");
     }
     const resumed = this.history.file;
+    // Spawned on the session already: nothing to switch to once it is up.
+    this.switchTo = undefined;
     const args = [...this.launch.args, ...(resumed ? ["--session", resumed] : [])];
     const spawned = performance.now();
     const proc = PiProcess.start({ node, cliPath: this.launch.piCliPath, cwd: this.launch.cwd, args, env: this.launch.env }, this.launch.log);
@@ -79,6 +127,8 @@ export class PiLifecycle {
       this.info.readState(state);
       if (resumed || core.builder.state.items.length) await this.history.reload(proc);
       await this.info.refresh();
+      // Checked without an await before the status: an adoption after this sees "ready" and switches itself.
+      if (this.switchTo) await this.switchSession(proc);
       // pi's own start-up is most of a cold chat's wait: the log says how long it took.
       this.launch.log("info", `chat ${core.chatId}: pi ready ${(performance.now() - spawned).toFixed(0)} ms after its spawn`);
       core.setStatus(state.isStreaming ? "working" : "ready");

@@ -39,6 +39,11 @@ export class PiSessionHistory {
   async resume(file: string): Promise<void> {
     // Only files from this folder's own list: a view cannot make pi open an arbitrary path.
     if (!this.list().some((p) => p.file === file)) throw new Error("That file is not a pi session of this folder.");
+    await this.switchTo(file);
+  }
+
+  /** Switches pi to `file` (checked by the caller, or the chat's own restored record) and shows it. */
+  async switchTo(file: string): Promise<void> {
     const data = await this.core.requireProcess().rpc.send({ type: "switch_session", sessionPath: file });
     if (data.cancelled) throw new Error("pi did not switch sessions (an extension cancelled it).");
     await this.afterChange("resume");

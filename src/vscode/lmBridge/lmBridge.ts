@@ -187,8 +187,12 @@ export class LmBridge implements vscode.Disposable {
         // A pi waiting on the pending file must not wait for a list that is not coming.
         // The next pi start asks again.
         if (!this.written) {
-          fs.rmSync(this.file, { force: true });
           this.asked = false;
+          try {
+            fs.rmSync(this.file, { force: true });
+          } catch {
+            // Then pi's wait ends at its timeout.
+          }
         }
       }
     });
