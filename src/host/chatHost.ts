@@ -1,5 +1,6 @@
 
 import { createHash } from "node:crypto";
+import * as path from "node:path";
 import { Chat, type UiRequestHandler } from "./chat/chat";
 import { type CheckpointOptions, CheckpointStores } from "./checkpointStores";
 import { findNodeRuntime, type NodeRuntime } from "./nodeRuntime";
@@ -46,6 +47,16 @@ export interface GuardConfig {
   editApproval?: "auto" | "ask";
   /** More stores no file tool may touch (the agent dir and the chat's snapshot dir are always added). */
   protectedPaths?: string[];
+  /**
+   * Other extensions the user loads through pi's arguments (`-e`): one could change files outside
+   * a tool call, so a message then waits for its checkpoint instead of the guard holding tools.
+   */
+  userExtensionArgs?: boolean;
+}
+
+/** pi arguments that load an extension (`-e x`, `--extension x`, `--extension=x`). */
+export function loadsExtensions(args: readonly string[]): boolean {
+  return args.some((a) => a === "-e" || a === "--extension" || a.startsWith("--extension="));
 }
 
 export interface CreateChatOptions {
@@ -194,7 +205,12 @@ export class ChatHost {
     const guardArgs = guard ? [...(guard.loadUserExtensions ? [] : ["--no-extensions"]), "-e", guard.path] : [];
     // The guard writes write/edit snapshots here; the chat reads them for diffs. Gone with the chat.
     const snapshots = this.createSnapshots();
-    const snapshotEnv: NodeJS.ProcessEnv = snapshots ? { PI_VSCODE_SNAPSHOT_DIR: snapshots.dir } : {};
+    // Tools wait for the checkpoint before a message, so the message need not: only with the
+    // guard alone in pi (another extension could change files outside a tool call).
+    const checkpointGate = snapshots && guard && !guard.loadUserExtensions && !guard.userExtensionArgs && this.checkpoints ? path.join(snapshots.dir, "checkpoint-pending") : undefined;
+    const snapshotEnv: NodeJS.ProcessEnv = snapshots
+      ? { PI_VSCODE_SNAPSHOT_DIR: snapshots.dir, ...(checkpointGate ? { PI_VSCODE_CHECKPOINT_GATE: checkpointGate } : {}) }
+      : {};
     const piEnv: NodeJS.ProcessEnv = { ...process.env, ...this.options.env?.(), ...request.env };
     // pi's own configuration and the chat's stores: refused to pi's file tools even inside the workspace.
     const stores = this.options.checkpoints ? [this.options.checkpoints.storesRoot] : [];
@@ -223,6 +239,7 @@ export class ChatHost {
       },
       snapshots,
       checkpoints: this.checkpoints,
+      checkpointGate,
     });
     session.uiHandler = (s, r) => this.uiHandler?.(s, r) ?? Promise.resolve(undefined);
     return session;

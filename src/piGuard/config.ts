@@ -6,6 +6,7 @@
 //   PI_VSCODE_EDIT_APPROVAL    "auto" (default) | "ask": show each write/edit as a proposal first
 //   PI_VSCODE_PROTECTED_PATHS  JSON array of absolute paths no file tool may touch (the host's
 //                              stores). pi's agent dir and PI_VSCODE_SNAPSHOT_DIR are always added.
+//   PI_VSCODE_CHECKPOINT_GATE  a marker file: while it exists, tools wait (checkpointGate.ts)
 import * as os from "node:os";
 import * as path from "node:path";
 
@@ -21,6 +22,8 @@ export interface GuardConfig {
   protectedPaths: string[];
   /** Where the guard leaves edit proposals and snapshots (PI_VSCODE_SNAPSHOT_DIR), if set. */
   snapshotDir?: string;
+  /** While this file exists the host is taking the checkpoint before a message: tools wait. */
+  checkpointGate?: string;
   /** Problems found while reading the environment (shown to the user once). */
   warnings: string[];
 }
@@ -71,5 +74,7 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string, home: string = o
   const snapshotDir = env.PI_VSCODE_SNAPSHOT_DIR?.trim() || undefined;
   const listed = stringArray(env.PI_VSCODE_PROTECTED_PATHS, "PI_VSCODE_PROTECTED_PATHS", warnings, "only pi's agent directory and the snapshot directory are protected.");
   const protectedPaths = [...new Set([piAgentDir(env, home), ...(snapshotDir ? [snapshotDir] : []), ...listed.filter((p) => path.isAbsolute(p))].map((p) => path.resolve(p)))];
-  return { workspace, policy, allow, editApproval, protectedPaths, snapshotDir, warnings };
+  const gate = env.PI_VSCODE_CHECKPOINT_GATE?.trim();
+  const checkpointGate = gate && path.isAbsolute(gate) ? gate : undefined;
+  return { workspace, policy, allow, editApproval, protectedPaths, snapshotDir, checkpointGate, warnings };
 }

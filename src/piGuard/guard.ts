@@ -15,7 +15,10 @@
 // What this promises and what it does not: docs/security-allowlist.md.
 // - With PI_VSCODE_SNAPSHOT_DIR set (the host does), the before/after images of files that
 //   write and edit change are kept there for the chat's diffs (see snapshots.ts).
+// - With PI_VSCODE_CHECKPOINT_GATE set, tools wait while the host takes the checkpoint before a
+//   message it has already sent (see checkpointGate.ts).
 import type { ExtensionAPI } from "@earendil-works/pi-coding-agent";
+import { GATE_TIMEOUT_REASON, waitForGate } from "./checkpointGate";
 import { readConfig } from "./config";
 import { createGuard, workspacePathDirs } from "./rules";
 import { createSnapshotter } from "./snapshots";
@@ -24,6 +27,14 @@ import { createSnapshotter } from "./snapshots";
 export default function piGuard(pi: ExtensionAPI): void {
   const config = readConfig(process.env, process.cwd());
   const guard = createGuard(config, { pathDirs: workspacePathDirs(config.workspace, process.env.PATH, process.cwd()) });
+  const gate = config.checkpointGate;
+  if (gate) {
+    // First: not even an approval is asked before the folder is recorded.
+    pi.on("tool_call", async () => ((await waitForGate(gate)) ? undefined : { block: true, reason: GATE_TIMEOUT_REASON }));
+    pi.on("user_bash", async () =>
+      (await waitForGate(gate)) ? undefined : { result: { output: GATE_TIMEOUT_REASON, exitCode: undefined, cancelled: true, truncated: false } },
+    );
+  }
   pi.on("tool_call", guard.onToolCall);
   pi.on("user_bash", guard.onUserBash);
   if (config.snapshotDir) {

@@ -5,7 +5,7 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { Chat } from "../host/chat/chat";
-import { ChatHost, type GuardConfig } from "../host/chatHost";
+import { ChatHost, type GuardConfig, loadsExtensions } from "../host/chatHost";
 import { defaultLmProviderPath } from "../host/lmBridge/providerFile";
 import { defaultGuardPath, defaultPiCliPath } from "../host/piPaths";
 import type { Logger } from "../host/piProcess";
@@ -71,6 +71,7 @@ export function startChatFeature(context: vscode.ExtensionContext, log: Logger, 
       bashAllow: settings().get<string[]>("bash.allowList") ?? [],
       loadUserExtensions: settings().get<boolean>("loadPiExtensions") ?? false,
       editApproval: settings().get<"auto" | "ask">("edits.approval") ?? "auto",
+      userExtensionArgs: loadsExtensions(settings().get<string[]>("extraArgs") ?? []),
       // The extension's own stores (demo agent dir, checkpoints): never pi's to read or write.
       protectedPaths: [context.globalStorageUri.fsPath],
     }),

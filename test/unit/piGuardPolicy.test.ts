@@ -13,8 +13,11 @@ describe("piGuard policy", () => {
       editApproval: "auto",
       protectedPaths: ["/home/u/.pi/agent"],
       snapshotDir: undefined,
+      checkpointGate: undefined,
       warnings: [],
     });
+    assert.equal(readConfig({ PI_VSCODE_CHECKPOINT_GATE: "/snap/checkpoint-pending" }, "/").checkpointGate, "/snap/checkpoint-pending");
+    assert.equal(readConfig({ PI_VSCODE_CHECKPOINT_GATE: "relative" }, "/").checkpointGate, undefined, "only an absolute path");
     const c = readConfig({ PI_VSCODE_WORKSPACE: "/ws", PI_VSCODE_BASH_POLICY: "allowList", PI_VSCODE_BASH_ALLOW: '["npm test","git *"]' }, "/cwd");
     assert.deepEqual([c.workspace, c.policy, c.allow], ["/ws", "allowList", ["npm test", "git *"]]);
     assert.equal(readConfig({ PI_VSCODE_BASH_POLICY: "never-ask" }, "/").policy, "never-ask");

@@ -22,6 +22,7 @@ import { BRIDGE_PROVIDER } from "../lmBridge/providerFile";
 import { piImages } from "./piImages";
 import { RunStartGate } from "./runStartGate";
 import { ChatRewind } from "./rewind";
+import { FolderGate } from "./folderGate";
 
 export interface ChatLaunch extends PiLaunch {
   /** The chat's id (default a fresh UUID); a fleet keeps it when the chat moves to another server. */
@@ -34,6 +35,8 @@ export interface ChatLaunch extends PiLaunch {
   snapshots?: ToolSnapshots;
   /** The host's checkpoint stores (absent: no checkpoints, no review, no rewind of files). */
   checkpoints?: CheckpointStores;
+  /** The guard's gate marker (PI_VSCODE_CHECKPOINT_GATE): set, a message need not wait for its checkpoint. */
+  checkpointGate?: string;
 }
 
 export type UiRequestHandler = (chat: Chat, request: RpcExtensionUIRequest) => Promise<RpcExtensionUIResponse | undefined>;
@@ -60,9 +63,11 @@ export class Chat {
   lastActivity = Date.now();
   /** The run of a message pi took has not started yet (see RunStartGate). */
   private readonly runStart = new RunStartGate();
+  private readonly gate: FolderGate | undefined;
 
   constructor(private readonly launch: ChatLaunch) {
     this.id = launch.id ?? randomUUID();
+    this.gate = launch.checkpointGate ? new FolderGate(launch.checkpointGate) : undefined;
     this.core = new ChatCore(this.id, launch.snapshots, () => this.settings.info, launch.log);
     this.settings = new ChatInfoTracker(this.core, launch.cwd, launch.log);
     this.history = new PiSessionHistory(this.core, this.settings, launch.cwd, launch.env, launch.sessionFile);
@@ -251,8 +256,12 @@ export class Chat {
     const streamingBehavior = behavior && this.status === "working" ? behavior : undefined;
     // A `/command` is answered when its handler returns, by when any run it starts is under way.
     if (!streamingBehavior && !message.startsWith("/")) this.runStart.hold();
-    // The folder as it is before pi sees the message: what "Rewind to here" goes back to.
-    await this.review.beforeMessage(message);
+    // The folder as it is before pi sees the message: what "Rewind to here" goes back to. A new
+    // run's message goes to pi meanwhile when the guard holds pi's tools until it is taken.
+    const gated = !streamingBehavior && !message.startsWith("/") && this.gate?.close() === true;
+    const checkpoint = this.review.beforeMessage(message);
+    if (gated) void checkpoint.finally(() => this.gate?.open());
+    else await checkpoint;
     try {
       // pi answers a `/command` prompt only when its handler returns, and a handler may wait on
       // a dialog for as long as the user reads it: no timeout for those.

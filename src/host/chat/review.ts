@@ -89,12 +89,13 @@ export class ChatReview {
 
   /** Before a message goes to pi: the folder as it is now. Resolves once taken (or given up on). */
   beforeMessage(label: string): Promise<void> {
+    const at = Date.now();
     return this.serial(async () => {
       const store = await this.store();
       const sessionId = this.deps.history.sessionId;
       if (!store || !sessionId) return;
       const started = performance.now();
-      const cp = await store.checkpoint({ kind: "turn-start", sessionId, chatId: this.chatId, label: label.replace(/\s+/g, " ").trim().slice(0, 120) });
+      const cp = await store.checkpoint({ kind: "turn-start", sessionId, chatId: this.chatId, label: label.replace(/\s+/g, " ").trim().slice(0, 120), at });
       this.deps.log("debug", `checkpoint before a message: ${(performance.now() - started).toFixed(1)} ms`);
       this.report(cp);
       this.turn ??= { start: cp.id, sessionId };

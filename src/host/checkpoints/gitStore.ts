@@ -66,7 +66,7 @@ export class GitCheckpointStore extends SessionBoundStore implements CheckpointS
 
   async checkpoint(request: CheckpointRequest): Promise<Checkpoint> {
     if (typeof request.sessionId !== "string" || request.sessionId.length === 0) throw new BadRequestError("A checkpoint needs pi's session id.");
-    const createdAt = Date.now();
+    const createdAt = request.at ?? Date.now();
     let notice = await this.prepare();
     const take = async () => {
       const { tree, skipped } = await captureTree(this.repo, this.maxFileBytes);

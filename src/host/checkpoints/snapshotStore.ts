@@ -61,7 +61,7 @@ export class SnapshotCheckpointStore extends SessionBoundStore implements Checkp
 
   async checkpoint(request: CheckpointRequest): Promise<Checkpoint> {
     if (!request.sessionId) throw new BadRequestError("A checkpoint needs pi's session id.");
-    const createdAt = Date.now();
+    const createdAt = request.at ?? Date.now();
     const id = await this.log.update((l) => {
       const cpId = `fs-${l.nextSeq}-${createdAt.toString(36)}`;
       l.checkpoints[cpId] = l.nextSeq++;

@@ -37,6 +37,12 @@ export interface CheckpointRequest {
   chatId?: string;
   /** A short human text (e.g. the first words of the user message). */
   label?: string;
+  /**
+   * When the state it records was asked for (default: now). A message goes to pi while its
+   * checkpoint is taken (pi's tools wait for it), so pi's entry for it may be older than the
+   * checkpoint's start; it must not be older than this.
+   */
+  at?: number;
 }
 
 export type ChangeStatus = "added" | "modified" | "deleted";
