@@ -188,7 +188,12 @@ export function startChatFeature(context: vscode.ExtensionContext, log: Logger, 
       panels.adopt(panel, key ? await restoreFrom(`panel:${key}`) : undefined);
     },
     commands: {
-      "pi.newSession": () => createIn().then(showInSidebar, reportError),
+      "pi.newSession": () => {
+        // VS Code builds the view (a few hundred ms in a window that just opened) while pi starts.
+        view.expectChat();
+        void vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+        return createIn().then(showInSidebar, reportError);
+      },
       "pi.openChatInEditor": () => createIn().then((chat) => panels.openNew(chat), reportError),
       "pi.tryDemoSession": async () => {
         try {

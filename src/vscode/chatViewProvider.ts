@@ -57,6 +57,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
       this.restore = undefined;
       void restoring.then((session) => {
         if (session && !this.session) this.show(session);
+        // Another chat took the sidebar meanwhile: the restored one is shown nowhere, so it stops.
+        else if (session && session !== this.session) this.source.release?.(session);
       });
     }
     view.webview.html = chatHtml(view.webview, this.extensionUri, "Pi Chat");
@@ -65,6 +67,14 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
       bridge.dispose();
       if (this.bridge === bridge) this.bridge = undefined;
     });
+  }
+
+  /**
+   * A new chat is on its way to the sidebar (New Session): the view may open before it exists,
+   * and must not restore the chat from before a reload only to have it replaced.
+   */
+  expectChat(): void {
+    this.restore = undefined;
   }
 
   /** Shows `session` in the sidebar (the previous sidebar session is returned for disposal). */

@@ -20,6 +20,3 @@ export type EarlyCommand = (typeof EARLY_COMMANDS)[number];
 /** The sidebar chat (webview view) and the editor-tab chats (webview panels). */
 export const CHAT_VIEW_ID = "pi.chat";
 export const CHAT_PANEL_TYPE = "pi.chatPanel";
-
-/** workspaceState: a chat has run in this workspace (so a window opening it warms a spare pi at once). */
-export const USED_HERE_KEY = "pi.usedHere";

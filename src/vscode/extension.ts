@@ -1,10 +1,10 @@
 // The activation shell: registers what VS Code needs at once (commands, the chat view, the tab
-// serializer) and loads the chat machinery (dist/chat.js, chatFeature.ts) on first use or a
-// moment after activation — so activate() stays a few milliseconds and a few kilobytes.
+// serializer) and loads the chat machinery (dist/chat.js, chatFeature.ts) on first use or just
+// after activation — so activate() stays a few milliseconds and a few kilobytes.
 import * as vscode from "vscode";
 import type { ChatHost } from "../host/chatHost";
 import type { ChatFeature } from "./chatFeature";
-import { CHAT_PANEL_TYPE, CHAT_VIEW_ID, EARLY_COMMANDS, USED_HERE_KEY } from "./commandIds";
+import { CHAT_PANEL_TYPE, CHAT_VIEW_ID, EARLY_COMMANDS } from "./commandIds";
 import type { LmBridge } from "./lmBridge/lmBridge";
 import { createLog } from "./log";
 import type { RemoteServer } from "./remoteServer";
@@ -19,9 +19,6 @@ export interface PiExtensionApi {
   /** How long activate() took, in ms (reported by the benchmarks). */
   activationMs: number;
 }
-
-/** The chat machinery comes a moment after activation, unless something needs it sooner (or Pi ran here). */
-const LOAD_DELAY_MS = 500;
 
 let feature: ChatFeature | undefined;
 
@@ -39,9 +36,11 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
     return feature;
   };
   for (const id of EARLY_COMMANDS) context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => load().commands[id](...args)));
-  // Where Pi has run, a chat is likely soon: the machinery (and with it the spare pi) comes at once.
-  const soon = vscode.workspace.isTrusted && context.workspaceState.get<boolean>(USED_HERE_KEY) === true;
-  const timer = setTimeout(load, soon ? 0 : LOAD_DELAY_MS);
+  // Right after activate() returns, not in it. Every way Pi activates either needs the machinery
+  // now (a command, the view, a restored tab) or comes once the window has started
+  // (onStartupFinished); a command that activated Pi reaches its handler 350–450 ms after
+  // activation in a window that just opened, and the machinery loads in that gap.
+  const timer = setTimeout(load, 0);
   context.subscriptions.push(
     { dispose: () => clearTimeout(timer) },
     vscode.commands.registerCommand("pi.showLog", () => channel.show()),

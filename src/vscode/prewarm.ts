@@ -8,7 +8,9 @@
 import * as vscode from "vscode";
 import type { ChatHost } from "../host/chatHost";
 import type { Logger } from "../host/piProcess";
-import { USED_HERE_KEY as USED_HERE } from "./commandIds";
+
+/** workspaceState: a chat has run in this workspace (so a window opening it warms a spare at once). */
+const USED_HERE = "pi.usedHere";
 
 /** Settings whose change means a spare was started with the wrong arguments or environment. */
 const PI_SETTINGS = ["pi.nodePath", "pi.agentDir", "pi.extraArgs", "pi.bash", "pi.edits", "pi.loadPiExtensions", "pi.vscodeModels", "pi.prewarm"];
