@@ -67,17 +67,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** pi processes in `dir` (pi names its process "pi"; VS Code's own may work there too). */
 const pisIn = (dir: string) => processesInCwd(dir).filter((pid) => cmdline(pid) === "pi");
 
-/** Opens the palette on `title` (retrying until the extension host has scanned it) and presses Enter. */
+/**
+ * Opens the palette on `title` (retrying until the extension host has scanned it, or when the
+ * window, still restoring its editors, closes the palette under us) and presses Enter.
+ */
 async function issue(page: Page, title: string): Promise<number> {
   const before = (await pageEnters(page)).length;
   for (let attempt = 0; ; attempt++) {
     await page.keyboard.press("Escape");
     await page.keyboard.press("F1");
     const input = page.locator(".quick-input-widget input");
-    await input.waitFor({ state: "visible", timeout: 10_000 });
-    await input.fill(`>${title}`);
     const focused = page.locator(".quick-input-list .monaco-list-row.focused", { hasText: title });
     try {
+      await input.waitFor({ state: "visible", timeout: 10_000 });
+      await input.fill(`>${title}`, { timeout: 3_000 });
       await focused.waitFor({ state: "visible", timeout: 3_000 });
       break;
     } catch {
