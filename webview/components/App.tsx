@@ -3,6 +3,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { ChatStore } from "../chatStore";
 import { installCodeBlockActions } from "../codeBlockActions";
+import { warmMarkdown } from "../markdown";
 import type { ChatTransport } from "../transport";
 import { Composer } from "./Composer";
 import { Header } from "./Header";
@@ -13,6 +14,9 @@ export function App({ store, transport, tools }: { store: ChatStore; transport: 
   useEffect(() => store.subscribe(() => setVersion(store.version)), [store]);
   useEffect(() => installCodeBlockActions(transport), [transport]);
   const { state } = store;
+  // Once the first snapshot is on screen, the page readies its markdown code for what comes next.
+  const shown = state.info !== undefined;
+  useEffect(() => (shown ? warmMarkdown() : undefined), [shown]);
   // Messages sent from this view's composer: the transcript follows the end after each.
   const [sent, setSent] = useState(0);
   return (

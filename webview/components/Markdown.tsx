@@ -10,6 +10,7 @@
 import { memo } from "../memo";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { whenLoaded } from "../highlight";
+import { onIdle } from "../idle";
 import { renderMarkdown } from "../markdown";
 import { hasRun, LIVE_RUN, LONG_RUN, plainChunks, splitMarkdownBlocks } from "../markdownBlocks";
 
@@ -52,18 +53,6 @@ const MarkdownBlock = memo(({ text }: { text: string }) => {
   useEffect(() => (out.waiting.size ? whenLoaded(out.waiting, () => setLoaded((n) => n + 1)) : undefined), [out]);
   return <div class="md-block">{out.nodes}</div>;
 });
-
-type Idle = (then: () => void) => () => void;
-const onIdle: Idle =
-  typeof requestIdleCallback === "function"
-    ? (then) => {
-        const id = requestIdleCallback(then, { timeout: 1_000 });
-        return () => cancelIdleCallback(id);
-      }
-    : (then) => {
-        const id = setTimeout(then, 50);
-        return () => clearTimeout(id);
-      };
 
 /**
  * A block too big to format every frame: plain (in chunks) while it streams, formatted once
