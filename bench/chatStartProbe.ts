@@ -16,7 +16,7 @@ import type { Page } from "playwright-core";
 export const PROBE_SCRIPT = `(() => {
   if (window.__piProbe) return;
   const now = () => performance.timeOrigin + performance.now();
-  const probe = { born: now(), viewBorn: undefined, input: undefined, chatId: undefined, wanted: undefined, statuses: [], enters: [], answers: [] };
+  const probe = { born: now(), viewBorn: undefined, input: undefined, chatId: undefined, wanted: undefined, statuses: [], enters: [], answers: [], batches: [] };
   window.__piProbe = probe;
   const onKey = (e) => { if (e.key === "Enter" && !e.shiftKey) probe.enters.push(now()); };
   window.addEventListener("keydown", onKey, true);
@@ -54,6 +54,13 @@ export const PROBE_SCRIPT = `(() => {
     if (root && !root.hasAttribute("data-pi-probe")) {
       root.setAttribute("data-pi-probe", "");
       window.addEventListener("keydown", onKey, true);
+      // When each batch of patches reached the page, and what it held (where a delta's time goes).
+      window.addEventListener("message", (e) => {
+        const d = e.data;
+        if (!d || d.method !== "pi/event/patches" || !d.params || !Array.isArray(d.params.patches)) return;
+        probe.batches.push({ t: now(), ops: d.params.patches.map((p) => p.op + (p.item ? " " + p.item.kind : "") + (p.delta ? " " + JSON.stringify(p.delta.slice(0, 20)) : "")).join(", ") });
+        if (probe.batches.length > 200) probe.batches.splice(0, 100);
+      }, true);
     }
     const input = document.querySelector('textarea[data-testid="prompt-input"]');
     if (input && probe.input === undefined && input.offsetHeight > 0) {
@@ -94,6 +101,8 @@ export interface FrameMarks {
   statuses: StatusMark[];
   enters: number[];
   answers: Array<{ t: number; text: string }>;
+  /** Batches of patches the page received, with their ops. */
+  batches: Array<{ t: number; ops: string }>;
 }
 
 /** The probe of the workbench page itself (palette Enter presses). */
