@@ -2,12 +2,15 @@
 // folded into its snapshot, resyncs from a fresh snapshot when a patch does not fit, and
 // notifies the UI at most once per animation frame. A long chat's older items page in on
 // demand (olderItems.ts); patches for items not paged in yet are skipped, not resynced for.
-import type { ChatSnapshot, ChatState, PatchBatch } from "../src/protocol/transcript";
+import type { ChatSnapshot, ChatState, PatchBatch, UserItem } from "../src/protocol/transcript";
 import { applyPatch, emptyState, stateFromSnapshot } from "../src/protocol/transcript";
 import { OlderItemsLoader, type PagedStore } from "./olderItems";
 import type { ChatTransport } from "./transport";
 
 type Listener = () => void;
+
+/** pi answers every message with its own copy of it; should that never come, the echo goes. */
+const ECHO_MAX_MS = 60_000;
 
 export class ChatStore implements PagedStore {
   state: ChatState = emptyState();
@@ -18,6 +21,12 @@ export class ChatStore implements PagedStore {
   private resyncing: Promise<void> | undefined;
   /** The items before the ones held, paged in as the user scrolls up. */
   readonly older: OlderItemsLoader;
+  /**
+   * Your message as this view sent it, shown at once at the end of the transcript until pi's
+   * own copy arrives (pi takes a message and the host relays it 100–150 ms after Enter).
+   */
+  echo: UserItem | undefined;
+  private echoes = 0;
 
   constructor(private readonly transport: ChatTransport) {
     this.older = new OlderItemsLoader(transport, this);
@@ -63,7 +72,29 @@ export class ChatStore implements PagedStore {
     return () => this.listeners.delete(listener);
   }
 
+  /** Shows `text` as your message now; the returned function takes it back (the send failed). */
+  showEcho(text: string, imageCount = 0): () => void {
+    const item: UserItem = { kind: "user", id: `echo-${++this.echoes}`, text, ...(imageCount ? { imageCount } : {}) };
+    this.echo = item;
+    this.changed();
+    const drop = () => {
+      if (this.echo !== item) return;
+      this.echo = undefined;
+      this.changed();
+    };
+    const timer = setTimeout(drop, ECHO_MAX_MS);
+    return () => {
+      clearTimeout(timer);
+      drop();
+    };
+  }
+
   setSnapshot(snapshot: ChatSnapshot): void {
+    // Another chat, or this one already holding the message as its last: the echo is done.
+    if (this.echo) {
+      const lastUser = [...snapshot.items].reverse().find((i) => i.kind === "user");
+      if (snapshot.info?.chatId !== this.state.info?.chatId || (lastUser?.kind === "user" && lastUser.text === this.echo.text)) this.echo = undefined;
+    }
     this.state = stateFromSnapshot(snapshot);
     this.older.reset();
     this.changed();
@@ -82,6 +113,7 @@ export class ChatStore implements PagedStore {
       return;
     }
     this.state.seq = batch.seq;
+    if (this.echo && batch.patches.some((p) => p.op === "add" && p.item.kind === "user")) this.echo = undefined;
     this.older.caughtUp();
     this.changed();
   }

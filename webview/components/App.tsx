@@ -32,8 +32,9 @@ export function App({ store, transport, tools }: { store: ChatStore; transport: 
           olderStatus={store.older.status}
           loadOlder={store.loadOlder}
           sent={sent}
+          echo={store.echo}
         />
-        <Composer status={state.status} info={state.info} transport={transport} onSent={() => setSent((n) => n + 1)} />
+        <Composer status={state.status} info={state.info} transport={transport} onSent={() => setSent((n) => n + 1)} echo={(text, images) => store.showEcho(text, images)} />
       </main>
     </div>
   );

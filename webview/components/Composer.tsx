@@ -17,7 +17,20 @@ import { useCompletion } from "./useCompletion";
 // The list loads when it first opens.
 const CompletionList = lazyComponent(() => import("./CompletionList").then((m) => m.CompletionList));
 
-export function Composer({ status, info, transport, onSent }: { status: ChatStatus; info: ChatInfo | undefined; transport: ChatTransport; onSent?: () => void }) {
+export function Composer({
+  status,
+  info,
+  transport,
+  onSent,
+  echo,
+}: {
+  status: ChatStatus;
+  info: ChatInfo | undefined;
+  transport: ChatTransport;
+  onSent?: () => void;
+  /** Shows a message that starts a run at once in the transcript; returns how to take it back. */
+  echo?: (text: string, imageCount: number) => () => void;
+}) {
   const [text, setText] = useState(() => transport.loadDraft());
   const [caret, setCaret] = useState(() => text.length);
   const [attachments, setAttachments] = useState<Attachment[]>([]);
@@ -94,9 +107,13 @@ export function Composer({ status, info, transport, onSent }: { status: ChatStat
     setAttachments([]);
     lastSent.current = message;
     const params = images.length ? { text: message, images } : { text: message };
+    // A message that starts a run shows at once. Not a queued one (the queue line shows it),
+    // nor a `/command` or `!command` (pi shows no message of yours for those).
+    const unecho = !steer && !working && !/^[/!]/.test(message) ? echo?.(message, images.length) : undefined;
     onSent?.();
     const failure = await failureOf(transport.call(steer ? "steer" : "prompt", params));
     if (failure) {
+      unecho?.();
       setError(failure);
       update(message);
       setAttachments(sending);

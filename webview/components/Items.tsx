@@ -10,8 +10,10 @@ import { Icon } from "./Icon";
 import { Markdown } from "./Markdown";
 
 // As in VS Code's chat: your message in a bubble on the right, pi's answer as plain text below.
-export const UserMessage = memo(({ item }: { item: UserItem }) => (
-  <div class="msg user" data-testid="user-message">
+// `pending`: the view's echo of a message just sent, until pi's copy of it arrives. Hidden from
+// screen readers: the log announces pi's copy, and the message once is enough.
+export const UserMessage = memo(({ item, pending }: { item: UserItem; pending?: boolean }) => (
+  <div class={pending ? "msg user pending" : "msg user"} data-testid={pending ? "pending-message" : "user-message"} aria-hidden={pending ? "true" : undefined}>
     <div class="who sr-only">You</div>
     <div class="bubble">
       <div class="text">{item.text}</div>

@@ -5,7 +5,7 @@
 // held, the ones before it are paged in (its edge says so, and offers it by keyboard too).
 import type { JSX } from "preact";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
-import type { ChatItem, ChatStatus } from "../../src/protocol/transcript";
+import type { ChatItem, ChatStatus, UserItem } from "../../src/protocol/transcript";
 import type { OlderStatus } from "../olderItems";
 import { TranscriptScroller } from "../transcriptScroller";
 import type { ChatTransport } from "../transport";
@@ -13,7 +13,7 @@ import { ChangesCard } from "./ChangesCard";
 import type { AnswerDialog } from "./DialogCard";
 import { EditProposalCard } from "./EditProposal";
 import { Icon } from "./Icon";
-import { AssistantMessage, DialogCard, Notice, ToolCard } from "./Items";
+import { AssistantMessage, DialogCard, Notice, ToolCard, UserMessage } from "./Items";
 import { RewindNotice, UserTurn } from "./RewindMenu";
 
 // Styles go through the CSSOM (allowed by the webview CSP, unlike style attributes in markup).
@@ -71,9 +71,11 @@ interface Props {
   loadOlder: () => void;
   /** How many messages this view's composer has sent: each one follows the end again. */
   sent: number;
+  /** The message this view just sent, until pi's copy of it is among the items. */
+  echo?: UserItem;
 }
 
-export function Transcript({ items, status, transport, older, olderStatus, loadOlder, sent }: Props) {
+export function Transcript({ items, status, transport, older, olderStatus, loadOlder, sent, echo }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const before = useRef<HTMLDivElement>(null);
   const after = useRef<HTMLDivElement>(null);
@@ -131,6 +133,8 @@ export function Transcript({ items, status, transport, older, olderStatus, loadO
         <div ref={before} aria-hidden="true" style={SPACER_STYLE} />
         {shown}
         <div ref={after} aria-hidden="true" style={SPACER_STYLE} />
+        {/* After every item, outside the virtual list: it is not one of the chat's items yet. */}
+        {echo ? <UserMessage item={echo} pending /> : null}
       </div>
       {following ? null : (
         <div style={JUMP_STRIP_STYLE}>
