@@ -161,6 +161,8 @@ async function measureDelta(page: Page, chatId: string, requests: number[], logF
       await frame.locator('[data-testid="status"]', { hasText: "ready" }).waitFor({ timeout: 60_000 });
       // Beside the host's log: the batches the page got up to the first piece shown.
       const pageLines = (m?.batches ?? []).filter((b) => b.t > enter && b.t <= answer.t).map((b) => ({ t: b.t, text: `(page) got ${b.ops.slice(0, 100)}` }));
+      const shown = m?.mine.find((x) => x.t > enter && x.text.includes(DELTA_PROMPT));
+      if (shown) pageLines.push({ t: shown.t, text: "(page) your message shown" });
       const log = [...readLog(logFile).filter((l) => l.t >= enter - 50 && l.t <= answer.t + 50), ...pageLines]
         .sort((a, b) => a.t - b.t)
         .map((l) => `+${(l.t - enter).toFixed(0)} ${l.text.slice(0, 110)}`);

@@ -16,7 +16,7 @@ import type { Page } from "playwright-core";
 export const PROBE_SCRIPT = `(() => {
   if (window.__piProbe) return;
   const now = () => performance.timeOrigin + performance.now();
-  const probe = { born: now(), viewBorn: undefined, input: undefined, chatId: undefined, wanted: undefined, statuses: [], enters: [], answers: [], batches: [] };
+  const probe = { born: now(), viewBorn: undefined, input: undefined, chatId: undefined, wanted: undefined, statuses: [], enters: [], answers: [], batches: [], mine: [] };
   window.__piProbe = probe;
   const onKey = (e) => { if (e.key === "Enter" && !e.shiftKey) probe.enters.push(now()); };
   window.addEventListener("keydown", onKey, true);
@@ -71,6 +71,13 @@ export const PROBE_SCRIPT = `(() => {
     const text = pill ? pill.textContent.trim() : undefined;
     const last = probe.statuses[probe.statuses.length - 1];
     if (text !== undefined && (!last || last.text !== text || last.chatId !== probe.chatId)) probe.statuses.push({ t: now(), text, chatId: probe.chatId });
+    // Your last message as the page shows it (its echo, then pi's copy).
+    const mine = document.querySelectorAll('[data-testid="pending-message"], [data-testid="user-message"]');
+    const own = mine.length ? mine[mine.length - 1].textContent.trim().slice(0, 120) : "";
+    if (own && probe.mine[probe.mine.length - 1]?.text !== own) {
+      probe.mine.push({ t: now(), text: own });
+      if (probe.mine.length > 200) probe.mine.splice(0, 100);
+    }
     const answers = document.querySelectorAll('[data-testid="assistant-message"]');
     const answer = answers.length ? answers[answers.length - 1].textContent.trim().slice(0, 120) : "";
     const lastAnswer = probe.answers[probe.answers.length - 1];
@@ -101,6 +108,8 @@ export interface FrameMarks {
   statuses: StatusMark[];
   enters: number[];
   answers: Array<{ t: number; text: string }>;
+  /** Your last message as shown (its echo, then pi's copy), as it changed. */
+  mine: Array<{ t: number; text: string }>;
   /** Batches of patches the page received, with their ops. */
   batches: Array<{ t: number; ops: string }>;
 }
