@@ -14,6 +14,11 @@ import { HeightIndex, type Sized } from "./virtualList";
 
 /** Render this far beyond the viewport (px) so a fast wheel or keyboard scroll finds items ready. */
 const OVERSCAN = 800;
+/**
+ * Until the first items are on screen, render only what is in view: the overscan of a long chat
+ * is as many items again as the view holds, and it can wait for the frame after the first paint.
+ */
+const FIRST_OVERSCAN = 0;
 /** Re-render once the rendered items no longer reach this far beyond the viewport. */
 const MARGIN = 200;
 /** Drop items rendered further away than this (after a jump) to keep the DOM small. */
@@ -62,6 +67,8 @@ export class TranscriptScroller {
   private lastSaved: ScrollPosition | undefined;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private eager = 0;
+  private overscan = FIRST_OVERSCAN;
+  private widening = false;
   private readonly observed = new Set<Element>();
   private readonly observer: ResizeObserver;
 
@@ -161,6 +168,19 @@ export class TranscriptScroller {
     else if (this.anchor) this.holdAnchor(this.anchor);
     this.laidOutTop = el.scrollTop;
     this.updateWindow(fromObserver);
+    if (this.overscan !== OVERSCAN && end > start) this.widenSoon();
+  }
+
+  /** After the frame that shows the first items has been painted: render the overscan too. */
+  private widenSoon(): void {
+    if (this.widening) return;
+    this.widening = true;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        this.overscan = OVERSCAN;
+        this.updateWindow(false);
+      }),
+    );
   }
 
   private holdAnchor(anchor: Anchor): void {
@@ -221,10 +241,12 @@ export class TranscriptScroller {
     const top = el.scrollTop - this.pad;
     const bottom = top + el.clientHeight;
     const { start, end } = this.rendered;
-    const covered = start <= idx.indexAt(top - MARGIN) && end >= Math.min(n, idx.indexAt(bottom + MARGIN) + 1);
+    const margin = Math.min(MARGIN, this.overscan);
+    const covered = start <= idx.indexAt(top - margin) && end >= Math.min(n, idx.indexAt(bottom + margin) + 1);
     const lean = start >= idx.indexAt(top - SLACK) && end <= idx.indexAt(bottom + SLACK) + 1;
     if (covered && lean && end <= n) return;
-    const next = { start: idx.indexAt(top - OVERSCAN), end: Math.min(n, idx.indexAt(bottom + OVERSCAN) + 1) };
+    const over = this.overscan;
+    const next = { start: idx.indexAt(top - over), end: Math.min(n, idx.indexAt(bottom + over) + 1) };
     this.wanted = next;
     if (next.start === start && next.end === end) return;
     // Many windows in a row without a frame means estimates keep moving: let a frame pass.

@@ -68,7 +68,8 @@ const INIT = `
   window.__event = (name, data) => window.__notify(EVENT_METHODS[name], data);
 `;
 
-export async function openWebview(browser: Browser, snapshot: ChatSnapshot): Promise<WebviewHarness> {
+/** `initScript` runs in the page before its own modules (to watch what it does from the start). */
+export async function openWebview(browser: Browser, snapshot: ChatSnapshot, initScript = ""): Promise<WebviewHarness> {
   const modules = buildWebview();
   const css = fs.readFileSync(path.join(ROOT, "media", "chat.css"));
   // The icon font and its stylesheet, as the extension's media/ serves them.
@@ -99,7 +100,7 @@ export async function openWebview(browser: Browser, snapshot: ChatSnapshot): Pro
   page.on("console", (m) => {
     if (m.type() === "error") errors.push(m.text());
   });
-  await page.addInitScript(`${INIT}; window.__snapshot = ${JSON.stringify(snapshot)};`);
+  await page.addInitScript(`${INIT}; window.__snapshot = ${JSON.stringify(snapshot)}; ${initScript}`);
   await page.goto(url);
   await page.locator('[data-testid="status"]').waitFor();
   return {

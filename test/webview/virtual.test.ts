@@ -81,6 +81,27 @@ describe("virtualized transcript in Chromium", function () {
     await w.page.locator('[data-testid="jump-latest"]').waitFor();
   });
 
+  it("paints the items in view first, then renders the overscan around them", async () => {
+    // Each frame, from the page's start: how many pixels of rendered items lie above the view.
+    const watch = `window.__above = [];
+      const look = () => {
+        const sc = document.querySelector('[data-testid="transcript"]');
+        const items = sc ? [...sc.querySelectorAll("[data-id]")] : [];
+        if (items.length) {
+          const top = sc.getBoundingClientRect().top;
+          window.__above.push(items.reduce((px, el) => { const r = el.getBoundingClientRect(); return px + Math.max(0, Math.min(r.bottom, top) - r.top); }, 0));
+        }
+        if (window.__above.length < 30) requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);`;
+    w = await openWebview(browser, snapshotWith(longChat(N)), watch);
+    await w.page.waitForFunction(() => (window as unknown as { __above: number[] }).__above.length >= 30);
+    const above = (await w.page.evaluate("window.__above")) as number[];
+    assert.ok(above[0] < 400, `the first frame with items holds only what is in view (${Math.round(above[0])} px above it)`);
+    assert.ok(above[above.length - 1] > 600, `then the overscan above the view is rendered (${Math.round(above[above.length - 1])} px)`);
+    await atEnd("and the view is at the end");
+  });
+
   it("scrolls with the keyboard: Home reaches the first item, End the last and follows again", async () => {
     w = await openWebview(browser, snapshotWith(longChat(2000)));
     await w.page.locator('[data-id="i1999"]').waitFor();
