@@ -10,6 +10,7 @@ import { Lexer, type Token, type Tokens } from "marked";
 import { type ComponentChildren, h } from "preact";
 import { highlightCode } from "./highlight";
 import { onIdle } from "./idle";
+import { guardBlockRules } from "./markdownRules";
 
 const SAFE_HREF = /^(?:https?:|mailto:|#)/i;
 const SAFE_IMAGE = /^data:image\/(?:png|gif|jpeg|webp);/i;
@@ -154,6 +155,7 @@ export interface RenderedMarkdown {
 }
 
 export function renderMarkdown(text: string): RenderedMarkdown {
+  guardBlockRules();
   const cx: Context = { waiting: new Set() };
   return { nodes: blocks(Lexer.lex(text, { gfm: true, breaks: false }), cx, true), waiting: cx.waiting };
 }
@@ -177,7 +179,7 @@ export function warmMarkdown(): () => void {
   if (warmed) return () => {};
   warmed = true;
   const { block, inline } = Lexer.rules;
-  const rules = [...Object.values(block.gfm), ...Object.values(inline.gfm)].filter((r): r is RegExp => r instanceof RegExp);
+  const rules = [...guardBlockRules(), ...Object.values(block.gfm), ...Object.values(inline.gfm)].filter((r): r is RegExp => r instanceof RegExp);
   let cancel = () => {};
   const step = (deadline: { timeRemaining(): number }) => {
     do {
