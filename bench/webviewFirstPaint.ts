@@ -6,7 +6,8 @@
 //  (b) a 50,000-character unbroken token in an answer: the longest main-thread task and the
 //      time to paint it, posted as a snapshot to a page already open (tasks from a trace:
 //      bench/mainThreadTasks.ts); on an empty page (its first markdown: the code's first run
-//      counts) and on one that has shown an answer, each beside the same with a 10-char token.
+//      counts) and on one that has shown an answer, each beside the same with a 10-char token;
+//      and the same token streamed into an open answer, a batch of 500 characters a frame.
 // Run: bash test/env/with-node24.sh npx tsx bench/webviewFirstPaint.ts
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -169,6 +170,49 @@ async function hugeToken(browser: Browser, url: string, length: number, warm: bo
   };
 }
 
+/** How much of the token each streamed batch carries: one batch a frame, as the host batches deltas. */
+const STREAM_PIECE = 500;
+
+/**
+ * The same token streamed: an answer open on the page gets it in batches of STREAM_PIECE
+ * characters, one a frame (50,000 characters in 100 frames). The longest task while it streams,
+ * and how long the page took to show all of it.
+ */
+async function streamedToken(browser: Browser, url: string, length: number): Promise<{ ms: number; tasks: Tasks }> {
+  const runs: Array<{ ms: number; tasks: Tasks }> = [];
+  const items: ChatItem[] = [EARLIER, { kind: "user", id: "u1", text: "Send a long token" }, { kind: "assistant", id: "a1", blocks: [{ type: "text", text: "Here it is:\n\n" }], streaming: true }];
+  for (let i = 0; i < TOKEN_RUNS; i++) {
+    const page = await open(browser, url, { ...snapshotOf(items), status: "working" });
+    await page.locator('[data-id="a1"]').waitFor();
+    await page.waitForTimeout(300);
+    const stop = await traceTasks(page);
+    const ms = (await page.evaluate(`new Promise((resolve) => {
+      const t0 = performance.now();
+      let sent = 0, seq = 1;
+      const step = () => {
+        if (sent < ${length}) {
+          const n = Math.min(${STREAM_PIECE}, ${length} - sent);
+          sent += n;
+          window.__event("patches", { chatId: "s1", seq: ++seq, patches: [{ op: "append", itemId: "a1", block: 0, blockType: "text", delta: "x".repeat(n) }] });
+          return requestAnimationFrame(step);
+        }
+        const check = () => {
+          const el = document.querySelector('[data-id="a1"]');
+          if (el && el.textContent.split("x").length - 1 >= ${length}) return resolve(performance.now() - t0);
+          requestAnimationFrame(check);
+        };
+        check();
+      };
+      requestAnimationFrame(step);
+    })`)) as number;
+    await page.waitForTimeout(300);
+    runs.push({ ms, tasks: await stop() });
+    await page.close();
+  }
+  const mid = (f: (r: (typeof runs)[number]) => number) => median(runs.map(f));
+  return { ms: mid((r) => r.ms), tasks: { longest: mid((r) => r.tasks.longest), longestCpu: mid((r) => r.tasks.longestCpu), maxCpu: mid((r) => r.tasks.maxCpu), over16: mid((r) => r.tasks.over16) } };
+}
+
 export async function runWebviewFirstPaint(): Promise<void> {
   const current: PageBuild = { dir: buildWebview(), entry: "main.js", module: true };
   const baseline = await buildBaselinePage();
@@ -199,9 +243,13 @@ export async function runWebviewFirstPaint(): Promise<void> {
             `${name.padEnd(8)} ${what.padEnd(33)} painted in ${tok.ms.toFixed(0)} ms, longest task ${t.longest.toFixed(0)} ms (${t.longestCpu.toFixed(0)} ms CPU; most CPU in a task ${t.maxCpu.toFixed(0)} ms; ${t.over16} over 16 ms; longtask API ${tok.longest.toFixed(0)} ms)`,
           );
         }
+      const st = await streamedToken(browser, server.url, TOKEN);
+      console.log(
+        `${name.padEnd(8)} ${`${TOKEN.toLocaleString("en")}-char token, streamed`.padEnd(33)} shown in ${st.ms.toFixed(0)} ms, longest task ${st.tasks.longest.toFixed(0)} ms (${st.tasks.longestCpu.toFixed(0)} ms CPU; most CPU in a task ${st.tasks.maxCpu.toFixed(0)} ms; ${st.tasks.over16} over 16 ms)`,
+      );
       await server.close();
     }
-    console.log(`(medians of ${RUNS} runs, ${TOKEN_RUNS} for the token; viewport ${VIEWPORT.width}×${VIEWPORT.height})`);
+    console.log(`(medians of ${RUNS} runs, ${TOKEN_RUNS} for the token; streamed ${STREAM_PIECE} characters a frame; viewport ${VIEWPORT.width}×${VIEWPORT.height})`);
   } finally {
     await browser.close();
   }
