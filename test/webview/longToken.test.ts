@@ -82,6 +82,24 @@ describe("a 50,000-character token in Chromium", function () {
     await atEnd("still at the end");
   });
 
+  it("a finished answer shows its first chunk in the first frame, and the rest after it", async () => {
+    // Each frame from the page's start: how many chunks the plain block holds.
+    const watch = `window.__chunks = [];
+      const look = () => {
+        const n = document.querySelectorAll('[data-id="a1"] .md-plain > div').length;
+        if (n || window.__chunks.length) window.__chunks.push(n);
+        if (window.__chunks.length < 10) requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);`;
+    const items: ChatItem[] = [{ kind: "assistant", id: "a1", blocks: [{ type: "text", text: "x".repeat(TOKEN) }], streaming: false }];
+    w = await openWebview(browser, snapshotWith(items), watch);
+    await w.page.waitForFunction(() => (window as unknown as { __chunks: number[] }).__chunks.length >= 10);
+    const chunks = (await w.page.evaluate("window.__chunks")) as number[];
+    assert.equal(chunks[0], 1, `the first frame lays out one chunk (${chunks.join(", ")})`);
+    assert.equal(chunks[chunks.length - 1], TOKEN / 2_000, "then the block holds all of them");
+    await atEnd("and the view follows the end");
+  });
+
   it("a streaming answer: follows the end while the word grows, then holds all of it", async () => {
     const items: ChatItem[] = [
       { kind: "user", id: "u1", text: "flood" },

@@ -21,16 +21,26 @@ const FORMAT_WHEN_IDLE = 12_000;
 
 const Chunk = memo(({ text }: { text: string }) => <div>{text}</div>);
 
+/** Chunks a block shows in its first frame: the rest come a frame later. */
+const FIRST_CHUNKS = 1;
+
 /**
  * Plain text in chunks; only the last one changes while text streams in. Chunks after the
  * first skip layout while off-screen (content-visibility in chat.css): laying out 50,000
  * letters of one word at once took ~50 ms. Until laid out, each stands in at the first
  * chunk's height (`--chunk-h`, measured here before the transcript measures the item), so
- * the item's height is right from the start for a run of like characters.
+ * the item's height is right from the start for a run of like characters. A finished block
+ * (from a snapshot, or scrolled to) shows its first chunk at once and the others once that
+ * frame is painted, so the two never share one task; a streaming one shows all it has (its
+ * text was on screen already, as markdown, a frame before).
  */
-function PlainText({ text }: { text: string }) {
+function PlainText({ text, live }: { text: string; live: boolean }) {
   const chunks = plainChunks(text);
+  const [all, setAll] = useState(live || chunks.length <= FIRST_CHUNKS);
   const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!all) setAll(true);
+  }, [all]);
   useLayoutEffect(() => {
     const first = ref.current?.firstElementChild;
     if (!ref.current || !(first instanceof HTMLElement) || chunks.length < 3) return;
@@ -39,7 +49,7 @@ function PlainText({ text }: { text: string }) {
   });
   return (
     <div class="md-plain" ref={ref}>
-      {chunks.map((chunk, i) => (
+      {(all ? chunks : chunks.slice(0, FIRST_CHUNKS)).map((chunk, i) => (
         <Chunk key={i} text={chunk} />
       ))}
     </div>
@@ -63,7 +73,7 @@ const BigBlock = memo(({ text, live }: { text: string; live: boolean }) => {
   const plainOnly = useMemo(() => hasRun(text, LONG_RUN), [text]);
   const [formatted, setFormatted] = useState<string | undefined>();
   useEffect(() => (live || plainOnly ? undefined : onIdle(() => setFormatted(text))), [text, live, plainOnly]);
-  return formatted === text ? <MarkdownBlock text={text} /> : <PlainText text={text} />;
+  return formatted === text ? <MarkdownBlock text={text} /> : <PlainText text={text} live={live} />;
 });
 
 export function Markdown({ text, streaming }: { text: string; streaming: boolean }) {
