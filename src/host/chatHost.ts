@@ -26,7 +26,7 @@ export interface ChatHostOptions {
   guard?: () => GuardConfig;
   /** Keep a spare pi per folder, started ahead, for the next chat (`pi.prewarm`). Default off. */
   prewarm?: () => boolean;
-  /** After a chat adopts the spare, how long before the next spare starts (default REWARM_DELAY_MS). */
+  /** Once a chat is ready (its own pi up, or the spare adopted), how long before the next spare starts (default REWARM_DELAY_MS). */
   rewarmDelayMs?: number;
   /** Awaited before every pi start (e.g. the VS Code model bridge writes its provider file). Must not throw. */
   prepare?: () => Promise<void>;
@@ -81,6 +81,8 @@ export class ChatHost {
   private readonly listeners = new Set<Listener>();
   /** Folders whose next spare waits for a chat (its own pi's start, or its new view): how many wait. */
   private readonly warmHeld = new Map<string, number>();
+  /** Spares asked for while held back: started when the hold ends, even if its chat is gone by then. */
+  private readonly warmAsked = new Map<string, NodeJS.ProcessEnv | undefined>();
   uiHandler: UiRequestHandler | undefined;
   /** One store per folder, shared by that folder's chats. */
   readonly checkpoints: CheckpointStores | undefined;
@@ -114,7 +116,12 @@ export class ChatHost {
   prewarm(cwd: string, env?: NodeJS.ProcessEnv): void {
     // A chat there is starting its own pi (or just adopted the spare): two starts at once would
     // slow down the one the user waits for; that chat warms the next spare when it is done.
-    if (!this.options.prewarm?.() || this.spares.has(cwd) || this.warmHeld.has(cwd)) return;
+    if (!this.options.prewarm?.() || this.spares.has(cwd)) return;
+    if (this.warmHeld.has(cwd)) {
+      this.warmAsked.set(cwd, env);
+      return;
+    }
+    this.warmAsked.delete(cwd);
     const request: CreateChatOptions = { cwd, env };
     const chat = this.build(request);
     const spare: { chat: Chat; fingerprint: string; readyAt?: number } = { chat, fingerprint: this.fingerprint(request) };
@@ -176,21 +183,27 @@ export class ChatHost {
     this.warmHeld.set(cwd, (this.warmHeld.get(cwd) ?? 0) + 1);
     const warm = () => {
       const held = (this.warmHeld.get(cwd) ?? 1) - 1;
-      if (held > 0) this.warmHeld.set(cwd, held);
-      else this.warmHeld.delete(cwd);
-      if (this.live.has(chat.id)) this.prewarm(cwd);
+      if (held > 0) {
+        this.warmHeld.set(cwd, held);
+        return;
+      }
+      this.warmHeld.delete(cwd);
+      if (this.warmAsked.has(cwd)) this.prewarm(cwd, this.warmAsked.get(cwd));
+      else if (this.live.has(chat.id)) this.prewarm(cwd);
     };
+    // The chat is ready, but its view is still loading: an adopted spare's is only now starting
+    // (a new editor tab is a new webview), and a view that waited for the chat's own pi asks
+    // for its first snapshot once pi is up. A pi start at once takes a core from that on a
+    // small machine, and the user waits for the view, not for the next spare.
+    const later = () => setTimeout(warm, this.options.rewarmDelayMs ?? REWARM_DELAY_MS).unref();
     if (chat.status !== "starting") {
-      // An adopted spare: the chat is ready, but its view is only now loading (a new editor tab
-      // is a new webview). A pi start at once takes a core from that on a small machine, and
-      // the user waits for the view, not for the next spare.
-      setTimeout(warm, this.options.rewarmDelayMs ?? REWARM_DELAY_MS).unref();
+      later();
       return;
     }
     const off = chat.onStatus((status) => {
       if (status === "starting") return;
       off();
-      warm();
+      later();
     });
   }
 
@@ -272,6 +285,9 @@ export class ChatHost {
     const all = [...this.live.values(), ...this.spareChats()];
     this.live.clear();
     this.spares.clear();
+    // A hold that ends after this must not start a spare no one will stop.
+    this.warmAsked.clear();
+    this.warmHeld.clear();
     await Promise.allSettled(all.map((s) => s.stop()));
     all.forEach((s) => this.removeSnapshots(s));
     this.changed();

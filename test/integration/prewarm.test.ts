@@ -69,16 +69,38 @@ describe("prewarmed pi with a real pi", function () {
     }
   });
 
-  it("a chat starting its own pi holds the folder's spare back until that start is done", async () => {
-    fx = await startPiFixture({}, { prewarm: () => true });
+  it("a chat starting its own pi holds the folder's spare back until that start is done, and its view has loaded", async () => {
+    fx = await startPiFixture({}, { prewarm: () => true, rewarmDelayMs: 600 });
     const chat = fx.host.createChat({ cwd: fx.workspace });
     assert.equal(chat.status, "starting", "no spare yet: the chat starts its own pi");
     // What the window's warm-up timer does a moment after the extension is up.
     fx.host.prewarm(fx.workspace);
     assert.deepEqual(fx.host.spareChats(), [], "no second pi start while the chat's own pi starts");
     await waitForStatus(chat, "ready", 60_000);
+    await new Promise((r) => setTimeout(r, 150));
+    assert.deepEqual(fx.host.spareChats(), [], "nor while the chat's view asks for its first snapshot");
     const spare = await spareReady(fx);
     assert.notEqual(spare.pid, chat.pid, "the spare comes once the chat is ready");
+  });
+
+  it("a spare asked for while held back starts when the hold ends, even with its chat gone; never after stopAll", async () => {
+    fx = await startPiFixture({}, { prewarm: () => true, rewarmDelayMs: 400 });
+    const f = fx;
+    const chat = f.host.createChat({ cwd: f.workspace });
+    await waitForStatus(chat, "ready", 60_000);
+    f.host.prewarm(f.workspace);
+    await f.host.dispose(chat.id);
+    assert.deepEqual(f.host.spareChats(), [], "held back for now");
+    const spare = await waitFor("the spare asked for", () => f.host.spareChats()[0], 20_000);
+    await waitForStatus(spare, "ready", 60_000);
+
+    const other = f.host.createChat({ cwd: f.workspace });
+    assert.equal(other.pid, spare.pid, "adopted");
+    f.host.prewarm(f.workspace);
+    await f.host.stopAll();
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.deepEqual(f.host.spareChats(), [], "no spare after stopAll");
+    assert.deepEqual(processesInCwd(f.workspace), [], "and no pi left running");
   });
 
   it("never adopts a spare started with other settings; refreshSpares replaces it", async () => {
@@ -125,8 +147,9 @@ describe("prewarmed pi with a real pi", function () {
     await restore(await spareReady(f));
     await f.host.dropSpare(f.workspace);
     f.host.prewarm(f.workspace);
-    const starting = f.host.spareChats()[0];
-    assert.equal(starting?.status, "starting");
+    // (Held back while the last restored chat's view loads: it comes when that hold ends.)
+    const starting = await waitFor("a spare starting", () => f.host.spareChats()[0], 20_000);
+    assert.equal(starting.status, "starting");
     await waitFor("the spare's pi spawned", () => starting.pid, 20_000);
     assert.equal(starting.status, "starting", "pi takes longer than that to be up");
     await restore(starting);
