@@ -38,8 +38,18 @@ function PlainText({ text, live }: { text: string; live: boolean }) {
   const chunks = plainChunks(text);
   const [all, setAll] = useState(live || chunks.length <= FIRST_CHUNKS);
   const ref = useRef<HTMLDivElement>(null);
+  // After a frame has been painted with the first chunk (an effect alone may run before that
+  // frame, when it is slow to come).
   useEffect(() => {
-    if (!all) setAll(true);
+    if (all) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setAll(true));
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
   }, [all]);
   useLayoutEffect(() => {
     const first = ref.current?.firstElementChild;
