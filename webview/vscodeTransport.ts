@@ -4,6 +4,7 @@ import { HOST_EXTENSION } from "vscode-messenger-common";
 import { Messenger, type VsCodeApi } from "vscode-messenger-webview";
 import { ActionError, isActionErrorCode } from "../src/protocol/actionError";
 import { ACTIONS, type ActionName, type MessengerReply, messengerMethod } from "../src/protocol/actions";
+import type { EarlySnapshot } from "../src/protocol/earlySnapshot";
 import type { ChatSnapshot } from "../src/protocol/transcript";
 import { eventMethod, VIEW_EVENTS, type ViewEventData, type ViewEventName } from "../src/protocol/viewEvents";
 import { type ChatTransport, EventListeners, type ScrollPosition } from "./transport";
@@ -15,7 +16,21 @@ interface PersistedState {
   chatId?: string;
 }
 
-export function createVscodeTransport(vscode: VsCodeApi): ChatTransport {
+/** A vscode-messenger response as it comes over the wire. */
+interface Response {
+  result?: unknown;
+  error?: { message?: string };
+}
+
+/** The action's result from its reply, or the error the host gave. */
+function unwrap(name: ActionName, reply: MessengerReply<never> | undefined) {
+  if (!reply || typeof reply !== "object") throw new Error(`${name}: the host sent no answer.`);
+  if (!reply.ok) throw new ActionError(isActionErrorCode(reply.error?.code) ? reply.error.code : "internal", reply.error?.message ?? `${name} failed.`);
+  return reply.result;
+}
+
+/** `early`: the page's HTML already asked for the snapshot (src/protocol/earlySnapshot.ts). */
+export function createVscodeTransport(vscode: VsCodeApi, early?: EarlySnapshot<VsCodeApi>): ChatTransport {
   const messenger = new Messenger(vscode);
   const listeners = new EventListeners();
   const state = (): PersistedState => (vscode.getState() as PersistedState | undefined) ?? {};
@@ -36,16 +51,47 @@ export function createVscodeTransport(vscode: VsCodeApi): ChatTransport {
     messenger.onNotification<ViewEventData<typeof name>>({ method: eventMethod(name) }, (data) => deliver(name, data));
   }
 
-  const call: ChatTransport["call"] = async (name, params) => {
-    const reply = (await messenger.sendRequest({ method: messengerMethod(name) }, HOST_EXTENSION, params)) as MessengerReply<never>;
-    if (!reply || typeof reply !== "object") throw new Error(`${name}: the host sent no answer.`);
-    if (!reply.ok) throw new ActionError(isActionErrorCode(reply.error?.code) ? reply.error.code : "internal", reply.error?.message ?? `${name} failed.`);
-    return reply.result;
+  const call: ChatTransport["call"] = async (name, params) => unwrap(name, (await messenger.sendRequest({ method: messengerMethod(name) }, HOST_EXTENSION, params)) as MessengerReply<never>);
+  // The first connect takes the early request's answer; then the messenger takes over from the
+  // page's script (a reconnect, or an answer that never came, asks again).
+  let earlyAnswer: Promise<ChatSnapshot> | undefined;
+  let released = !early;
+  const release = () => {
+    if (released || !early) return;
+    released = true;
+    const kept = early.release();
+    messenger.start();
+    for (const data of kept) window.dispatchEvent(new MessageEvent("message", { data }));
   };
+  if (early) {
+    earlyAnswer = new Promise<ChatSnapshot>((resolve, reject) =>
+      early.answer((raw) => {
+        const response = raw as Response;
+        if (response.error) reject(new Error(`snapshot: ${response.error.message ?? "the host failed"}`));
+        else
+          try {
+            resolve(unwrap("snapshot", response.result as MessengerReply<never>) as ChatSnapshot);
+          } catch (err) {
+            reject(err);
+          }
+      }),
+    );
+    // Handled where connect() takes it; until then a failed answer is no unhandled rejection.
+    earlyAnswer.catch(() => {});
+  }
 
   const transport: ChatTransport = {
     kind: "vscode",
-    connect: () => call("snapshot", {}).then(rememberChat),
+    connect: () => {
+      const answer = earlyAnswer;
+      earlyAnswer = undefined;
+      if (!answer) {
+        release();
+        return call("snapshot", {}).then(rememberChat);
+      }
+      // After the store has applied the snapshot (its await runs first): what came since.
+      return answer.then(rememberChat).finally(() => setTimeout(release, 0));
+    },
     call,
     can: (name: ActionName) => (ACTIONS[name] as { vscode?: false }).vscode !== false,
     on: (event, listener) => {
@@ -62,6 +108,6 @@ export function createVscodeTransport(vscode: VsCodeApi): ChatTransport {
     loadScroll: () => state().scroll,
     saveScroll: (scroll) => vscode.setState({ ...state(), scroll }),
   };
-  messenger.start();
+  if (!early) messenger.start();
   return transport;
 }

@@ -5,6 +5,7 @@
 // after it. A missing or broken list (a partial dev build) only costs that round trip.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { earlySnapshotScript } from "../protocol/earlySnapshot";
 
 const MODULE_NAME = /^[A-Za-z0-9_-]{1,100}\.js$/;
 const cache = new Map<string, Record<string, string[]>>();
@@ -40,6 +41,9 @@ export interface ChatPage {
 const escapeAttr = (text: string) => text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
+ * The page starts asking for its snapshot from an inline script (by nonce, as every script),
+ * before the modules are fetched: src/protocol/earlySnapshot.ts.
+ *
  * Strict CSP: scripts by nonce only (a module script's nonce carries over to every module it
  * imports, statically or with import(), and a modulepreload link's nonce is its fetch's), no
  * 'unsafe-inline' / 'unsafe-eval', styles, images and fonts from the page's own files only.
@@ -60,6 +64,7 @@ export function chatPageHtml(p: ChatPage): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<script nonce="${p.nonce}">${earlySnapshotScript()}</script>
 ${styles}${preloads}<title>${escapeAttr(p.title)}</title>
 </head>
 <body>

@@ -68,8 +68,11 @@ const INIT = `
   window.__event = (name, data) => window.__notify(EVENT_METHODS[name], data);
 `;
 
-/** `initScript` runs in the page before its own modules (to watch what it does from the start). */
-export async function openWebview(browser: Browser, snapshot: ChatSnapshot, initScript = ""): Promise<WebviewHarness> {
+/**
+ * `initScript` runs in the page before its own scripts (to watch what it does from the start);
+ * `beforeGoto` gets the page before it loads (to route its requests).
+ */
+export async function openWebview(browser: Browser, snapshot: ChatSnapshot, initScript = "", beforeGoto?: (page: Page) => Promise<void>): Promise<WebviewHarness> {
   const modules = buildWebview();
   const css = fs.readFileSync(path.join(ROOT, "media", "chat.css"));
   // The icon font and its stylesheet, as the extension's media/ serves them.
@@ -101,6 +104,7 @@ export async function openWebview(browser: Browser, snapshot: ChatSnapshot, init
     if (m.type() === "error") errors.push(m.text());
   });
   await page.addInitScript(`${INIT}; window.__snapshot = ${JSON.stringify(snapshot)}; ${initScript}`);
+  await beforeGoto?.(page);
   await page.goto(url);
   await page.locator('[data-testid="status"]').waitFor();
   return {

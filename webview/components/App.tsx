@@ -1,6 +1,6 @@
 // The chat: header, transcript, composer — all fed by one store.
 import type { ComponentChildren } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useState } from "preact/hooks";
 import type { ChatStore } from "../chatStore";
 import { installCodeBlockActions } from "../codeBlockActions";
 import { warmMarkdown } from "../markdown";
@@ -11,7 +11,13 @@ import { Transcript } from "./Transcript";
 
 export function App({ store, transport, tools }: { store: ChatStore; transport: ChatTransport; tools?: ComponentChildren }) {
   const [version, setVersion] = useState(store.version);
-  useEffect(() => store.subscribe(() => setVersion(store.version)), [store]);
+  // Subscribed before the first paint, and caught up with any change since this render: the
+  // first snapshot may be in before an effect would run (the page asked for it early).
+  useLayoutEffect(() => {
+    const off = store.subscribe(() => setVersion(store.version));
+    setVersion(store.version);
+    return off;
+  }, [store]);
   useEffect(() => installCodeBlockActions(transport), [transport]);
   const { state } = store;
   // Once the first snapshot is on screen, the page readies its markdown code for what comes next.
