@@ -5,7 +5,10 @@
 //    (the default) and, as the baseline, off (a cold pi per chat);
 //  - the first streamed delta after Enter on a warm chat, beside raw pi spawn → first get_state
 //    reply (pi's own cold start, as bench/sessionStart.ts measures it);
-//  - activate() as the extension logs it and as VS Code reports it, and the bytes it loads.
+//  - activate() as the extension logs it and as VS Code reports it, and the bytes it loads;
+//  - the floor: the same steps with a webview extension that does nothing else (bench/floorExtension:
+//    a static page with a textarea, a message echoed by its extension host), in the same VS Code
+//    and run. What it takes is VS Code's and this machine's, not Pi's.
 // Start: the Enter that runs the command in the palette (a keydown seen in the workbench page).
 // End: the chat's webview shows the status "ready" for the chat the command created (see
 // bench/chatStartProbe.ts). Every run opens a fresh folder in a fresh browser context, and at
@@ -22,6 +25,7 @@ import { startCodeServer, type CodeServer } from "../test/e2e/codeServer";
 import { launchBrowser } from "../test/e2e/workbench";
 import { cmdline, processesInCwd } from "../test/support/processes";
 import { type ActivationFigures, activationBytes, readLog, vscodeActivationMs } from "./chatStartHost";
+import { FLOOR_COMMAND, packageFloorVsix } from "./floorExtension/packageVsix";
 import { chatFrames, type FrameMarks, firstShown, pageEnters, PROBE_SCRIPT } from "./chatStartProbe";
 import { rawPiReady } from "./sessionStart";
 
@@ -239,9 +243,41 @@ function fig(xs: Array<number | undefined>): string {
   return `${median(v).toFixed(0)} ms (${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)}, n=${v.length})`;
 }
 
+/** The floor extension's window: the same steps as a Pi window, with a page that does nothing else. */
+interface FloorRun {
+  first: ChatTiming;
+  further: ChatTiming;
+  delta?: WindowRun["delta"];
+  delta2?: WindowRun["delta"];
+}
+
+async function runFloorWindow(browser: Browser, server: CodeServer, root: string, name: string): Promise<FloorRun> {
+  const folder = path.join(root, name);
+  fs.mkdirSync(folder);
+  const noLog = path.join(root, `${name}.log`);
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript(PROBE_SCRIPT);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
+    await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
+    await page.waitForSelector(".activitybar", { timeout: 60_000 });
+    const first = await openChat(page, FLOOR_COMMAND, noLog);
+    await sleep(SETTLE_MS);
+    const further = await openChat(page, FLOOR_COMMAND, noLog);
+    await sleep(SETTLE_MS);
+    const delta = await measureDelta(page, further.chatId, [], noLog);
+    const delta2 = await measureDelta(page, further.chatId, [], noLog);
+    return { first, further, delta, delta2 };
+  } finally {
+    await context.close();
+  }
+}
+
 export interface ChatStartResult {
   warm: WindowRun[];
   cold: WindowRun[];
+  floor: FloorRun[];
   rawMs: number[];
 }
 
@@ -264,22 +300,24 @@ export async function runChatStart(runs = RUNS): Promise<ChatStartResult> {
   const servers: CodeServer[] = [];
   let browser: Browser | undefined;
   try {
-    const start = (logFile: string, machineSettings: Record<string, unknown>) =>
-      startCodeServer({ workspace: root, vsixPath: VSIX, env: { ...offlinePiEnv(agentDir), PI_VSCODE_LOG_FILE: logFile }, machineSettings });
-    const warmServer = await start(logs.warm, {});
+    const start = (logFile: string, machineSettings: Record<string, unknown>, vsix = [VSIX]) =>
+      startCodeServer({ workspace: root, vsixPath: vsix, env: { ...offlinePiEnv(agentDir), PI_VSCODE_LOG_FILE: logFile }, machineSettings });
+    // The floor extension activates only on its command: Pi's windows on this server never load it.
+    const warmServer = await start(logs.warm, {}, [VSIX, packageFloorVsix(path.join(root, "pi-floor.vsix"))]);
     servers.push(warmServer);
     const coldServer = await start(logs.cold, { "pi.prewarm": false });
     servers.push(coldServer);
     browser = await launchBrowser();
-    const result: ChatStartResult = { warm: [], cold: [], rawMs: [] };
+    const result: ChatStartResult = { warm: [], cold: [], floor: [], rawMs: [] };
     // Interleaved, so a change in the machine's load falls on both sides alike.
     for (let i = 0; i < runs; i++) {
       result.warm.push(await runWindow(browser, warmServer, root, `warm-${i}`, logs.warm, requests));
       result.cold.push(await runWindow(browser, coldServer, root, `cold-${i}`, logs.cold, requests));
+      result.floor.push(await runFloorWindow(browser, warmServer, root, `floor-${i}`));
       const rawDir = path.join(root, `raw-${i}`);
       fs.mkdirSync(rawDir);
       for (let k = 0; k < 2; k++) result.rawMs.push(await rawPiReady(rawDir, agentDir));
-      console.log(`run ${i + 1}/${runs}: first ${result.warm[i].first.ready.toFixed(0)} / ${result.cold[i].first.ready.toFixed(0)} ms (prewarm on / off)`);
+      console.log(`run ${i + 1}/${runs}: first ${result.warm[i].first.ready.toFixed(0)} / ${result.cold[i].first.ready.toFixed(0)} ms (prewarm on / off), floor ${result.floor[i].first.ready.toFixed(0)}`);
     }
     return result;
   } finally {
@@ -326,6 +364,7 @@ export function printChatStart(r: ChatStartResult): void {
   console.log(`the chat machinery (dist/chat.js) required and started, on first use: ${fig(act.map((a) => a.machineryMs))}`);
   const bytes = act[0];
   if (bytes) console.log(`activation loads ${bytes.files.map((f) => `${f.file} ${(f.bytes / 1024).toFixed(1)} KB`).join(" + ")} (requires: ${bytes.requires.join(", ")}); goal ≤ 120 KB; later: dist/chat.js ${(bytes.chatBytes / 1024).toFixed(1)} KB`);
+  printFloor(r);
   console.log("\nwhere the time goes (ms after the palette's Enter; one run per kind, prewarm on / off):");
   for (const [label, t] of [
     ["first chat, prewarm on", r.warm[Math.floor(r.warm.length / 2)]?.first],
@@ -344,6 +383,26 @@ export function printChatStart(r: ChatStartResult): void {
     console.log(`  Enter on the ${label} message of a warm chat: model request ${delta.requestMs?.toFixed(0) ?? "-"}, first delta shown ${delta.ms.toFixed(0)}`);
     for (const line of delta.log) console.log(`      ${line}`);
   }
+}
+
+/** The floor beside Pi's figures (prewarm on): what is left to Pi is the difference. */
+function printFloor(r: ChatStartResult): void {
+  if (!r.floor.length) return;
+  console.log("\nthe floor: a webview extension that does nothing else (bench/floorExtension), same VS Code, same run");
+  console.log(`${"figure".padEnd(52)} ${"floor".padEnd(28)} ${"Pi, prewarm on".padEnd(28)} Pi − floor (medians)`);
+  const finite = (xs: Array<number | undefined>) => xs.filter((x): x is number => typeof x === "number" && Number.isFinite(x));
+  const row = (label: string, floor: Array<number | undefined>, pi: Array<number | undefined>) =>
+    console.log(`${label.padEnd(52)} ${fig(floor).padEnd(28)} ${fig(pi).padEnd(28)} ${(median(finite(pi)) - median(finite(floor))).toFixed(0)} ms`);
+  const editor = r.warm.map((w) => w.further.find((c) => c.command === "Pi: Open Chat in Editor"));
+  row("the window's first command → ready", r.floor.map((f) => f.first.ready), r.warm.map((w) => w.first.ready));
+  row("  composer visible", r.floor.map((f) => f.first.input), r.warm.map((w) => w.first.input));
+  row("  webview element created", r.floor.map((f) => f.first.view), r.warm.map((w) => w.first.view));
+  row("a further editor tab → ready", r.floor.map((f) => f.further.ready), editor.map((c) => c?.ready));
+  row("  composer visible", r.floor.map((f) => f.further.input), editor.map((c) => c?.input));
+  row("  webview element created", r.floor.map((f) => f.further.view), editor.map((c) => c?.view));
+  row("  page frame created", r.floor.map((f) => f.further.born), editor.map((c) => c?.born));
+  row("Enter → answer shown (floor: echoed by its host)", r.floor.map((f) => f.delta?.ms), r.warm.map((w) => w.delta?.ms));
+  row("  the second message", r.floor.map((f) => f.delta2?.ms), r.warm.map((w) => w.delta2?.ms));
 }
 
 if (require.main === module) {

@@ -1,0 +1,45 @@
+// The floor of bench/chatStart.ts: what any webview extension costs in this VS Code. The command
+// opens an editor panel whose page is a textarea and a status pill that says "ready" from the
+// start; a message sent with Enter comes back from the extension host as the "answer". The page
+// uses the same test ids as Pi's chat, so the bench's probe times both alike.
+const vscode = require("vscode");
+const crypto = require("node:crypto");
+
+let count = 0;
+
+function page(nonce, chatId) {
+  return `<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}';">
+<style nonce="${nonce}">textarea { width: 90%; height: 4em; }</style></head><body>
+<div id="log"></div>
+<textarea data-testid="prompt-input"></textarea> <span data-testid="status">ready</span>
+<script nonce="${nonce}">
+const vscode = acquireVsCodeApi();
+vscode.setState({ chatId: ${JSON.stringify(chatId)} });
+const input = document.querySelector("textarea");
+const log = document.getElementById("log");
+const add = (testId, text) => { const p = document.createElement("p"); p.dataset.testid = testId; p.textContent = text; log.append(p); };
+input.addEventListener("keydown", (e) => {
+  if (e.key !== "Enter" || e.shiftKey) return;
+  e.preventDefault();
+  add("user-message", input.value);
+  vscode.postMessage({ text: input.value });
+  input.value = "";
+});
+window.addEventListener("message", (e) => add("assistant-message", e.data.text));
+</script></body></html>`;
+}
+
+function activate(context) {
+  context.subscriptions.push(
+    vscode.commands.registerCommand("piFloor.open", () => {
+      const panel = vscode.window.createWebviewPanel("piFloor.panel", "Pi Floor", vscode.ViewColumn.Active, { enableScripts: true });
+      // Numbered: the probe notes an answer when the last one's text changes.
+      let answers = 0;
+      panel.webview.onDidReceiveMessage(() => panel.webview.postMessage({ text: `Warm answer ${++answers}` }));
+      panel.webview.html = page(crypto.randomBytes(16).toString("base64"), `floor-${++count}`);
+    }),
+  );
+}
+
+module.exports = { activate, deactivate() {} };
