@@ -129,9 +129,9 @@ export class ChatHost {
     chat.onStatus((status) => {
       if (status === "ready" && spare.readyAt === undefined) {
         spare.readyAt = Date.now();
-        // Opening the folder's checkpoint store runs git several times: done now, in the
-        // background, the first message of the chat that adopts this spare does not wait for it.
-        void chat.review.store();
+        // Opening the folder's checkpoint store and its first capture run git several times:
+        // done now, in the background, not beside the first message of the chat that adopts it.
+        void chat.review.warm();
       }
       // A spare that failed is no use to anyone: the next chat starts its own pi.
       if (status === "error" || status === "crashed" || status === "stopped") void this.dropSpare(cwd, chat);

@@ -75,6 +75,21 @@ describe("checkpoints (real git)", function () {
     assert.deepEqual(hashTree(w.ws), afterTurn, "Undo rewind brings the turn's result back exactly");
   });
 
+  it("warm() fills the capture index and takes no checkpoint; the next checkpoint records the folder as it is then", async () => {
+    const dir = storeDirFor(w.storesRoot, w.ws);
+    await store.warm();
+    assert.ok(fs.existsSync(path.join(dir, "index")), "the capture index is filled");
+    assert.deepEqual(store.timeline(), [], "no checkpoint was taken");
+    w.write("edited.ts", "rewritten after the warm-up\n");
+    fs.rmSync(path.join(w.ws, "doomed.txt"));
+    w.write("added.txt", "new\n");
+    const cp = await store.checkpoint({ ...who, kind: "turn-start" });
+    assert.equal((await store.fileAt(cp.id, "edited.ts"))?.toString(), "rewritten after the warm-up\n");
+    assert.equal(await store.fileAt(cp.id, "doomed.txt"), undefined);
+    assert.equal((await store.fileAt(cp.id, "added.txt"))?.toString(), "new\n");
+    assert.equal((await store.fileAt(cp.id, "src/keep.txt"))?.toString(), "unchanged\n");
+  });
+
   it("reverts one of two hunks of a file and keeps the other; Keep moves the review base", async () => {
     const start = await store.checkpoint({ ...who, kind: "turn-start" });
     piTurn();

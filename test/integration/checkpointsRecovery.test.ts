@@ -49,6 +49,15 @@ describe("checkpoint store damage and recovery (real git)", function () {
     assert.deepEqual([w.read("a.txt"), w.read("b.txt")], ["changed\n", "beta\n"], "the new store restores");
   });
 
+  it("warming a deleted store leaves it to the next checkpoint, which says so", async () => {
+    await store.checkpoint({ ...who, kind: "turn-start" });
+    fs.rmSync(storeDir, { recursive: true, force: true });
+    await store.warm();
+    assert.equal(fs.existsSync(storeDir), false, "not silently started anew");
+    const next = await store.checkpoint({ ...who, kind: "turn-start" });
+    assert.match(next.notice ?? "", /checkpoint store of this folder was missing.*new one was started/);
+  });
+
   it("HEAD removed: a clear notice, a new store, and the chat goes on", async () => {
     const old = await store.checkpoint({ ...who, kind: "turn-start" });
     fs.rmSync(path.join(storeDir, "git", "HEAD"));

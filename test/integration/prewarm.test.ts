@@ -50,7 +50,7 @@ describe("prewarmed pi with a real pi", function () {
     assert.notEqual(next.pid, chat.pid, "then a fresh spare for the chat after");
   });
 
-  it("a ready spare has its folder's checkpoint store open before the first message", async () => {
+  it("a ready spare has its folder's checkpoint store open and its capture index filled before the first message", async () => {
     const storesRoot = fs.mkdtempSync(path.join(os.tmpdir(), "pi-vscode-stores-"));
     try {
       fx = await startPiFixture({}, { prewarm: () => true, checkpoints: { storesRoot } });
@@ -59,6 +59,8 @@ describe("prewarmed pi with a real pi", function () {
       // Opening a store runs git several times: a warm chat's first message must not wait for that.
       const dir = storeDirFor(storesRoot, fx.workspace);
       await waitFor("the store opened", () => fs.existsSync(dir), 20_000);
+      // The first capture hashes every file: done while the spare waits, not beside the message.
+      await waitFor("the capture index filled", () => fs.existsSync(path.join(dir, "index")), 20_000);
       const chat = fx.host.createChat({ cwd: fx.workspace });
       await chat.prompt("hello warm store");
       await waitFor("the answer", () => assistantText(chat.snapshot().items).includes("hello warm store"));

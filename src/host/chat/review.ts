@@ -102,6 +102,25 @@ export class ChatReview {
     });
   }
 
+  /**
+   * A spare chat is ready and nobody waits on it: the folder's store is opened and its capture
+   * index filled now, so the checkpoint before its first message costs what any later one does.
+   */
+  warm(): Promise<void> {
+    return this.serial(async () => {
+      const store = await this.store();
+      if (!store) return;
+      const started = performance.now();
+      try {
+        await store.warm();
+        this.deps.log("debug", `checkpoint store warmed: ${(performance.now() - started).toFixed(1)} ms`);
+      } catch (err) {
+        // Not the chat's business: the first message's checkpoint does the work, and reports.
+        this.deps.log("debug", `checkpoint store not warmed: ${errorText(err)}`);
+      }
+    });
+  }
+
   /** pi settled (or exited, or a `!command` ran while idle): close the run and show its changes. */
   endTurn(): Promise<void> {
     return this.serial(async () => {

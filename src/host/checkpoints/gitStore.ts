@@ -95,6 +95,20 @@ export class GitCheckpointStore extends SessionBoundStore implements CheckpointS
     return { id: taken.id, createdAt, kind: request.kind, label: request.label ?? request.kind, sessionId: request.sessionId, chatId: request.chatId, skipped: taken.skipped, notice };
   }
 
+  /**
+   * Creates the repository on first use and fills the capture index (git's stat cache), so the
+   * checkpoint before the first message only reads what changed since, as every later one does.
+   * A store that needs repair is left alone: the next checkpoint repairs it and says so.
+   */
+  async warm(): Promise<void> {
+    if (this.suspect) return;
+    if (!this.repo.exists()) {
+      if (this.tookAny || this.state.read().timeline.length > 0) return;
+      await this.repo.ensure();
+    }
+    await this.captureNow();
+  }
+
   async get(id: string): Promise<Checkpoint> {
     if (!isObjectId(id)) throw new CheckpointGoneError(String(id), "it is not a checkpoint id");
     if (!this.repo.exists()) throw new CheckpointGoneError(id, `this folder's checkpoint store is gone (${this.repo.gitDir} was deleted)${this.resetNote()}`);

@@ -38,6 +38,9 @@ export class SnapshotCheckpointStore extends SessionBoundStore implements Checkp
     this.state = new StoreState(path.join(storeDir, "state.json"));
   }
 
+  /** Nothing to ready: a checkpoint here reads no files. */
+  async warm(): Promise<void> {}
+
   /**
    * Records one finished write/edit (call it on tool_execution_end): copies the guard's snapshot
    * files of that tool call. `toolPath` is the path argument as pi got it.

@@ -124,6 +124,8 @@ export interface CheckpointStoreApi {
   /** What this store cannot restore, for one notice in the chat (undefined: it restores everything). */
   readonly limitation: string | undefined;
   checkpoint(request: CheckpointRequest): Promise<Checkpoint>;
+  /** Readies the next checkpoint while nothing waits on it (a chat opened, no message yet): takes none. */
+  warm(): Promise<void>;
   get(id: string): Promise<Checkpoint>;
   changes(from: string, to: string | "worktree", paths?: string[]): Promise<FileChange[]>;
   fileAt(checkpointId: string, path: string): Promise<Buffer | undefined>;
