@@ -1,6 +1,6 @@
 // The view's copy of the transcript. Applies patch batches in order, ignores ones already
 // folded into its snapshot, resyncs from a fresh snapshot when a patch does not fit, and
-// notifies the UI at most once per animation frame. A long chat's older items page in on
+// notifies the UI at most once per animation frame (the first change after a quiet one at once). A long chat's older items page in on
 // demand (olderItems.ts); patches for items not paged in yet are skipped, not resynced for.
 import type { ChatSnapshot, ChatState, PatchBatch, UserItem } from "../src/protocol/transcript";
 import { applyPatch, emptyState, stateFromSnapshot } from "../src/protocol/transcript";
@@ -11,13 +11,17 @@ type Listener = () => void;
 
 /** pi answers every message with its own copy of it; should that never come, the echo goes. */
 const ECHO_MAX_MS = 60_000;
+/** One frame at 60 Hz. */
+const FRAME_MS = 16;
 
 export class ChatStore implements PagedStore {
   state: ChatState = emptyState();
   /** Bumped on every change, so components can memoize on it. */
   version = 0;
   private readonly listeners = new Set<Listener>();
+  /** The notification pending: a requestAnimationFrame id, or -1 for a microtask. */
   private frame = 0;
+  private flushedAt = Number.NEGATIVE_INFINITY;
   private resyncing: Promise<void> | undefined;
   /** The items before the ones held, paged in as the user scrolls up. */
   readonly older: OlderItemsLoader;
@@ -123,8 +127,15 @@ export class ChatStore implements PagedStore {
     if (this.frame) return;
     const flush = () => {
       this.frame = 0;
+      this.flushedAt = performance.now();
       this.listeners.forEach((l) => l());
     };
-    this.frame = typeof requestAnimationFrame === "function" ? requestAnimationFrame(flush) : (setTimeout(flush, 16) as unknown as number);
+    // The first change after a quiet frame renders in this task, so the next frame paints it
+    // (your message, an answer's first piece); changes that follow wait for a frame, so a
+    // flood of deltas still renders once per frame.
+    if (performance.now() - this.flushedAt > FRAME_MS) {
+      this.frame = -1;
+      queueMicrotask(flush);
+    } else this.frame = typeof requestAnimationFrame === "function" ? requestAnimationFrame(flush) : (setTimeout(flush, FRAME_MS) as unknown as number);
   }
 }

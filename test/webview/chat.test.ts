@@ -32,6 +32,42 @@ describe("chat webview in Chromium", function () {
     assert.ok(!(await w.page.locator('[data-testid="assistant-message"]').textContent())?.includes("DUPLICATE"));
   });
 
+  it("renders the first patch after a quiet moment before the next frame; a flood renders once per frame", async () => {
+    // Before the page's scripts: a count of animation frames from a loop that asks for each next
+    // frame first in its frame (so in a frame it runs before any callback the page asks for
+    // later, the store's included), and the count when each batch of patches arrives.
+    const init = `
+      window.__frames = 0; window.__arrivals = [];
+      const loop = () => { window.__frames++; requestAnimationFrame(loop); };
+      requestAnimationFrame(loop);
+      window.addEventListener("message", (e) => { if (e.data && e.data.method === "pi/event/patches") window.__arrivals.push(window.__frames); }, true);`;
+    w = await openWebview(browser, snapshotWith([{ kind: "assistant", id: "a0", blocks: [{ type: "text", text: "Earlier" }], streaming: false }]), init);
+    // (A string: the test runner's transform would name these functions with a helper the page lacks.)
+    const counts = (await w.page.evaluate(`(async () => {
+      await new Promise((r) => setTimeout(r, 200));
+      const shown = (text) => new Promise((resolve) => {
+        const mo = new MutationObserver(() => {
+          if (!document.body.textContent.includes(text)) return;
+          mo.disconnect();
+          resolve(window.__frames);
+        });
+        mo.observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+      const send = (seq, patches) => window.__event("patches", { chatId: "s1", seq, patches });
+      const first = shown("First piece");
+      send(2, [{ op: "add", item: { kind: "assistant", id: "a1", blocks: [], streaming: true } }, { op: "append", itemId: "a1", block: 0, blockType: "text", delta: "First piece" }]);
+      const firstShown = await first;
+      // Right after it, a second batch: it waits for the next frame.
+      const second = shown("second piece");
+      send(3, [{ op: "append", itemId: "a1", block: 0, blockType: "text", delta: " second piece" }]);
+      const secondShown = await second;
+      return { arrivals: window.__arrivals, firstShown, secondShown };
+    })()`)) as { arrivals: number[]; firstShown: number; secondShown: number };
+    assert.equal(counts.arrivals.length, 2);
+    assert.equal(counts.firstShown, counts.arrivals[0], "shown before another frame came");
+    assert.ok(counts.secondShown > counts.arrivals[1], "the batch right after it waited for a frame");
+  });
+
   it("Enter sends, Shift+Enter adds a line, the input is cleared and keeps focus", async () => {
     w = await openWebview(browser, snapshotWith([]));
     const input = w.page.locator('textarea[data-testid="prompt-input"]');
