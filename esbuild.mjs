@@ -159,6 +159,8 @@ const builds = [
     // the default export of an ESM module (a CJS bundle is rejected as "no valid factory").
     entryPoints: { piGuard: "src/piGuard/guard.ts" },
     bundle: true,
+    // pi's own pi-ai (its loader hands extensions pi's copy): the API code it loads is pi's.
+    external: ["@earendil-works/pi-ai", "@earendil-works/pi-ai/compat"],
     platform: "node",
     format: "esm",
     target: "node22",

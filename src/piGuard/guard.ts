@@ -17,9 +17,12 @@
 //   write and edit change are kept there for the chat's diffs (see snapshots.ts).
 // - With PI_VSCODE_CHECKPOINT_GATE set, tools wait while the host takes the checkpoint before a
 //   message it has already sent (see checkpointGate.ts).
+// - Once pi has started, the model API's request path is run once against a local stub, so the
+//   first message does not pay for loading it (see providerWarmUp.ts).
 import type { ExtensionAPI } from "@earendil-works/pi-coding-agent";
 import { GATE_TIMEOUT_REASON, waitForGate } from "./checkpointGate";
 import { readConfig } from "./config";
+import { warmProviderWhenIdle } from "./providerWarmUp";
 import { createGuard, workspacePathDirs } from "./rules";
 import { createSnapshotter } from "./snapshots";
 
@@ -43,6 +46,7 @@ export default function piGuard(pi: ExtensionAPI): void {
     pi.on("tool_call", snapshots.onToolCall);
     pi.on("tool_result", snapshots.onToolResult);
   }
+  warmProviderWhenIdle(pi);
   if (config.warnings.length > 0) {
     pi.on("session_start", (_event, ctx) => {
       if (ctx.hasUI) for (const w of config.warnings) ctx.ui.notify(`Pi guard: ${w}`, "warning");

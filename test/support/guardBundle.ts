@@ -13,7 +13,7 @@ export function bundleGuard(): Promise<string> {
   built ??= (async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pi-guard-bundle-"));
     const outfile = path.join(dir, "piGuard.js");
-    await esbuild.build({ entryPoints: [GUARD_SOURCE], outfile, bundle: true, platform: "node", format: "esm", target: "node22", logLevel: "warning" });
+    await esbuild.build({ entryPoints: [GUARD_SOURCE], outfile, bundle: true, external: ["@earendil-works/pi-ai", "@earendil-works/pi-ai/compat"], platform: "node", format: "esm", target: "node22", logLevel: "warning" });
     process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
     return outfile;
   })();

@@ -1,0 +1,56 @@
+// The warm-up of pi's model API (src/piGuard/providerWarmUp.ts): it runs the API's real request
+// path against its own stub and never reaches the model's provider — here a server on
+// 127.0.0.1 standing where the provider would be, counting requests. Then with a real pi and
+// the guard: nothing reaches the scripted model before the first message, and that message
+// is answered as before.
+import * as assert from "node:assert/strict";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Api, Model } from "@earendil-works/pi-ai";
+import { WARM_APIS, warmProvider } from "../../src/piGuard/providerWarmUp";
+import { GUARD_SOURCE } from "../support/guardBundle";
+import { assistantText, type PiFixture, startPiFixture, waitFor, waitForStatus } from "../support/piFixture";
+
+describe("the model API warm-up in pi's guard", function () {
+  this.timeout(60_000);
+  let provider: http.Server;
+  let requests = 0;
+  let baseUrl = "";
+  let fx: PiFixture | undefined;
+
+  before(async () => {
+    provider = http.createServer((req, res) => {
+      requests++;
+      req.resume();
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((r) => provider.listen(0, "127.0.0.1", r));
+    baseUrl = `http://127.0.0.1:${(provider.address() as AddressInfo).port}/v1`;
+  });
+  after(() => new Promise<void>((r) => provider.close(() => r())));
+  afterEach(async () => {
+    await fx?.cleanup();
+    fx = undefined;
+  });
+
+  for (const api of WARM_APIS) {
+    it(`${api}: runs the request path against its own stub, never the model's provider`, async () => {
+      requests = 0;
+      const model = { id: "m", name: "m", api, provider: "p", baseUrl, reasoning: false, input: ["text"], cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, contextWindow: 8000, maxTokens: 100 } as Model<Api>;
+      assert.equal(await warmProvider(model), true, "the stub got the API's request");
+      assert.equal(requests, 0, "nothing reached the provider");
+    });
+  }
+
+  it("with a real pi: warms once started, sends the model nothing before the first message, which is answered", async () => {
+    fx = await startPiFixture({}, { guard: () => ({ path: GUARD_SOURCE, bashPolicy: "never-ask", bashAllow: [], loadUserExtensions: false }) });
+    const chat = fx.host.createChat({ cwd: fx.workspace });
+    await waitForStatus(chat, "ready", 30_000);
+    const current = fx;
+    await waitFor("the warm-up", () => current.logs.some((l) => /openai-completions loaded ahead of the first message/.test(l)), 10_000);
+    assert.equal(current.model.requests.length, 0, "the warm-up never reached the model");
+    await chat.prompt("hello after the warm-up");
+    await waitFor("the answer", () => assistantText(chat.snapshot().items).includes("hello after the warm-up"));
+    assert.equal(current.model.requests.length, 1, "one request: the message's");
+  });
+});
