@@ -14,6 +14,8 @@ import type { ExtensionAPI, ExtensionContext } from "@earendil-works/pi-coding-a
 export const WARM_APIS: ReadonlySet<string> = new Set(["openai-completions", "openai-responses", "anthropic-messages", "google-generative-ai"]);
 /** After pi's start has settled: the warm-up must not slow the start it follows. */
 export const WARM_DELAY_MS = 500;
+/** Tests set another delay, to reach a moment reliably. */
+export const WARM_DELAY_ENV = "PI_VSCODE_WARM_DELAY_MS";
 /** A stub that never answers still ends the warm-up. */
 const WARM_TIMEOUT_MS = 5_000;
 
@@ -54,8 +56,13 @@ export function warmProviderWhenIdle(pi: ExtensionAPI, delayMs = WARM_DELAY_MS):
     if (!model || !WARM_APIS.has(model.api) || warmed.has(model.api)) return;
     warmed.add(model.api);
     setTimeout(() => {
-      // A message came first: its request did the work.
-      if (!ctx.isIdle()) return;
+      // A message came first (its request did the work), or the session was replaced since:
+      // pi's context then throws on use, and an exception here would end pi.
+      try {
+        if (!ctx.isIdle()) return;
+      } catch {
+        return;
+      }
       const started = performance.now();
       warmProvider(model).then(
         (reached) => reached && process.stderr.write(`pi-vscode: ${model.api} loaded ahead of the first message (${(performance.now() - started).toFixed(0)} ms)\n`),

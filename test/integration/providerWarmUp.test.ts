@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Api, Model } from "@earendil-works/pi-ai";
-import { WARM_APIS, warmProvider } from "../../src/piGuard/providerWarmUp";
+import { WARM_APIS, WARM_DELAY_ENV, warmProvider } from "../../src/piGuard/providerWarmUp";
 import { GUARD_SOURCE } from "../support/guardBundle";
 import { assistantText, type PiFixture, startPiFixture, waitFor, waitForStatus } from "../support/piFixture";
 
@@ -52,5 +52,25 @@ describe("the model API warm-up in pi's guard", function () {
     await chat.prompt("hello after the warm-up");
     await waitFor("the answer", () => assistantText(chat.snapshot().items).includes("hello after the warm-up"));
     assert.equal(current.model.requests.length, 1, "one request: the message's");
+  });
+
+  it("a session replaced before the warm-up's moment leaves pi running (its old context is not used)", async () => {
+    fx = await startPiFixture({}, { guard: () => ({ path: GUARD_SOURCE, bashPolicy: "never-ask", bashAllow: [], loadUserExtensions: false }) });
+    const first = fx.host.createChat({ cwd: fx.workspace });
+    await waitForStatus(first, "ready", 30_000);
+    await first.prompt("a session to go back to");
+    const current = fx;
+    await waitFor("the answer", () => assistantText(first.snapshot().items).includes("a session to go back to"));
+    const file = first.piSessionFile;
+    assert.ok(file);
+    // The warm-up comes 2 s after this pi's session starts: the session is replaced before that.
+    const chat = fx.host.createChat({ cwd: fx.workspace, env: { [WARM_DELAY_ENV]: "2000" } });
+    await waitForStatus(chat, "ready", 30_000);
+    await chat.history.resume(file);
+    await new Promise((r) => setTimeout(r, 2_500));
+    assert.equal(chat.status, "ready", "pi is still running");
+    await chat.prompt("still here after the switch");
+    await waitFor("the answer", () => assistantText(chat.snapshot().items).includes("still here after the switch"));
+    assert.ok(!current.logs.some((l) => /exited|crash/i.test(l) && l.includes(chat.id)), current.logs.join("\n"));
   });
 });
