@@ -1,7 +1,8 @@
 // The view's copy of the transcript. Applies patch batches in order, ignores ones already
 // folded into its snapshot, resyncs from a fresh snapshot when a patch does not fit, and
-// notifies the UI at most once per animation frame (the first change after a quiet one at once). A long chat's older items page in on
-// demand (olderItems.ts); patches for items not paged in yet are skipped, not resynced for.
+// notifies the UI at most once per animation frame (the first change after a quiet moment at
+// once). A long chat's older items page in on demand (olderItems.ts); patches for items not
+// paged in yet are skipped, not resynced for.
 import type { ChatSnapshot, ChatState, PatchBatch, UserItem } from "../src/protocol/transcript";
 import { applyPatch, emptyState, stateFromSnapshot } from "../src/protocol/transcript";
 import { OlderItemsLoader, type PagedStore } from "./olderItems";
@@ -13,6 +14,12 @@ type Listener = () => void;
 const ECHO_MAX_MS = 60_000;
 /** One frame at 60 Hz. */
 const FRAME_MS = 16;
+/**
+ * No change for this long is a quiet moment. Three frames: a stream's batches come a frame or
+ * so apart (the host sends at most one per 16 ms), and those must keep rendering in the frame's
+ * own callback, with its layout, not in their message's task and again in the frame.
+ */
+const QUIET_MS = 3 * FRAME_MS;
 
 export class ChatStore implements PagedStore {
   state: ChatState = emptyState();
@@ -130,10 +137,10 @@ export class ChatStore implements PagedStore {
       this.flushedAt = performance.now();
       this.listeners.forEach((l) => l());
     };
-    // The first change after a quiet frame renders in this task, so the next frame paints it
+    // The first change after a quiet moment renders in this task, so the next frame paints it
     // (your message, an answer's first piece); changes that follow wait for a frame, so a
     // flood of deltas still renders once per frame.
-    if (performance.now() - this.flushedAt > FRAME_MS) {
+    if (performance.now() - this.flushedAt > QUIET_MS) {
       this.frame = -1;
       queueMicrotask(flush);
     } else this.frame = typeof requestAnimationFrame === "function" ? requestAnimationFrame(flush) : (setTimeout(flush, FRAME_MS) as unknown as number);
