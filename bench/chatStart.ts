@@ -17,7 +17,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Browser, Frame, Page } from "playwright-core";
+import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
 import { offlinePiEnv, writeDemoAgentDir } from "../src/demo/demoAgentDir";
 import { startScriptedModel } from "../src/demo/scriptedModel";
 import { messageText } from "../src/demo/scriptedReplies";
@@ -177,17 +177,29 @@ async function measureDelta(page: Page, chatId: string, requests: number[], logF
   }
 }
 
+/** A fresh browser profile, the probe in every frame of it. */
+async function probedContext(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript(PROBE_SCRIPT);
+  return context;
+}
+
+/** A window on `folder`, once its workbench is up. */
+async function openWindow(context: BrowserContext, server: CodeServer, folder: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
+  await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
+  await page.waitForSelector(".activitybar", { timeout: 60_000 });
+  return page;
+}
+
 async function runWindow(browser: Browser, server: CodeServer, root: string, name: string, logFile: string, requests: number[]): Promise<WindowRun> {
   const folder = path.join(root, name);
   fs.mkdirSync(folder);
   fs.writeFileSync(path.join(folder, "README.md"), `# ${name}\n`);
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  await context.addInitScript(PROBE_SCRIPT);
+  const context = await probedContext(browser);
   try {
-    const page = await context.newPage();
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
-    await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
-    await page.waitForSelector(".activitybar", { timeout: 60_000 });
+    const page = await openWindow(context, server, folder);
     const first = await openChat(page, "Pi: New Session", logFile);
     const further: ChatTiming[] = [];
     await sleep(SETTLE_MS);
@@ -208,10 +220,7 @@ async function runWindow(browser: Browser, server: CodeServer, root: string, nam
     await page.close();
     const gone = Date.now() + 20_000;
     while (pisIn(folder).length && Date.now() < gone) await sleep(250);
-    const again = await context.newPage();
-    await again.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
-    await again.waitForSelector(".monaco-workbench", { timeout: 60_000 });
-    await again.waitForSelector(".activitybar", { timeout: 60_000 });
+    const again = await openWindow(context, server, folder);
     const reopened = await openChat(again, "Pi: New Session", logFile);
     return { first, further, delta, delta2, activation, reopened };
   } finally {
@@ -255,13 +264,9 @@ async function runFloorWindow(browser: Browser, server: CodeServer, root: string
   const folder = path.join(root, name);
   fs.mkdirSync(folder);
   const noLog = path.join(root, `${name}.log`);
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  await context.addInitScript(PROBE_SCRIPT);
+  const context = await probedContext(browser);
   try {
-    const page = await context.newPage();
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
-    await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
-    await page.waitForSelector(".activitybar", { timeout: 60_000 });
+    const page = await openWindow(context, server, folder);
     const first = await openChat(page, FLOOR_COMMAND, noLog);
     await sleep(SETTLE_MS);
     const further = await openChat(page, FLOOR_COMMAND, noLog);
