@@ -33,7 +33,8 @@ window.addEventListener("message", (e) => add("assistant-message", e.data.text))
 function activate(context) {
   context.subscriptions.push(
     vscode.commands.registerCommand("piFloor.open", () => {
-      const panel = vscode.window.createWebviewPanel("piFloor.panel", "Pi Floor", vscode.ViewColumn.Active, { enableScripts: true });
+      // Where and how Pi opens its tab ("Pi: Open Chat in Editor"): beside the active editor.
+      const panel = vscode.window.createWebviewPanel("piFloor.panel", "Pi Floor", vscode.ViewColumn.Beside, { enableScripts: true, retainContextWhenHidden: false });
       // Numbered: the probe notes an answer when the last one's text changes.
       let answers = 0;
       panel.webview.onDidReceiveMessage(() => panel.webview.postMessage({ text: `Warm answer ${++answers}` }));
