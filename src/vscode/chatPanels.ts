@@ -52,7 +52,11 @@ export class ChatPanels {
   }
 
   openNew(session: Chat | undefined): void {
-    const panel = vscode.window.createWebviewPanel(CHAT_PANEL_TYPE, "Pi Chat", vscode.ViewColumn.Beside, {
+    // Beside the file you are editing. From a chat tab, another tab in that chat's group: Beside
+    // from there would split the editor area again for every chat (and a split costs VS Code a
+    // few hundred ms more than a tab).
+    const fromChat = [...this.open.values()].some((p) => p.active);
+    const panel = vscode.window.createWebviewPanel(CHAT_PANEL_TYPE, "Pi Chat", fromChat ? vscode.ViewColumn.Active : vscode.ViewColumn.Beside, {
       ...chatWebviewOptions(this.extensionUri),
       retainContextWhenHidden: false,
     });

@@ -68,6 +68,24 @@ export function defineExtensionTests(): void {
       await until("the tab's session to be disposed", () => !api.host.chats().includes(tab));
     });
 
+    it("a second editor chat opened from a chat tab is a tab in its group, not another split", async () => {
+      const before = api.host.chats().length;
+      await vscode.commands.executeCommand("pi.openChatInEditor");
+      const first = await until("the first editor chat", () => api.host.chats().length === before + 1 && api.host.chats()[before]);
+      await until("ready", () => first.status === "ready");
+      const groups = vscode.window.tabGroups.all.length;
+      const group = vscode.window.tabGroups.activeTabGroup;
+      await vscode.commands.executeCommand("pi.openChatInEditor");
+      const second = await until("the second editor chat", () => api.host.chats().length === before + 2 && api.host.chats()[before + 1]);
+      await until("ready", () => second.status === "ready");
+      assert.equal(vscode.window.tabGroups.all.length, groups, "no new editor group");
+      assert.equal(vscode.window.tabGroups.activeTabGroup, group, "in the first chat's group");
+      assert.equal(group.tabs.filter((t) => t.input instanceof vscode.TabInputWebview).length, 2, "both chats are tabs there");
+      await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
+      await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
+      await until("both tabs' sessions disposed", () => !api.host.chats().includes(first) && !api.host.chats().includes(second));
+    });
+
     it("Pi: Try Demo Session runs the built-in demo model end to end", async () => {
       await vscode.commands.executeCommand("pi.tryDemoSession");
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath as string;
