@@ -21,6 +21,10 @@ const WARM_TIMEOUT_MS = 5_000;
 
 /** Runs `model`'s request path once against a local stub; resolves to whether the stub got the request. */
 export async function warmProvider(model: Model<Api>): Promise<boolean> {
+  // pi's own copy (its extension loader maps this to the module pi runs): the code warmed is
+  // pi's. Imported here, not at load, so pi's start does not wait for it; before the stub
+  // listens, so a failed import leaves no server open.
+  const { streamSimple } = await import("@earendil-works/pi-ai/compat");
   let reached = false;
   const stub = http.createServer((req, res) => {
     reached = true;
@@ -32,9 +36,6 @@ export async function warmProvider(model: Model<Api>): Promise<boolean> {
     stub.listen(0, "127.0.0.1", resolve);
   });
   const { port } = stub.address() as AddressInfo;
-  // pi's own copy (its extension loader maps this to the module pi runs): the code warmed is
-  // pi's. Imported here, not at load, so pi's start does not wait for it.
-  const { streamSimple } = await import("@earendil-works/pi-ai/compat");
   const signal = AbortSignal.timeout(WARM_TIMEOUT_MS);
   try {
     const local: Model<Api> = { ...model, baseUrl: `http://127.0.0.1:${port}${new URL(model.baseUrl || "http://x/").pathname}` };
