@@ -138,6 +138,7 @@ export class TranscriptScroller {
   }
 
   jumpToLatest(): void {
+    this.stopScrollAnimation();
     this.setFollow(true);
     this.layout(false);
     this.scheduleSave();
@@ -204,6 +205,15 @@ export class TranscriptScroller {
     this.scrollTo(el.scrollTop + anchor.offset - offset());
     // Restored (unless the write was clamped), and the browser holds it from here.
     if (this.native && Math.abs(anchor.offset - offset()) < 1) this.anchor = undefined;
+  }
+
+  /**
+   * Ends a keyboard scroll still animating (PageUp, then End at once). Chromium does not end it
+   * for a scrollTop write: it goes on and moves the view by what it had left after our jump.
+   * A smooth scroll by nothing takes its place, and the write that follows ends that one.
+   */
+  private stopScrollAnimation(): void {
+    this.el?.scrollBy({ top: 0, behavior: "smooth" });
   }
 
   private scrollTo(top: number): void {
@@ -281,6 +291,7 @@ export class TranscriptScroller {
   };
 
   private jumpToTop(): void {
+    this.stopScrollAnimation();
     this.userMoves();
     this.unfollow();
     this.scrollTo(0);

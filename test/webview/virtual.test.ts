@@ -62,6 +62,10 @@ describe("virtualized transcript in Chromium", function () {
     }
     assert.ok(gap < 2, `${what} (${gap} px from the end)`);
   };
+  /** Until the view has not moved for ten frames (a keyboard scroll animation has ended). */
+  const still = () =>
+    w.page.evaluate(`new Promise((r) => { const el = document.querySelector('[data-testid="transcript"]'); let last = -1, same = 0;
+      const step = () => { same = el.scrollTop === last ? same + 1 : 0; last = el.scrollTop; same >= 10 ? r() : requestAnimationFrame(step); }; step(); })`);
   const appendLive = (seq: number, delta: string) =>
     w.patches({ chatId: "s1", seq, patches: [{ op: "append", itemId: "live", block: 0, blockType: "text", delta }] });
 
@@ -114,6 +118,23 @@ describe("virtualized transcript in Chromium", function () {
     await w.page.keyboard.press("End");
     await w.page.locator('[data-id="i1999"]').waitFor();
     await w.page.locator('[data-testid="jump-latest"]').waitFor({ state: "detached" });
+  });
+
+  it("End or Home right after PageUp lands there: the key's scroll animation does not carry on", async () => {
+    // Chromium keeps animating a keyboard scroll through a scrollTop write and moves the view by
+    // what the animation had left: End then stopped ~500 px short, with "jump to latest" shown.
+    w = await openWebview(browser, snapshotWith(longChat(2000)));
+    await w.page.locator('[data-id="i1999"]').waitFor();
+    await scroller().focus();
+    await w.page.keyboard.press("PageUp");
+    await w.page.keyboard.press("End");
+    await still();
+    assert.equal(await gapToEnd(), 0, "at the end");
+    assert.equal(await w.page.locator('[data-testid="jump-latest"]').count(), 0, "following the end");
+    await w.page.keyboard.press("PageUp");
+    await w.page.keyboard.press("Home");
+    await still();
+    assert.equal(await scroller().evaluate((el) => el.scrollTop), 0, "at the top");
   });
 
   it("stays pinned to the bottom while a message streams", async () => {
