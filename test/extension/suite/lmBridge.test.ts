@@ -28,6 +28,11 @@ const text = (chat: Chat) =>
     .snapshot()
     .items.map((i) => (i.kind === "assistant" ? i.blocks.map((b) => (b.type === "text" ? b.text : "")).join("") : ""))
     .join("\n");
+/** The newest answer's text: the text of an earlier answer must not pass for it. */
+const lastText = (chat: Chat) => {
+  const last = [...chat.snapshot().items].reverse().find((i) => i.kind === "assistant");
+  return last?.kind === "assistant" ? last.blocks.map((b) => (b.type === "text" ? b.text : "")).join("") : "";
+};
 const errors = (chat: Chat) => chat.snapshot().items.flatMap((i) => (i.kind === "assistant" && i.errorMessage ? [i.errorMessage] : []));
 const notices = (chat: Chat) => chat.snapshot().items.flatMap((i) => (i.kind === "notice" ? [i.text] : []));
 
@@ -99,8 +104,9 @@ export function defineLmBridgeTests(): void {
     });
 
     it("pi's abort cancels the provider's request", async () => {
+      const served = lm.requests.length;
       await chat.prompt("slow 1000");
-      await until("streaming", () => /w3 /.test(text(chat)));
+      await until("streaming", () => lm.requests.length > served && /w3 /.test(lastText(chat)));
       const request = lm.requests.at(-1);
       await chat.abort();
       await until("the provider's cancellation", () => request?.cancelled, 10_000);
@@ -135,8 +141,11 @@ export function defineLmBridgeTests(): void {
     it("a model that disappears mid-answer ends the run with a clear message, never a hang", async () => {
       await select("scripted");
       const noticesBefore = notices(chat).length;
+      const served = lm.requests.length;
       await chat.prompt("slow 1000");
-      await until("streaming", () => /w3 /.test(text(chat)));
+      // This answer, not the aborted one above (which holds "w3" too): the model must go away
+      // while the provider streams, not before pi asks for it.
+      await until("streaming", () => lm.requests.length > served && /w3 /.test(lastText(chat)));
       lm.offer(ALL_MODELS.filter((m) => m !== "scripted"));
       try {
         const shown = await waitForError(/"Scripted \(test\)" is gone/, 15_000);
@@ -145,9 +154,10 @@ export function defineLmBridgeTests(): void {
         assert.deepEqual(retriesSince(noticesBefore), [], "not retried");
         await until("pi's list without the model", async () => !(await chat.settings.models()).some((m) => m.id === "pi-test/scripted"));
       } finally {
+        // Also after a failure: the tests below need the model.
         lm.offer(ALL_MODELS);
+        await until("the model back in pi's list", async () => (await chat.settings.models()).some((m) => m.id === "pi-test/scripted"));
       }
-      await until("the model back in pi's list", async () => (await chat.settings.models()).some((m) => m.id === "pi-test/scripted"));
     });
 
     // VS Code asks for consent with a modal dialog, and refuses every dialog while extension
