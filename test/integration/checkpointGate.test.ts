@@ -65,4 +65,29 @@ describe("the checkpoint before a message, taken while pi already has it (real p
     assert.equal(read(fx.workspace, "victim.txt"), "again\n");
     assert.deepEqual(cards(chat).at(-1)?.files.map((f) => [f.path, f.status]), [["victim.txt", "modified"]]);
   });
+
+  it("the checkpoint's git work waits for the answer's first piece to leave for the view", async () => {
+    // On 2 cores the checkpoint's git processes, started with the message, delayed the answer's
+    // first words in the view by ~65 ms (bench:start). Before 'AnswerStart' it started at once.
+    const sent = performance.now();
+    let firstPiece = -1;
+    const off = chat.onBatch((batch) => {
+      if (firstPiece < 0 && batch.patches.some((p) => p.op === "append")) firstPiece = performance.now() - sent;
+    });
+    const logged = fx.logs.length;
+    try {
+      await chat.prompt("a plain answer");
+      await waitForStatus(chat, "ready", 30_000);
+      await chat.review.idle();
+    } finally {
+      off();
+    }
+    const line = fx.logs.slice(logged).find((l) => l.includes("checkpoint before a message"));
+    const m = line && /started (\d+) ms after the message, after the answer's first piece/.exec(line);
+    assert.ok(m, `the checkpoint started after the first piece: ${line}`);
+    assert.ok(firstPiece >= 0, "the answer streamed");
+    // The log's clock starts when the message is handed to the review, a moment after \`sent\`.
+    assert.ok(Number(m[1]) + 5 >= firstPiece, `started ${m[1]} ms after the message, the first piece was sent at ${firstPiece.toFixed(0)} ms`);
+    assert.equal(fs.existsSync(path.join(chat.snapshots?.dir ?? "", "checkpoint-pending")), false, "the gate is open again");
+  });
 });

@@ -21,6 +21,7 @@ import { explainPiError } from "../lmBridge/errors";
 import { BRIDGE_PROVIDER } from "../lmBridge/providerFile";
 import { piImages } from "./piImages";
 import { RunStartGate } from "./runStartGate";
+import { AnswerStart } from "./answerStart";
 import { ChatRewind } from "./rewind";
 import { FolderGate } from "./folderGate";
 
@@ -63,6 +64,8 @@ export class Chat {
   lastActivity = Date.now();
   /** The run of a message pi took has not started yet (see RunStartGate). */
   private readonly runStart = new RunStartGate();
+  /** The answer to the message just sent has begun (the checkpoint waits for it; see AnswerStart). */
+  private readonly answerStart = new AnswerStart();
   private readonly gate: FolderGate | undefined;
 
   constructor(private readonly launch: ChatLaunch) {
@@ -222,12 +225,14 @@ export class Chat {
     proc.rpc.onEvent((event) => {
       if (event.type === "agent_start" || event.type === "agent_settled") this.runStart.release();
       this.traceFirstPiece(event);
+      this.answerStart.onEvent(event);
       this.core.builder.handleEvent(event);
       this.settings.onEvent(event);
       this.review.onEvent(event);
     });
     proc.onExit(() => {
       this.runStart.release();
+      this.answerStart.settle();
       this.review.onExit();
     });
     proc.rpc.onUiRequest((request) => void this.handleUiRequest(request));
@@ -268,10 +273,11 @@ export class Chat {
     const streamingBehavior = behavior && this.status === "working" ? behavior : undefined;
     // A `/command` is answered when its handler returns, by when any run it starts is under way.
     if (!streamingBehavior && !message.startsWith("/")) this.runStart.hold();
-    // The folder as it is before pi sees the message: what "Rewind to here" goes back to. A new
-    // run's message goes to pi meanwhile when the guard holds pi's tools until it is taken.
+    // The folder as it is before pi acts on the message: what "Rewind to here" goes back to. A
+    // new run's message goes to pi meanwhile when the guard holds pi's tools until it is taken,
+    // and the checkpoint waits for the answer to begin, so its git work does not delay it.
     const gated = !streamingBehavior && !message.startsWith("/") && this.gate?.close() === true;
-    const checkpoint = this.review.beforeMessage(message);
+    const checkpoint = this.review.beforeMessage(message, gated ? this.answerStart.next() : undefined);
     if (gated) void checkpoint.finally(() => this.gate?.open());
     else await checkpoint;
     try {
@@ -283,6 +289,7 @@ export class Chat {
       this.launch.log("debug", `pi took the message${streamingBehavior ? ` (${streamingBehavior})` : ""} in ${(performance.now() - sent).toFixed(1)} ms`);
     } catch (err) {
       this.runStart.release();
+      this.answerStart.settle();
       this.core.builder.notice("error", `pi rejected the message: ${explainPiError(errorText(err), BRIDGE_PROVIDER)}`);
       if (this.status !== "working") void this.review.endTurn();
       throw err;

@@ -87,16 +87,22 @@ export class ChatReview {
     return () => this.turnListeners.delete(listener);
   }
 
-  /** Before a message goes to pi: the folder as it is now. Resolves once taken (or given up on). */
-  beforeMessage(label: string): Promise<void> {
+  /**
+   * Before pi acts on a message: the folder as it is now, or once `notBefore` resolves (pi's
+   * tools wait for it meanwhile). Resolves once taken (or given up on).
+   */
+  beforeMessage(label: string, notBefore?: Promise<string>): Promise<void> {
     const at = Date.now();
+    const sent = performance.now();
     return this.serial(async () => {
+      const why = await notBefore;
       const store = await this.store();
       const sessionId = this.deps.history.sessionId;
       if (!store || !sessionId) return;
       const started = performance.now();
       const cp = await store.checkpoint({ kind: "turn-start", sessionId, chatId: this.chatId, label: label.replace(/\s+/g, " ").trim().slice(0, 120), at });
-      this.deps.log("debug", `checkpoint before a message: ${(performance.now() - started).toFixed(1)} ms`);
+      const after = why ? ` (started ${(started - sent).toFixed(0)} ms after the message, ${why === "waited" ? "pi had shown nothing yet" : "after the answer's first piece"})` : "";
+      this.deps.log("debug", `checkpoint before a message: ${(performance.now() - started).toFixed(1)} ms${after}`);
       this.report(cp);
       this.turn ??= { start: cp.id, sessionId };
     });
