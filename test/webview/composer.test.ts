@@ -140,6 +140,30 @@ describe("composer in Chromium: commands, mentions, images, added context", func
     assert.equal(await w.page.locator('[data-testid="completions"]').count(), 0);
   });
 
+  it("an arrow key pressed right after typing moves the highlight; the next word starts at the top", async () => {
+    // Before, an effect that ran after the next paint put the highlight back on the first option,
+    // undoing an ArrowUp pressed as soon as the typed letter had rendered.
+    w = await openWebview(browser, snapshotWith([]));
+    await reply(w.page, { "pi/findFiles": { files: ["src/app.ts", "src/lib/util.ts", "docs/my notes.md"] } });
+    await input().type("look at @ap");
+    const options = w.page.locator('[role="listbox"][aria-label="Files"] [role="option"]');
+    await options.first().waitFor();
+    const selected = (await w.page.evaluate(`(async () => {
+      const el = document.querySelector('textarea[data-testid="prompt-input"]');
+      el.value += "p";
+      el.setSelectionRange(el.value.length, el.value.length);
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+      await new Promise((r) => setTimeout(r, 0));
+      el.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowUp", bubbles: true, cancelable: true }));
+      await new Promise((r) => setTimeout(r, 150));
+      return [...document.querySelectorAll('[aria-label="Files"] [role="option"]')].findIndex((o) => o.getAttribute("aria-selected") === "true");
+    })()`)) as number;
+    assert.equal(selected, 2, "ArrowUp from the top wrapped to the last option and stayed there");
+    await input().type(" and @u");
+    await options.first().waitFor();
+    assert.equal(await options.nth(0).getAttribute("aria-selected"), "true", "a new word starts at the top");
+  });
+
   it("keeps the highlighted option in view in a long list", async () => {
     w = await openWebview(browser, snapshotWith([]));
     await reply(w.page, { "pi/findFiles": { files: Array.from({ length: 40 }, (_, i) => `src/file${String(i).padStart(2, "0")}.ts`) } });

@@ -43,7 +43,13 @@ export function useCompletion(transport: ChatTransport, text: string, caret: num
   const trigger = supported && !sameTrigger(supported, dismissed) ? supported : undefined;
   const [commands, setCommands] = useState<SlashCommand[] | undefined>();
   const [files, setFiles] = useState<{ query: string; paths: string[] } | undefined>();
-  const [active, setActive] = useState(0);
+  // The highlight belongs to the word it was moved in: a new word starts at the top. Kept with
+  // its word, not reset by an effect, which runs after the next paint and so could undo an
+  // arrow key pressed right after typing.
+  const wordKey = trigger ? `${trigger.kind}:${trigger.start}:${trigger.query}` : "";
+  const [highlight, setHighlight] = useState<{ word: string; index: number }>({ word: "", index: 0 });
+  const active = highlight.word === wordKey ? highlight.index : 0;
+  const setActive = (index: number) => setHighlight({ word: wordKey, index });
   const search = useRef(0);
 
   // Forget "not now" once the caret has left that word.
@@ -77,8 +83,6 @@ export function useCompletion(transport: ChatTransport, text: string, caret: num
     }, FILE_SEARCH_DELAY_MS);
     return () => clearTimeout(timer);
   }, [fileQuery, transport]);
-
-  useEffect(() => setActive(0), [trigger?.kind, trigger?.query]);
 
   let completion: Completion | undefined;
   if (trigger?.kind === "command") {
