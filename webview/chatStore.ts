@@ -1,10 +1,10 @@
 // The view's copy of the transcript. Applies patch batches in order, ignores ones already
 // folded into its snapshot, resyncs from a fresh snapshot when a patch does not fit, and
-// notifies the UI at most once per animation frame (the first change after a quiet moment at
-// once). A long chat's older items page in on demand (olderItems.ts); patches for items not
-// paged in yet are skipped, not resynced for.
+// notifies the UI at most once per animation frame while content streams (at once after a
+// quiet moment). A long chat's older items page in on demand (olderItems.ts); patches for
+// items not paged in yet are skipped, not resynced for.
 import type { ChatSnapshot, ChatState, PatchBatch, UserItem } from "../src/protocol/transcript";
-import { applyPatch, emptyState, stateFromSnapshot } from "../src/protocol/transcript";
+import { applyPatch, emptyState, isStreamedPatch, stateFromSnapshot } from "../src/protocol/transcript";
 import { OlderItemsLoader, type PagedStore } from "./olderItems";
 import type { ChatTransport } from "./transport";
 
@@ -28,7 +28,9 @@ export class ChatStore implements PagedStore {
   private readonly listeners = new Set<Listener>();
   /** The notification pending: a requestAnimationFrame id, or -1 for a microtask. */
   private frame = 0;
+  /** When streamed content last rendered. */
   private flushedAt = Number.NEGATIVE_INFINITY;
+  private streamedPending = false;
   private resyncing: Promise<void> | undefined;
   /** The items before the ones held, paged in as the user scrolls up. */
   readonly older: OlderItemsLoader;
@@ -126,20 +128,24 @@ export class ChatStore implements PagedStore {
     this.state.seq = batch.seq;
     if (this.echo && batch.patches.some((p) => p.op === "add" && p.item.kind === "user")) this.echo = undefined;
     this.older.caughtUp();
-    this.changed();
+    this.changed(batch.patches.some(isStreamedPatch));
   }
 
-  changed(): void {
+  /** `streamed`: the change holds streamed content (see isStreamedPatch). */
+  changed(streamed = false): void {
     this.version++;
+    this.streamedPending ||= streamed;
     if (this.frame) return;
     const flush = () => {
       this.frame = 0;
-      this.flushedAt = performance.now();
+      if (this.streamedPending) this.flushedAt = performance.now();
+      this.streamedPending = false;
       this.listeners.forEach((l) => l());
     };
-    // The first change after a quiet moment renders in this task, so the next frame paints it
-    // (your message, an answer's first piece); changes that follow wait for a frame, so a
-    // flood of deltas still renders once per frame.
+    // A change after a quiet moment renders in this task, so the next frame paints it (your
+    // message, an answer's first piece); while content streams, changes wait for a frame, so a
+    // flood of deltas still renders once per frame. Only streamed content ends a quiet moment:
+    // the answer's item, added a few ms before its first words, does not hold them back.
     if (performance.now() - this.flushedAt > QUIET_MS) {
       this.frame = -1;
       queueMicrotask(flush);

@@ -1,8 +1,10 @@
-// Coalesces patches into at most one batch per frame interval. Consecutive appends to the
-// same block merge into one, so a flood of one-character deltas becomes a few posts. After a
+// Coalesces streamed content into at most one batch per frame interval. Consecutive appends to
+// the same block merge into one, so a flood of one-character deltas becomes a few posts. After a
 // quiet interval the first batch goes out on the next turn of the event loop (what pi sent in
 // one read still goes together), not a frame later: the first token of an answer shows sooner.
-import type { ChatPatch, PatchBatch } from "../protocol/transcript";
+// A batch without streamed content (the answer's item added, a status) opens no interval: pi
+// sends the answer's first words a few ms after its start, and they must not wait a frame.
+import { type ChatPatch, isStreamedPatch, type PatchBatch } from "../protocol/transcript";
 
 export const FRAME_MS = 16;
 
@@ -10,7 +12,7 @@ export class PatchBatcher {
   private queue: ChatPatch[] = [];
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
-  private lastDelivered = -Infinity;
+  private lastStreamed = -Infinity;
 
   constructor(
     private readonly chatId: string,
@@ -36,7 +38,7 @@ export class PatchBatcher {
       this.queue.push(patch);
     }
     if (this.timer || this.immediate) return;
-    const wait = this.lastDelivered + this.intervalMs - performance.now();
+    const wait = this.lastStreamed + this.intervalMs - performance.now();
     if (wait <= 0) this.immediate = setImmediate(() => this.flush());
     else this.timer = setTimeout(() => this.flush(), wait);
   }
@@ -54,7 +56,7 @@ export class PatchBatcher {
     if (!this.queue.length) return;
     const patches = this.queue;
     this.queue = [];
-    this.lastDelivered = performance.now();
+    if (patches.some(isStreamedPatch)) this.lastStreamed = performance.now();
     this.deliver({ chatId: this.chatId, seq: this.currentSeq(), patches });
   }
 

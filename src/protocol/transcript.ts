@@ -76,6 +76,15 @@ function appendToBlock(item: AssistantItem, block: number, blockType: "text" | "
 }
 
 /**
+ * Streamed content (an answer's text or thinking, a tool's output): what comes in floods, so
+ * the host posts it and the view renders it at most once a frame. Other patches (an item
+ * added, a status) come a few per turn and do not hold back the content that follows them.
+ */
+export function isStreamedPatch(patch: ChatPatch): boolean {
+  return patch.op === "append" || patch.op === "toolOutput";
+}
+
+/**
  * Applies one patch in place (items are replaced immutably so views can memoize by identity).
  * Returns false when the patch refers to an unknown item — the caller should resync from a snapshot.
  */

@@ -40,6 +40,24 @@ describe("patch batcher", () => {
     assert.ok(batches[1].at - t0 >= 195, "not sooner than the interval after the first");
   });
 
+  it("a batch without streamed content opens no interval: the answer's first words right after its item go at once", async () => {
+    // pi sends an answer's start and, a few ms later, its first words. Before, the item's batch
+    // opened an interval and the first words waited for it (bench:start: ~19 ms).
+    const batches: Array<{ ops: string[] }> = [];
+    const b = new PatchBatcher("s", () => 1, (x) => batches.push({ ops: x.patches.map((p) => p.op) }), 200);
+    b.push({ op: "add", item: { kind: "assistant", id: "a", blocks: [], streaming: true } });
+    await new Promise((r) => setImmediate(r));
+    b.push({ op: "append", itemId: "a", block: 0, blockType: "text", delta: "Hello" });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(batches.map((x) => x.ops), [["add"], ["append"]], "the first words did not wait for the interval");
+    b.push({ op: "append", itemId: "a", block: 0, blockType: "text", delta: " world" });
+    b.push({ op: "status", status: "ready" });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(batches.length, 2, "after streamed content the interval holds, for any patch");
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(batches.map((x) => x.ops), [["add"], ["append"], ["append", "status"]]);
+  });
+
   it("does not merge appends to different blocks or items", () => {
     const batches: PatchBatch[] = [];
     const b = new PatchBatcher("s", () => 3, (x) => batches.push(x));

@@ -68,6 +68,43 @@ describe("chat webview in Chromium", function () {
     assert.ok(counts.secondShown > counts.arrivals[1], "the batch right after it waited for a frame");
   });
 
+  it("an answer's item added, then its first words a moment later: neither waits for a frame", async () => {
+    // pi starts an answer and sends its first words a few ms later, in two batches. Before, the
+    // item's render started the per-frame pace and the first words waited for the next frame.
+    const init = `
+      window.__frames = 0; window.__arrivals = [];
+      const loop = () => { window.__frames++; requestAnimationFrame(loop); };
+      requestAnimationFrame(loop);
+      window.addEventListener("message", (e) => { if (e.data && e.data.method === "pi/event/patches") window.__arrivals.push(window.__frames); }, true);`;
+    w = await openWebview(browser, snapshotWith([{ kind: "assistant", id: "a0", blocks: [{ type: "text", text: "Earlier" }], streaming: false }]), init);
+    const counts = (await w.page.evaluate(`(async () => {
+      await new Promise((r) => setTimeout(r, 200));
+      const send = (seq, patches) => window.__event("patches", { chatId: "s1", seq, patches });
+      const frameOf = (find) => new Promise((resolve) => {
+        const mo = new MutationObserver(() => {
+          if (!find()) return;
+          mo.disconnect();
+          resolve(window.__frames);
+        });
+        mo.observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+      const added = frameOf(() => document.querySelector('[data-id="a1"]'));
+      send(2, [{ op: "add", item: { kind: "assistant", id: "a1", blocks: [], streaming: true } }]);
+      const addedShown = await added;
+      const words = frameOf(() => document.body.textContent.includes("First words"));
+      send(3, [{ op: "append", itemId: "a1", block: 0, blockType: "text", delta: "First words" }]);
+      const wordsShown = await words;
+      const more = frameOf(() => document.body.textContent.includes("and more"));
+      send(4, [{ op: "append", itemId: "a1", block: 0, blockType: "text", delta: " and more" }]);
+      const moreShown = await more;
+      return { arrivals: window.__arrivals, addedShown, wordsShown, moreShown };
+    })()`)) as { arrivals: number[]; addedShown: number; wordsShown: number; moreShown: number };
+    assert.equal(counts.arrivals.length, 3);
+    assert.equal(counts.addedShown, counts.arrivals[0], "the item rendered before another frame came");
+    assert.equal(counts.wordsShown, counts.arrivals[1], "its first words rendered before another frame came");
+    assert.ok(counts.moreShown > counts.arrivals[2], "the words that follow wait for a frame");
+  });
+
   it("Enter sends, Shift+Enter adds a line, the input is cleared and keeps focus", async () => {
     w = await openWebview(browser, snapshotWith([]));
     const input = w.page.locator('textarea[data-testid="prompt-input"]');
