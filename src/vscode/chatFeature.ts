@@ -100,13 +100,15 @@ export function startChatFeature(context: vscode.ExtensionContext, log: Logger, 
         ? "Type a message to start pi in this workspace, or run “Pi: New Session”. No API key? Try “Pi: Try Demo Session”."
         : noFolderMessage();
 
-  const createIn = async (env?: NodeJS.ProcessEnv): Promise<Chat> => {
+  /** The folder a new chat runs in (picked when there are several), once trust and keys allow one. */
+  const folderForChat = async (): Promise<string> => {
     if (!vscode.workspace.isTrusted) throw new Error(UNTRUSTED);
     await keysLoaded;
     const folder = await pickWorkspaceFolder();
     if (!folder) throw new Error(noFolderMessage());
-    return host.createChat({ cwd: folder.uri.fsPath, env });
+    return folder.uri.fsPath;
   };
+  const createIn = async (env?: NodeJS.ProcessEnv): Promise<Chat> => host.createChat({ cwd: await folderForChat(), env });
   const source: ChatSource = {
     create: () => createIn(),
     // Declared below; only called later, from a view.
@@ -194,7 +196,18 @@ export function startChatFeature(context: vscode.ExtensionContext, log: Logger, 
         void vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
         return createIn().then(showInSidebar, reportError);
       },
-      "pi.openChatInEditor": () => createIn().then((chat) => panels.openNew(chat), reportError),
+      "pi.openChatInEditor": async () => {
+        try {
+          const cwd = await folderForChat();
+          // The tab first, pi in the next turn: a pi's spawn holds the extension host for tens of
+          // ms, and the tab's creation would wait behind it (VS Code builds the tab meanwhile).
+          const attach = panels.openNew(undefined);
+          await new Promise((resolve) => setImmediate(resolve));
+          attach(host.createChat({ cwd }));
+        } catch (err) {
+          reportError(err);
+        }
+      },
       "pi.tryDemoSession": async () => {
         try {
           const chat = await createIn(await demoModel.env());

@@ -51,7 +51,11 @@ export class ChatPanels {
     }
   }
 
-  openNew(session: Chat | undefined): void {
+  /**
+   * Opens a new tab showing `session`, or, when it comes later, what the returned function is
+   * given (a tab closed meanwhile stops that chat).
+   */
+  openNew(session: Chat | undefined): (later: Chat) => void {
     // Beside the file you are editing. From a chat tab, another tab in that chat's group: Beside
     // from there would split the editor area again for every chat (and a split costs VS Code a
     // few hundred ms more than a tab).
@@ -60,11 +64,15 @@ export class ChatPanels {
       ...chatWebviewOptions(this.extensionUri),
       retainContextWhenHidden: false,
     });
-    this.adopt(panel, session);
+    const bridge = this.adopt(panel, session);
+    return (later) => {
+      if (this.open.has(bridge)) bridge.attach(later);
+      else void this.disposeSession(later);
+    };
   }
 
   /** Wires a tab (new, or restored by VS Code after a reload) to `session`. */
-  adopt(panel: vscode.WebviewPanel, session: Chat | undefined): void {
+  adopt(panel: vscode.WebviewPanel, session: Chat | undefined): ChatBridge {
     panel.webview.options = chatWebviewOptions(this.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, "media", "pi.svg");
     const participant = this.router.messenger.registerWebviewPanel(panel);
@@ -90,5 +98,6 @@ export class ChatPanels {
       bridge.dispose();
       if (current) void this.disposeSession(current);
     });
+    return bridge;
   }
 }
