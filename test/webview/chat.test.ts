@@ -4,6 +4,20 @@ import * as assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { launchBrowser, openWebview, snapshotWith, type WebviewHarness, closeAndCheck } from "./harness";
 
+/**
+ * Before the page's scripts: a count of animation frames from a loop that asks for each next
+ * frame first in its frame (so in a frame it runs before any callback the page asks for later,
+ * the store's included), and the count when each batch of patches arrives.
+ */
+const FRAME_COUNTER = `
+  window.__frames = 0; window.__arrivals = [];
+  const loop = () => { window.__frames++; requestAnimationFrame(loop); };
+  requestAnimationFrame(loop);
+  window.addEventListener("message", (e) => { if (e.data && e.data.method === "pi/event/patches") window.__arrivals.push(window.__frames); }, true);`;
+
+/** A chat that has shown an answer: the page's markdown code has run once. */
+const AFTER_AN_ANSWER = snapshotWith([{ kind: "assistant", id: "a0", blocks: [{ type: "text", text: "Earlier" }], streaming: false }]);
+
 describe("chat webview in Chromium", function () {
   this.timeout(60_000);
   let browser: Browser;
@@ -33,15 +47,7 @@ describe("chat webview in Chromium", function () {
   });
 
   it("renders the first patch after a quiet moment before the next frame; a flood renders once per frame", async () => {
-    // Before the page's scripts: a count of animation frames from a loop that asks for each next
-    // frame first in its frame (so in a frame it runs before any callback the page asks for
-    // later, the store's included), and the count when each batch of patches arrives.
-    const init = `
-      window.__frames = 0; window.__arrivals = [];
-      const loop = () => { window.__frames++; requestAnimationFrame(loop); };
-      requestAnimationFrame(loop);
-      window.addEventListener("message", (e) => { if (e.data && e.data.method === "pi/event/patches") window.__arrivals.push(window.__frames); }, true);`;
-    w = await openWebview(browser, snapshotWith([{ kind: "assistant", id: "a0", blocks: [{ type: "text", text: "Earlier" }], streaming: false }]), init);
+    w = await openWebview(browser, AFTER_AN_ANSWER, FRAME_COUNTER);
     // (A string: the test runner's transform would name these functions with a helper the page lacks.)
     const counts = (await w.page.evaluate(`(async () => {
       await new Promise((r) => setTimeout(r, 200));
@@ -71,12 +77,7 @@ describe("chat webview in Chromium", function () {
   it("an answer's item added, then its first words a moment later: neither waits for a frame", async () => {
     // pi starts an answer and sends its first words a few ms later, in two batches. Before, the
     // item's render started the per-frame pace and the first words waited for the next frame.
-    const init = `
-      window.__frames = 0; window.__arrivals = [];
-      const loop = () => { window.__frames++; requestAnimationFrame(loop); };
-      requestAnimationFrame(loop);
-      window.addEventListener("message", (e) => { if (e.data && e.data.method === "pi/event/patches") window.__arrivals.push(window.__frames); }, true);`;
-    w = await openWebview(browser, snapshotWith([{ kind: "assistant", id: "a0", blocks: [{ type: "text", text: "Earlier" }], streaming: false }]), init);
+    w = await openWebview(browser, AFTER_AN_ANSWER, FRAME_COUNTER);
     const counts = (await w.page.evaluate(`(async () => {
       await new Promise((r) => setTimeout(r, 200));
       const send = (seq, patches) => window.__event("patches", { chatId: "s1", seq, patches });
