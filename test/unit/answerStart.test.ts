@@ -50,4 +50,13 @@ describe("AnswerStart: when the answer to a message has begun", () => {
     // Events after that change nothing.
     start.onEvent(event("message_update"));
   });
+
+  it("reports each run's first streamed piece once, whether or not a checkpoint waits", () => {
+    let reported = 0;
+    const start = new AnswerStart(() => reported++);
+    for (const type of ["agent_start", "message_start", "message_update", "message_update", "agent_end"]) start.onEvent(event(type));
+    assert.equal(reported, 1, "one report for the first run");
+    for (const type of ["agent_start", "tool_execution_start", "message_update", "message_update"]) start.onEvent(event(type));
+    assert.equal(reported, 2, "one more for the next run, at its first piece");
+  });
 });

@@ -3,7 +3,7 @@
 // their own parts: lifecycle (start/stop), settings (model, thinking, name, usage), history
 // (pi session files); this class holds them together and runs the conversation itself.
 import { randomUUID } from "node:crypto";
-import type { PiEvent, PiResponseData, RpcExtensionUIRequest, RpcExtensionUIResponse } from "../../pi/rpcTypes";
+import type { PiResponseData, RpcExtensionUIRequest, RpcExtensionUIResponse } from "../../pi/rpcTypes";
 import { errorText } from "../../protocol/actionError";
 import type { ChatInfo, ChatSnapshot, ChatStatus, DialogItem, OlderItems, PatchBatch } from "../../protocol/transcript";
 import type { DialogAnswer, PromptImage, SlashCommand } from "../../protocol/types";
@@ -65,7 +65,7 @@ export class Chat {
   /** The run of a message pi took has not started yet (see RunStartGate). */
   private readonly runStart = new RunStartGate();
   /** The answer to the message just sent has begun (the checkpoint waits for it; see AnswerStart). */
-  private readonly answerStart = new AnswerStart();
+  private readonly answerStart = new AnswerStart(() => this.launch.log("debug", "pi streamed the answer's first piece"));
   private readonly gate: FolderGate | undefined;
 
   constructor(private readonly launch: ChatLaunch) {
@@ -224,7 +224,6 @@ export class Chat {
     this.commandList = undefined;
     proc.rpc.onEvent((event) => {
       if (event.type === "agent_start" || event.type === "agent_settled") this.runStart.release();
-      this.traceFirstPiece(event);
       this.answerStart.onEvent(event);
       this.core.builder.handleEvent(event);
       this.settings.onEvent(event);
@@ -236,17 +235,6 @@ export class Chat {
       this.review.onExit();
     });
     proc.rpc.onUiRequest((request) => void this.handleUiRequest(request));
-  }
-
-  /** Whether this run's first streamed piece has been logged (bench/chatStart.ts reads it). */
-  private firstPieceLogged = false;
-
-  private traceFirstPiece(event: PiEvent): void {
-    if (event.type === "agent_start") this.firstPieceLogged = false;
-    else if (event.type === "message_update" && !this.firstPieceLogged) {
-      this.firstPieceLogged = true;
-      this.launch.log("debug", "pi streamed the answer's first piece");
-    }
   }
 
   /** Sends a message (with images already checked by the caller); while pi works it is queued as a follow-up. */

@@ -11,6 +11,7 @@ import type { CheckpointStores } from "../checkpointStores";
 import { type Checkpoint, type CheckpointStoreApi, type FileChange, SnapshotCheckpointStore, summarize } from "../checkpoints";
 import type { Logger, PiProcess } from "../piProcess";
 import type { ToolSnapshots } from "../toolSnapshots";
+import type { AnswerBegan } from "./answerStart";
 import type { ChatCore } from "./chatCore";
 import type { PiSessionHistory } from "./piSessionHistory";
 import { type BranchEntry, branchOf, changesItemId, decorateHistory, matchEntryIds, runsOf, userEntriesOf } from "./reviewHistory";
@@ -91,7 +92,7 @@ export class ChatReview {
    * Before pi acts on a message: the folder as it is now, or once `notBefore` resolves (pi's
    * tools wait for it meanwhile). Resolves once taken (or given up on).
    */
-  beforeMessage(label: string, notBefore?: Promise<string>): Promise<void> {
+  beforeMessage(label: string, notBefore?: Promise<AnswerBegan>): Promise<void> {
     const at = Date.now();
     const sent = performance.now();
     return this.serial(async () => {
