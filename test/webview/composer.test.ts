@@ -140,6 +140,23 @@ describe("composer in Chromium: commands, mentions, images, added context", func
     assert.equal(await w.page.locator('[data-testid="completions"]').count(), 0);
   });
 
+  it("keys typed right after a pick stay where they were typed, even when frames are slow", async () => {
+    // Before, the caret was put after the pick in the next animation frame; letters typed before
+    // that frame were then jumped over, and the next ones landed in front of them (CI lost the
+    // "a" of "and" this way). Slow frames make that window wide enough to hit every time.
+    const slowFrames = "window.requestAnimationFrame = (cb) => setTimeout(() => cb(performance.now()), 250);";
+    w = await openWebview(browser, snapshotWith([]), slowFrames);
+    await reply(w.page, { "pi/findFiles": { files: ["src/app.ts", "src/lib/util.ts"] } });
+    await input().type("look at @uti");
+    await w.page.locator('[role="listbox"][aria-label="Files"] [role="option"]').first().waitFor();
+    await input().press("ArrowDown");
+    await input().press("Enter");
+    await input().type("and");
+    await w.page.waitForTimeout(400);
+    await input().type(" more");
+    assert.equal(await input().inputValue(), "look at @src/lib/util.ts and more");
+  });
+
   it("an arrow key pressed right after typing moves the highlight; the next word starts at the top", async () => {
     // Before, an effect that ran after the next paint put the highlight back on the first option,
     // undoing an ArrowUp pressed as soon as the typed letter had rendered.

@@ -2,7 +2,7 @@
 // `/` at the start lists pi's commands and `@` lists workspace files (Up/Down, Enter or Tab
 // picks, Escape closes the list — it never stops pi while the list is open). Images can be
 // pasted, dropped or attached. Focus stays here while pi works; the draft survives reloads.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { MAX_IMAGES } from "../../src/protocol/images";
 import type { ChatInfo, ChatStatus } from "../../src/protocol/transcript";
 import { applyPick, COMPLETION_LIST_ID, optionId } from "../completion";
@@ -53,27 +53,38 @@ export function Composer({
     transport.saveDraft(value);
   };
 
-  /** Puts the caret at `at` once the new text is rendered. */
-  const placeCaret = (at: number) =>
-    requestAnimationFrame(() => {
-      const el = input.current;
-      if (!el) return;
-      el.focus();
-      el.setSelectionRange(at, at);
-    });
+  // Where the caret goes once the text set with it is rendered. Placed in the same commit as
+  // that text, not a frame later: a key typed in between would land before the caret moved
+  // and the caret would then jump back over it (a pick followed at once by typing lost letters).
+  const pendingCaret = useRef<{ text: string; at: number } | undefined>(undefined);
+  useLayoutEffect(() => {
+    const pending = pendingCaret.current;
+    const el = input.current;
+    if (!pending || !el) return;
+    pendingCaret.current = undefined;
+    // The user typed on since: their caret wins.
+    if (el.value !== pending.text) return;
+    el.focus();
+    el.setSelectionRange(pending.at, pending.at);
+  });
+
+  /** Puts the caret at `at` once `value`, just set, is rendered. */
+  const placeCaret = (value: string, at: number) => {
+    pendingCaret.current = { text: value, at };
+  };
 
   const appendToDraft = (addition: string) => {
     const current = textRef.current;
     const joined = current ? `${current}${current.endsWith("\n") ? "" : "\n"}${addition}` : addition;
     update(joined);
-    placeCaret(joined.length);
+    placeCaret(joined, joined.length);
   };
 
   useEffect(() => {
     const fromHost = transport.on("draft", ({ text: addition, replace }) => {
       if (!replace) return appendToDraft(addition);
       update(addition);
-      placeCaret(addition.length);
+      placeCaret(addition, addition.length);
     });
     const fromPage = onDraftText(appendToDraft);
     const focus = transport.on("focusInput", () => input.current?.focus());
@@ -89,7 +100,7 @@ export function Composer({
     if (!completion || !option) return;
     const next = applyPick(textRef.current, completion.trigger, caret, option.insertion);
     update(next.text, next.caret);
-    placeCaret(next.caret);
+    placeCaret(next.text, next.caret);
   };
 
   const addFiles = async (files: File[]) => {
