@@ -169,17 +169,6 @@ const builds = [
     logLevel: "warning",
   },
   {
-    // The waiting pi (src/piZygote/zygote.ts): run by Node as a script, before pi's code loads.
-    entryPoints: { piZygote: "src/piZygote/zygote.ts" },
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node22",
-    outdir: "dist",
-    minify: production,
-    logLevel: "warning",
-  },
-  {
     // The pi extension that registers VS Code's language models as pi's "vscode-lm" provider.
     entryPoints: { lmBridgeProvider: "src/host/lmBridge/piExtension.ts" },
     bundle: true,

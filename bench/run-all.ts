@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   await printSizes();
   const start = await runSessionStart();
   console.log(
-    `new session → ready: ${start.hostMs.toFixed(0)} ms median; raw pi spawn → get_state: ${start.rawMs.toFixed(0)} ms (ratio ${(start.hostMs / start.rawMs).toFixed(2)}x); on a waiting pi: ${start.waitingMs.toFixed(0)} ms`,
+    `new session → ready: ${start.hostMs.toFixed(0)} ms median; raw pi spawn → get_state: ${start.rawMs.toFixed(0)} ms (ratio ${(start.hostMs / start.rawMs).toFixed(2)}x)`,
   );
   printFlood(await runFlood(20_000));
   printChatMemory(await runChatMemory());

@@ -28,7 +28,6 @@ export const LAYERS: Layer[] = [
   { dir: "src/protocol", why: "the types both sides share: nothing else", mayImport: [], onlyPackages: ["typebox"] },
   { dir: "src/pi", why: "pi's RPC client knows only pi", mayImport: ["src/protocol"], forbiddenPackages: NO_VSCODE },
   { dir: "src/piGuard", why: "the guard runs inside pi's process", mayImport: ["src/protocol"], forbiddenPackages: NO_VSCODE },
-  { dir: "src/piZygote", why: "the waiting pi runs in pi's process before pi's code: Node alone", mayImport: [], forbiddenPackages: NO_VSCODE },
   { dir: "src/demo", why: "the scripted model runs anywhere", mayImport: ["src/protocol"], forbiddenPackages: NO_VSCODE },
   { dir: "src/host", why: "the chat host serves VS Code and the server alike", mayImport: ["src/protocol", "src/pi", "src/piGuard", "src/demo"], forbiddenPackages: NO_VSCODE },
   { dir: "src/server", why: "the server runs without VS Code", mayImport: ["src/protocol", "src/pi", "src/piGuard", "src/demo", "src/host"], forbiddenPackages: NO_VSCODE },

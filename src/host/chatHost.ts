@@ -5,7 +5,6 @@ import { Chat, type UiRequestHandler } from "./chat/chat";
 import { type CheckpointOptions, CheckpointStores } from "./checkpointStores";
 import { findNodeRuntime, type NodeRuntime } from "./nodeRuntime";
 import { agentDirFrom } from "./piSessionFiles";
-import { WaitingPiSlot } from "./piZygote";
 import type { Logger } from "./piProcess";
 import { ToolSnapshots } from "./toolSnapshots";
 
@@ -14,8 +13,6 @@ export interface ChatHostOptions {
   piCliPath: string;
   /** The `pi.nodePath` setting (read each time a session starts). */
   configuredNodePath?: () => string | undefined;
-  /** Told the Node each start found (the extension remembers it for the next activation's waiting pi). */
-  nodeFound?: (node: NodeRuntime) => void;
   /** Environment for pi (agent dir, API keys); read each time a session starts. */
   env?: () => NodeJS.ProcessEnv;
   /** Extra CLI arguments for pi. */
@@ -87,8 +84,6 @@ export class ChatHost {
   /** Spares asked for while held back: started when the hold ends, even if its chat is gone by then. */
   private readonly warmAsked = new Map<string, NodeJS.ProcessEnv | undefined>();
   uiHandler: UiRequestHandler | undefined;
-  /** A pi started before the chat machinery (src/host/piZygote.ts): the next start runs on it. */
-  readonly waitingPi = new WaitingPiSlot();
   /** One store per folder, shared by that folder's chats. */
   readonly checkpoints: CheckpointStores | undefined;
 
@@ -251,7 +246,6 @@ export class ChatHost {
       args: [...guardArgs, ...(this.options.extraArgs?.() ?? []), ...(request.args ?? [])],
       sessionFile: request.sessionFile,
       log: this.options.log,
-      waiting: () => this.waitingPi.take(),
       beforeStart: async (s) => {
         await this.options.prepare?.();
         await this.admit(s);
@@ -294,7 +288,7 @@ export class ChatHost {
     // A hold that ends after this must not start a spare no one will stop.
     this.warmAsked.clear();
     this.warmHeld.clear();
-    await Promise.allSettled([...all.map((s) => s.stop()), this.waitingPi.stop()]);
+    await Promise.allSettled(all.map((s) => s.stop()));
     all.forEach((s) => this.removeSnapshots(s));
     this.changed();
   }
@@ -365,14 +359,12 @@ export class ChatHost {
     return () => clearInterval(timer);
   }
 
-  async resolveNode(): Promise<NodeRuntime> {
-    const node = await findNodeRuntime({
+  resolveNode(): Promise<NodeRuntime> {
+    return findNodeRuntime({
       configuredPath: this.options.configuredNodePath?.(),
       hostExecPath: process.execPath,
       hostVersions: { node: process.versions.node, electron: process.versions.electron },
     });
-    this.options.nodeFound?.(node);
-    return node;
   }
 
   private changed(): void {

@@ -33,12 +33,3 @@ export function defaultPiCliPath(fromDir: string = __dirname): string {
   }
   throw new Error(`pi's CLI was not found near ${fromDir}; reinstall the extension.`);
 }
-
-/** The waiting pi's entry (src/piZygote/zygote.ts, built to dist/piZygote.js), if it is there. */
-export function defaultZygotePath(fromDir: string = __dirname): string | undefined {
-  for (let dir = fromDir; ; dir = path.dirname(dir)) {
-    const full = path.join(dir, "dist", "piZygote.js");
-    if (fs.existsSync(full)) return full;
-    if (path.dirname(dir) === dir) return undefined;
-  }
-}

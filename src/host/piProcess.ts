@@ -5,7 +5,6 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { PiRpcClient } from "../pi/rpcClient";
 import type { RpcSessionState } from "../pi/rpcTypes";
 import type { NodeRuntime } from "./nodeRuntime";
-import type { PiZygote } from "./piZygote";
 import { isAlive, killQuietly, listDescendants } from "./processTree";
 
 export interface PiLaunch {
@@ -42,8 +41,6 @@ export class PiProcess {
   private constructor(
     private readonly child: ChildProcessWithoutNullStreams,
     private readonly log: Logger,
-    /** The command line pi runs as (a waiting pi was spawned with another). */
-    private readonly commandLine: readonly string[] = child.spawnargs,
   ) {
     this.rpc = new PiRpcClient(child.stdout, child.stdin, { log: (level, msg) => log(level, msg) });
     child.stderr.setEncoding("utf8");
@@ -69,18 +66,8 @@ export class PiProcess {
     });
   }
 
-  /** Spawns pi, or hands the launch to `waiting` (a pi that has loaded its code) when it fits. */
-  static start(launch: PiLaunch, log: Logger, waiting?: PiZygote): PiProcess {
+  static start(launch: PiLaunch, log: Logger): PiProcess {
     const args = [launch.cliPath, "--mode", "rpc", ...launch.args];
-    const misfit = waiting?.misfit(launch);
-    if (waiting && !misfit) {
-      log("info", `starting pi: ${launch.node.path} ${args.join(" ")} (cwd ${launch.cwd}) on the waiting pi ${waiting.pid}`);
-      return new PiProcess(waiting.launch(launch), log, [launch.node.path, ...args]);
-    }
-    if (waiting) {
-      log("info", `the waiting pi does not fit this chat (${misfit}): starting another`);
-      void waiting.stop();
-    }
     log("info", `starting pi: ${launch.node.path} ${args.join(" ")} (cwd ${launch.cwd})`);
     const child = spawn(launch.node.path, args, {
       cwd: launch.cwd,
@@ -99,7 +86,7 @@ export class PiProcess {
 
   /** The command line pi was started with (pi renames its process, so /proc shows only "pi"). */
   get argv(): readonly string[] {
-    return this.commandLine;
+    return this.child.spawnargs;
   }
 
   get stderrTail(): string {

@@ -19,7 +19,6 @@ import { ChatViewProvider } from "./chatViewProvider";
 import { CHAT_VIEW_ID, type EarlyCommand } from "./commandIds";
 import { addSelectionToChat, soleFolder } from "./contextCommands";
 import { DemoModel } from "./demoSession";
-import { rememberNode } from "./earlyPi";
 import { LmBridge } from "./lmBridge/lmBridge";
 import { remoteCommands } from "./remoteCommands";
 import { registerProposals } from "./review/proposalEditor";
@@ -57,7 +56,6 @@ export function startChatFeature(context: vscode.ExtensionContext, log: Logger, 
   const host = new ChatHost({
     piCliPath: defaultPiCliPath(context.extensionUri.fsPath),
     configuredNodePath: () => settings().get<string>("nodePath"),
-    nodeFound: (node) => rememberNode(context, node),
     env: () => {
       const agentDir = settings().get<string>("agentDir")?.trim();
       return { ...apiKeys.env(), ...(agentDir ? { PI_CODING_AGENT_DIR: agentDir } : {}), ...bridge.env() };

@@ -6,7 +6,6 @@ import type { ChatHost } from "../host/chatHost";
 import type { ChatFeature } from "./chatFeature";
 import { CHAT_PANEL_TYPE, CHAT_VIEW_ID, EARLY_COMMANDS } from "./commandIds";
 import type { LmBridge } from "./lmBridge/lmBridge";
-import { startWaitingPi } from "./earlyPi";
 import { createLog } from "./log";
 import type { RemoteServer } from "./remoteServer";
 
@@ -27,16 +26,11 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
   const started = performance.now();
   const { channel, log } = createLog();
   context.subscriptions.push(channel);
-  // Before the machinery: pi reads its code while chat.js loads and the command is on its way.
-  const waiting = startWaitingPi(context, log);
-  if (waiting) context.subscriptions.push({ dispose: () => void waiting.stop() });
   const load = (): ChatFeature => {
     if (!feature) {
       const t0 = performance.now();
       const { startChatFeature } = require("./chat.js") as typeof import("./chatFeature");
       feature = startChatFeature(context, log, () => channel.show());
-      // Offered before any start: the spare (prewarm.ts) or the first chat runs on it.
-      if (waiting) feature.host.waitingPi.offer(waiting);
       log("info", `chat machinery ready in ${(performance.now() - t0).toFixed(1)} ms`);
     }
     return feature;

@@ -8,8 +8,9 @@
 import * as vscode from "vscode";
 import type { ChatHost } from "../host/chatHost";
 import type { Logger } from "../host/piProcess";
-import { USED_HERE, USED_ON_MACHINE } from "./earlyPi";
 
+/** workspaceState: a chat has run in this workspace (so a window opening it warms a spare at once). */
+const USED_HERE = "pi.usedHere";
 
 /** Settings whose change means a spare was started with the wrong arguments or environment. */
 const PI_SETTINGS = ["pi.nodePath", "pi.agentDir", "pi.extraArgs", "pi.bash", "pi.edits", "pi.loadPiExtensions", "pi.vscodeModels", "pi.prewarm"];
@@ -25,9 +26,7 @@ export function watchPrewarm(context: vscode.ExtensionContext, host: ChatHost, l
   // After this turn: a view restored with the machinery asks for its chat first, and takes the spare.
   const timer = setTimeout(warmAll, 0);
   const offChange = host.onDidChange(() => {
-    if (!host.chats().length) return;
-    if (!context.workspaceState.get<boolean>(USED_HERE)) void context.workspaceState.update(USED_HERE, true);
-    if (!context.globalState.get<boolean>(USED_ON_MACHINE)) void context.globalState.update(USED_ON_MACHINE, true);
+    if (host.chats().length && !context.workspaceState.get<boolean>(USED_HERE)) void context.workspaceState.update(USED_HERE, true);
   });
   context.subscriptions.push(
     { dispose: () => clearTimeout(timer) },

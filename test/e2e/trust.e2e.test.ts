@@ -2,8 +2,7 @@
 // user has not trusted, Pi starts no pi at all — no spare (pi.prewarm is on by default), no chat
 // — even when its commands run. Trusted, a folder Pi never ran in gets no pi until a chat is
 // asked for; once Pi has run there, a window opening it warms a spare at startup, so even the
-// first chat of the window is a warm one. The spare, and in a folder Pi never ran in on a machine
-// where it has, the window's first chat, run on the pi the activation shell started (earlyPi.ts).
+// first chat of the window is a warm one.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -113,33 +112,5 @@ describe("Pi in an untrusted folder in a real VS Code", function () {
     await tab.locator('[data-testid="status"]', { hasText: "ready" }).waitFor({ timeout: 60_000 });
     assert.match(log(), /adopted the spare pi/, "the chat took the spare's pi");
     assert.ok(spare.some((pid) => pisIn(workspace).includes(pid)), "the spare's pi lives on as the chat's");
-    // The activation shell started that pi before the chat machinery had loaded (earlyPi.ts).
-    const waiting = [...log().matchAll(/started a waiting pi \((\d+)\)/g)].pop()?.[1];
-    assert.ok(waiting, "the shell started a waiting pi at activation");
-    assert.ok(log().includes(`(cwd ${workspace}) on the waiting pi ${waiting}`), "the spare started on it");
-    assert.ok(spare.includes(Number(waiting)), "one process: the waiting pi is the spare's, now the chat's");
-  });
-
-  it("a folder Pi never ran in, on a machine where it has: the window's first chat runs on the pi the shell started", async () => {
-    // A subfolder of the trusted one is trusted too; Pi has run on this machine (the tests above).
-    const folder = path.join(workspace, "another");
-    fs.mkdirSync(folder);
-    await page.close();
-    await until("the old window's pi to exit", () => pisIn(workspace).length === 0, 30_000);
-    const before = [...log().matchAll(/started a waiting pi \((\d+)\)/g)].length;
-    page = await profile.newPage();
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
-    await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
-    await until("a waiting pi in the new window", () => [...log().matchAll(/started a waiting pi \((\d+)\)/g)].length > before, 60_000);
-    const waiting = Number([...log().matchAll(/started a waiting pi \((\d+)\)/g)].pop()?.[1]);
-    // Named pi once Node has started its script.
-    await until("the waiting pi named pi in the folder", () => pisIn(folder).includes(waiting), 10_000);
-    await sleep(2_000);
-    assert.deepEqual(pisIn(folder), [waiting], "only the waiting pi: no spare where Pi never ran");
-    await runCommand(page, "Pi: New Session");
-    const chat = await findWebviewFrame(page, "Chat");
-    await chat.locator('[data-testid="status"]', { hasText: "ready" }).waitFor({ timeout: 60_000 });
-    assert.match(log(), new RegExp(`on the waiting pi ${waiting}`), "the chat's pi is the waiting one");
-    assert.ok(pisIn(folder).includes(waiting), "and it lives on as the chat's pi");
   });
 });

@@ -4,7 +4,6 @@
 import { errorText } from "../../protocol/actionError";
 import type { NodeRuntime } from "../nodeRuntime";
 import { describeExit, type Logger, type PiExit, PiProcess } from "../piProcess";
-import type { PiZygote } from "../piZygote";
 import type { ChatCore } from "./chatCore";
 import type { ChatInfoTracker } from "./chatInfo";
 import type { PiSessionHistory } from "./piSessionHistory";
@@ -16,8 +15,6 @@ export interface PiLaunch {
   env: NodeJS.ProcessEnv;
   args: string[];
   log: Logger;
-  /** A pi that has loaded its code and waits for a launch (src/host/piZygote.ts), taken by a start. */
-  waiting?: () => PiZygote | undefined;
 }
 
 export class PiLifecycle {
@@ -119,7 +116,7 @@ export class PiLifecycle {
     this.switchTo = undefined;
     const args = [...this.launch.args, ...(resumed ? ["--session", resumed] : [])];
     const spawned = performance.now();
-    const proc = PiProcess.start({ node, cliPath: this.launch.piCliPath, cwd: this.launch.cwd, args, env: this.launch.env }, this.launch.log, this.launch.waiting?.());
+    const proc = PiProcess.start({ node, cliPath: this.launch.piCliPath, cwd: this.launch.cwd, args, env: this.launch.env }, this.launch.log);
     core.process = proc;
     this.wire(proc);
     proc.onExit((exit) => this.onExit(proc, exit));
