@@ -34,8 +34,8 @@ const VSIX = path.join(ROOT, "dist", "pi-vscode.vsix");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** A user's pause between chats: time for the spare to be warmed again. */
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 4_000);
-const DELTA_PROMPT = "bench delta";
-const FIRST_PIECE = "Warm answer";
+export const DELTA_PROMPT = "bench delta";
+export const FIRST_PIECE = "Warm answer";
 
 /** One chat opened by a command: times from the palette's Enter (ms). */
 export interface ChatTiming {
@@ -117,7 +117,7 @@ async function waitNewChat(page: Page, known: Set<string>, timeoutMs = 60_000): 
   }
 }
 
-async function openChat(page: Page, command: string, logFile: string): Promise<ChatTiming> {
+export async function openChat(page: Page, command: string, logFile: string): Promise<ChatTiming> {
   const known = knownChats(await chatFrames(page));
   const t0 = await issue(page, command);
   const { frame, chatId, ready } = await waitNewChat(page, known);
@@ -148,7 +148,7 @@ async function frameOf(page: Page, chatId: string): Promise<Frame> {
   throw new Error(`no webview shows chat ${chatId}`);
 }
 
-async function measureDelta(page: Page, chatId: string, requests: number[], logFile: string): Promise<WindowRun["delta"]> {
+export async function measureDelta(page: Page, chatId: string, requests: number[], logFile: string): Promise<WindowRun["delta"]> {
   const frame = await frameOf(page, chatId);
   const marks = async () => (await chatFrames(page)).find((f) => f.chatId === chatId);
   const before = (await marks())?.enters.length ?? 0;
@@ -178,14 +178,14 @@ async function measureDelta(page: Page, chatId: string, requests: number[], logF
 }
 
 /** A fresh browser profile, the probe in every frame of it. */
-async function probedContext(browser: Browser): Promise<BrowserContext> {
+export async function probedContext(browser: Browser): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   await context.addInitScript(PROBE_SCRIPT);
   return context;
 }
 
 /** A window on `folder`, once its workbench is up. */
-async function openWindow(context: BrowserContext, server: CodeServer, folder: string): Promise<Page> {
+export async function openWindow(context: BrowserContext, server: CodeServer, folder: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`);
   await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
@@ -244,9 +244,9 @@ function readActivation(logFile: string): { activateMs?: number; machineryMs?: n
   return { activateMs: last(/Pi activated in ([\d.]+) ms/), machineryMs: last(/chat machinery ready in ([\d.]+) ms/) };
 }
 
-const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : Number.NaN);
+export const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : Number.NaN);
 /** "median (min–max, n)" in ms. */
-function fig(xs: Array<number | undefined>): string {
+export function fig(xs: Array<number | undefined>): string {
   const v = xs.filter((x): x is number => typeof x === "number" && Number.isFinite(x));
   if (!v.length) return "n/a";
   return `${median(v).toFixed(0)} ms (${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)}, n=${v.length})`;

@@ -1,0 +1,83 @@
+// Enter → the answer's first streamed piece in a warm chat, many times over in one real VS Code
+// window (code-server + Chromium, the packaged .vsix, real pi, the scripted model): a tighter
+// median than bench/chatStart.ts's three per run, for changes worth a few ms. Each chat is a
+// "Pi: New Session" that adopts the spare; its first message goes after a pause (BENCH_SETTLE_MS,
+// the next spare warms meanwhile), its second right after the first answer.
+// Two servers, interleaved chat by chat: as shipped, and with BENCH_DELTA_ENV (NAME=value) set in
+// the extension host — how an experiment behind an environment switch is compared in one run.
+// Run: npm run bench:delta (BENCH_CHATS=n).
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { offlinePiEnv, writeDemoAgentDir } from "../src/demo/demoAgentDir";
+import { startScriptedModel } from "../src/demo/scriptedModel";
+import { messageText } from "../src/demo/scriptedReplies";
+import { startCodeServer, type CodeServer } from "../test/e2e/codeServer";
+import { launchBrowser } from "../test/e2e/workbench";
+import { DELTA_PROMPT, FIRST_PIECE, fig, measureDelta, median, openChat, openWindow, probedContext } from "./chatStart";
+
+const VSIX = path.join(__dirname, "..", "dist", "pi-vscode.vsix");
+const CHATS = Number(process.env.BENCH_CHATS ?? 10);
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 4_000);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(VSIX)) throw new Error(`${VSIX} is missing: run 'npm run package' first`);
+  const [name, value] = (process.env.BENCH_DELTA_ENV ?? "").split("=");
+  const requests: number[] = [];
+  const model = await startScriptedModel({
+    plan: (body) => {
+      const last = (body.messages ?? [])[(body.messages ?? []).length - 1];
+      if (last?.role !== "user" || messageText(last).trim() !== DELTA_PROMPT) return undefined;
+      requests.push(Date.now());
+      return { text: [FIRST_PIECE, " streams", " on."], delayMs: 100 };
+    },
+  });
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "pi-vscode-chatdelta-"));
+  const agentDir = path.join(root, "agent");
+  writeDemoAgentDir(agentDir, model.baseUrl);
+  const servers: CodeServer[] = [];
+  const browser = await launchBrowser();
+  try {
+    const sides = [
+      { label: "as shipped", env: {} as Record<string, string> },
+      ...(name ? [{ label: `${name}=${value ?? ""}`, env: { [name]: value ?? "" } }] : []),
+    ];
+    const windows = [];
+    for (const [i, side] of sides.entries()) {
+      const logFile = path.join(root, `side-${i}.log`);
+      const folder = path.join(root, `side-${i}`);
+      fs.mkdirSync(folder);
+      const server = await startCodeServer({ workspace: root, vsixPath: [VSIX], env: { ...offlinePiEnv(agentDir), PI_VSCODE_LOG_FILE: logFile, ...side.env }, machineSettings: {} });
+      servers.push(server);
+      const page = await openWindow(await probedContext(browser), server, folder);
+      windows.push({ side, page, logFile, first: [] as number[], second: [] as number[], request: [] as number[] });
+    }
+    for (let c = 0; c < CHATS; c++) {
+      for (const w of windows) {
+        const chat = await openChat(w.page, "Pi: New Session", w.logFile);
+        await sleep(SETTLE_MS);
+        const first = await measureDelta(w.page, chat.chatId, requests, w.logFile);
+        const second = await measureDelta(w.page, chat.chatId, requests, w.logFile);
+        if (first) w.first.push(first.ms);
+        if (first?.requestMs !== undefined) w.request.push(first.requestMs);
+        if (second) w.second.push(second.ms);
+      }
+    }
+    console.log(`node ${process.version}, ${os.cpus().length} cpus, ${CHATS} chats a side, ${new Date().toISOString()}`);
+    for (const w of windows) {
+      console.log(`${w.side.label.padEnd(28)} first message ${fig(w.first).padEnd(26)} (model's request ${fig(w.request)})  second ${fig(w.second)}`);
+    }
+    if (windows.length === 2) console.log(`difference of the first-message medians: ${(median(windows[1].first) - median(windows[0].first)).toFixed(0)} ms`);
+  } finally {
+    await browser.close();
+    for (const s of servers) await s.stop();
+    await model.close();
+    fs.rmSync(root, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
