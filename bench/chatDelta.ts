@@ -5,7 +5,8 @@
 // the next spare warms meanwhile), its second right after the first answer.
 // Two servers, interleaved chat by chat: as shipped, and with BENCH_DELTA_ENV (NAME=value) set in
 // the extension host — how an experiment behind an environment switch is compared in one run.
-// Run: npm run bench:delta (BENCH_CHATS=n).
+// It also shows which processes use the CPU in the 100 ms after Enter (bench/cpuSample.ts).
+// Run: npm run bench:delta (BENCH_CHATS=n, BENCH_CPU_WINDOW_MS=ms).
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -20,6 +21,8 @@ const VSIX = path.join(__dirname, "..", "dist", "pi-vscode.vsix");
 const CHATS = Number(process.env.BENCH_CHATS ?? 10);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 4_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The moment after Enter whose CPU use is shown, per kind of process: about the first delta's time. */
+const CPU_WINDOW_MS = Number(process.env.BENCH_CPU_WINDOW_MS ?? 100);
 
 async function main(): Promise<void> {
   if (!fs.existsSync(VSIX)) throw new Error(`${VSIX} is missing: run 'npm run package' first`);
@@ -51,22 +54,31 @@ async function main(): Promise<void> {
       const server = await startCodeServer({ workspace: root, vsixPath: [VSIX], env: { ...offlinePiEnv(agentDir), PI_VSCODE_LOG_FILE: logFile, ...side.env }, machineSettings: {} });
       servers.push(server);
       const page = await openWindow(await probedContext(browser), server, folder);
-      windows.push({ side, page, logFile, first: [] as number[], second: [] as number[], request: [] as number[] });
+      windows.push({ side, page, logFile, first: [] as number[], second: [] as number[], request: [] as number[], cpuFirst: new Map<string, number[]>(), cpuSecond: new Map<string, number[]>() });
     }
     for (let c = 0; c < CHATS; c++) {
       for (const w of windows) {
         const chat = await openChat(w.page, "Pi: New Session", w.logFile);
         await sleep(SETTLE_MS);
-        const first = await measureDelta(w.page, chat.chatId, requests, w.logFile);
-        const second = await measureDelta(w.page, chat.chatId, requests, w.logFile);
+        const first = await measureDelta(w.page, chat.chatId, requests, w.logFile, CPU_WINDOW_MS);
+        const second = await measureDelta(w.page, chat.chatId, requests, w.logFile, CPU_WINDOW_MS);
         if (first) w.first.push(first.ms);
         if (first?.requestMs !== undefined) w.request.push(first.requestMs);
         if (second) w.second.push(second.ms);
+        for (const [cpu, of] of [[first?.cpu, w.cpuFirst], [second?.cpu, w.cpuSecond]] as const) {
+          for (const [kind, ms] of cpu ?? []) of.set(kind, [...(of.get(kind) ?? []), ms]);
+        }
       }
     }
     console.log(`node ${process.version}, ${os.cpus().length} cpus, ${CHATS} chats a side, ${new Date().toISOString()}`);
     for (const w of windows) {
       console.log(`${w.side.label.padEnd(28)} first message ${fig(w.first).padEnd(26)} (model's request ${fig(w.request)})  second ${fig(w.second)}`);
+    }
+    console.log(`\nCPU ms per kind of process in the ${CPU_WINDOW_MS} ms after Enter (median of ${CHATS}), first / second message:`);
+    for (const w of windows) {
+      const kinds = [...new Set([...w.cpuFirst.keys(), ...w.cpuSecond.keys()])].sort();
+      const cell = (m: Map<string, number[]>, k: string) => median(m.get(k) ?? [0]).toFixed(1);
+      console.log(`  ${w.side.label}: ${kinds.map((k) => `${k} ${cell(w.cpuFirst, k)} / ${cell(w.cpuSecond, k)}`).join("; ")}`);
     }
     if (windows.length === 2) console.log(`difference of the first-message medians: ${(median(windows[1].first) - median(windows[0].first)).toFixed(0)} ms`);
   } finally {

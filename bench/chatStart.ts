@@ -27,6 +27,7 @@ import { cmdline, processesInCwd } from "../test/support/processes";
 import { type ActivationFigures, activationBytes, readLog, vscodeActivationMs } from "./chatStartHost";
 import { FLOOR_COMMAND, packageFloorVsix } from "./floorExtension/packageVsix";
 import { chatFrames, type FrameMarks, firstShown, pageEnters, PROBE_SCRIPT } from "./chatStartProbe";
+import { cpuBetween, sampleCpu } from "./cpuSample";
 import { rawPiReady } from "./sessionStart";
 
 const ROOT = path.join(__dirname, "..");
@@ -59,7 +60,7 @@ interface WindowRun {
   first: ChatTiming;
   further: ChatTiming[];
   /** Enter in a warm chat → the first piece of the answer in its webview; and → the model's request. */
-  delta?: { ms: number; requestMs?: number; log: string[] };
+  delta?: { ms: number; requestMs?: number; log: string[]; cpu?: Map<string, number> };
   /** The same for the chat's second message (pi and the checkpoint store already used once). */
   delta2?: { ms: number; requestMs?: number; log: string[] };
   activation: ActivationFigures;
@@ -148,13 +149,27 @@ async function frameOf(page: Page, chatId: string): Promise<Frame> {
   throw new Error(`no webview shows chat ${chatId}`);
 }
 
-export async function measureDelta(page: Page, chatId: string, requests: number[], logFile: string): Promise<WindowRun["delta"]> {
+/** After Enter, nothing is read from the page for this long (see measureDelta). */
+const QUIET_AFTER_ENTER_MS = 150;
+
+/** With `cpuWindowMs`: also the CPU each kind of process used in that long after Enter (bench/cpuSample.ts). */
+export async function measureDelta(page: Page, chatId: string, requests: number[], logFile: string, cpuWindowMs?: number): Promise<WindowRun["delta"]> {
   const frame = await frameOf(page, chatId);
   const marks = async () => (await chatFrames(page)).find((f) => f.chatId === chatId);
   const before = (await marks())?.enters.length ?? 0;
   const input = frame.locator('textarea[data-testid="prompt-input"]');
   await input.fill(DELTA_PROMPT);
+  let cpu: Map<string, number> | undefined;
+  const start = cpuWindowMs ? sampleCpu() : undefined;
   await input.press("Enter");
+  if (start && cpuWindowMs) {
+    await sleep(cpuWindowMs);
+    cpu = cpuBetween(start, sampleCpu());
+  }
+  // The times are the page's own (the probe); reading them is what waits. Playwright's reads of
+  // every frame load the renderer the answer travels through: polling from Enter on added ~20 ms
+  // to a first delta (bench:delta, 69 → 46 ms median).
+  await sleep(Math.max(0, QUIET_AFTER_ENTER_MS - (cpuWindowMs ?? 0)));
   const deadline = Date.now() + 60_000;
   for (;;) {
     const m = await marks();
@@ -170,7 +185,7 @@ export async function measureDelta(page: Page, chatId: string, requests: number[
       const log = [...readLog(logFile).filter((l) => l.t >= enter - 50 && l.t <= answer.t + 50), ...pageLines]
         .sort((a, b) => a.t - b.t)
         .map((l) => `+${(l.t - enter).toFixed(0)} ${l.text.slice(0, 110)}`);
-      return { ms: answer.t - enter, requestMs: request === undefined ? undefined : request - enter, log };
+      return { ms: answer.t - enter, requestMs: request === undefined ? undefined : request - enter, log, cpu };
     }
     if (Date.now() > deadline) throw new Error("no streamed answer");
     await sleep(100);
