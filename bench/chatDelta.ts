@@ -6,7 +6,8 @@
 // Two servers, interleaved chat by chat: as shipped, and with BENCH_DELTA_ENV (NAME=value) set in
 // the extension host — how an experiment behind an environment switch is compared in one run.
 // It also shows which processes use the CPU in the 100 ms after Enter (bench/cpuSample.ts).
-// Run: npm run bench:delta (BENCH_CHATS=n, BENCH_CPU_WINDOW_MS=ms).
+// Run: npm run bench:delta (BENCH_CHATS=n, BENCH_CPU_WINDOW_MS=ms, BENCH_DELTA_COMMAND=editor for
+// editor-tab chats instead of the sidebar's).
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -15,7 +16,7 @@ import { startScriptedModel } from "../src/demo/scriptedModel";
 import { messageText } from "../src/demo/scriptedReplies";
 import { startCodeServer, type CodeServer } from "../test/e2e/codeServer";
 import { launchBrowser } from "../test/e2e/workbench";
-import { DELTA_PROMPT, FIRST_PIECE, fig, measureDelta, median, openChat, openWindow, probedContext } from "./chatStart";
+import { DELTA_PROMPT, FIRST_PIECE, fig, issue, measureDelta, median, openChat, openWindow, probedContext } from "./chatStart";
 
 const VSIX = path.join(__dirname, "..", "dist", "pi-vscode.vsix");
 const CHATS = Number(process.env.BENCH_CHATS ?? 10);
@@ -23,6 +24,9 @@ const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 4_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The moment after Enter whose CPU use is shown, per kind of process: about the first delta's time. */
 const CPU_WINDOW_MS = Number(process.env.BENCH_CPU_WINDOW_MS ?? 100);
+const EDITOR_COMMAND = "Pi: Open Chat in Editor";
+/** "Pi: New Session" (the sidebar chat, replaced each time) or EDITOR_COMMAND (a tab, closed after). */
+const COMMAND = process.env.BENCH_DELTA_COMMAND === "editor" ? EDITOR_COMMAND : "Pi: New Session";
 
 async function main(): Promise<void> {
   if (!fs.existsSync(VSIX)) throw new Error(`${VSIX} is missing: run 'npm run package' first`);
@@ -58,7 +62,7 @@ async function main(): Promise<void> {
     }
     for (let c = 0; c < CHATS; c++) {
       for (const w of windows) {
-        const chat = await openChat(w.page, "Pi: New Session", w.logFile);
+        const chat = await openChat(w.page, COMMAND, w.logFile);
         await sleep(SETTLE_MS);
         const first = await measureDelta(w.page, chat.chatId, requests, w.logFile, CPU_WINDOW_MS);
         const second = await measureDelta(w.page, chat.chatId, requests, w.logFile, CPU_WINDOW_MS);
@@ -68,9 +72,14 @@ async function main(): Promise<void> {
         for (const [cpu, of] of [[first?.cpu, w.cpuFirst], [second?.cpu, w.cpuSecond]] as const) {
           for (const [kind, ms] of cpu ?? []) of.set(kind, [...(of.get(kind) ?? []), ms]);
         }
+        // A tab chat is closed again (its pi with it): the next one is as much a first tab.
+        if (COMMAND === EDITOR_COMMAND) {
+          await issue(w.page, "View: Close All Editors");
+          await sleep(1_000);
+        }
       }
     }
-    console.log(`node ${process.version}, ${os.cpus().length} cpus, ${CHATS} chats a side, ${new Date().toISOString()}`);
+    console.log(`node ${process.version}, ${os.cpus().length} cpus, ${CHATS} chats a side (${COMMAND}), ${new Date().toISOString()}`);
     for (const w of windows) {
       console.log(`${w.side.label.padEnd(28)} first message ${fig(w.first).padEnd(26)} (model's request ${fig(w.request)})  second ${fig(w.second)}`);
     }

@@ -76,7 +76,7 @@ const pisIn = (dir: string) => processesInCwd(dir).filter((pid) => cmdline(pid) 
  * Opens the palette on `title` (retrying until the extension host has scanned it, or when the
  * window, still restoring its editors, closes the palette under us) and presses Enter.
  */
-async function issue(page: Page, title: string): Promise<number> {
+export async function issue(page: Page, title: string): Promise<number> {
   const before = (await pageEnters(page)).length;
   for (let attempt = 0; ; attempt++) {
     await page.keyboard.press("Escape");

@@ -8,6 +8,7 @@ import type { ChatPanels } from "./chatPanels";
 import type { ChatRouter } from "./chatRouter";
 import { CHAT_VIEW_ID } from "./commandIds";
 import type { ChatViewProvider } from "./chatViewProvider";
+import { TabMarks } from "./tabMarks";
 import { Notifier, type NotifyLevel } from "./notifications";
 import { offerExported } from "./sessionFileActions";
 import { SESSIONS_VIEW_ID, SessionsTree, waitingBadge } from "./sessionsView";
@@ -47,8 +48,9 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
   const update = () => {
     tree.refresh();
     treeView.badge = waitingBadge(attention.waitingCount());
-    panels.retitle((chat) => (attention.state(chat) === "working" ? "⟳ " : attention.state(chat) === "waiting" ? "? " : ""));
+    panels.retitle((chat) => marks.mark(chat));
   };
+  const marks = new TabMarks(attention, update);
   const notifier = new Notifier({
     attention,
     level: () => vscode.workspace.getConfiguration("pi").get<NotifyLevel>("notifications") ?? "all",
@@ -65,6 +67,7 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
     tree,
     treeView,
     notifier,
+    marks,
     { dispose: () => attention.dispose() },
     { dispose: attention.onDidChange(update) },
     {
