@@ -68,23 +68,23 @@ export function Composer({
     el.setSelectionRange(pending.at, pending.at);
   });
 
-  /** Puts the caret at `at` once `value`, just set, is rendered. */
-  const placeCaret = (value: string, at: number) => {
-    pendingCaret.current = { text: value, at };
+  /** Puts the caret at `at` once the text just set (update) is rendered. */
+  const placeCaret = (at: number) => {
+    pendingCaret.current = { text: textRef.current, at };
   };
 
   const appendToDraft = (addition: string) => {
     const current = textRef.current;
     const joined = current ? `${current}${current.endsWith("\n") ? "" : "\n"}${addition}` : addition;
     update(joined);
-    placeCaret(joined, joined.length);
+    placeCaret(joined.length);
   };
 
   useEffect(() => {
     const fromHost = transport.on("draft", ({ text: addition, replace }) => {
       if (!replace) return appendToDraft(addition);
       update(addition);
-      placeCaret(addition, addition.length);
+      placeCaret(addition.length);
     });
     const fromPage = onDraftText(appendToDraft);
     const focus = transport.on("focusInput", () => input.current?.focus());
@@ -100,7 +100,7 @@ export function Composer({
     if (!completion || !option) return;
     const next = applyPick(textRef.current, completion.trigger, caret, option.insertion);
     update(next.text, next.caret);
-    placeCaret(next.text, next.caret);
+    placeCaret(next.caret);
   };
 
   const addFiles = async (files: File[]) => {
