@@ -12,11 +12,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { offlinePiEnv, writeDemoAgentDir } from "../src/demo/demoAgentDir";
-import { startScriptedModel } from "../src/demo/scriptedModel";
-import { messageText } from "../src/demo/scriptedReplies";
 import { startCodeServer, type CodeServer } from "../test/e2e/codeServer";
 import { launchBrowser } from "../test/e2e/workbench";
-import { DELTA_PROMPT, FIRST_PIECE, fig, issue, measureDelta, median, openChat, openWindow, probedContext } from "./chatStart";
+import { fig, issue, measureDelta, median, openChat, openWindow, probedContext, startDeltaModel } from "./chatStart";
 
 const VSIX = path.join(__dirname, "..", "dist", "pi-vscode.vsix");
 const CHATS = Number(process.env.BENCH_CHATS ?? 10);
@@ -32,14 +30,7 @@ async function main(): Promise<void> {
   if (!fs.existsSync(VSIX)) throw new Error(`${VSIX} is missing: run 'npm run package' first`);
   const [name, value] = (process.env.BENCH_DELTA_ENV ?? "").split("=");
   const requests: number[] = [];
-  const model = await startScriptedModel({
-    plan: (body) => {
-      const last = (body.messages ?? [])[(body.messages ?? []).length - 1];
-      if (last?.role !== "user" || messageText(last).trim() !== DELTA_PROMPT) return undefined;
-      requests.push(Date.now());
-      return { text: [FIRST_PIECE, " streams", " on."], delayMs: 100 };
-    },
-  });
+  const model = await startDeltaModel(requests, [" streams", " on."], 100);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "pi-vscode-chatdelta-"));
   const agentDir = path.join(root, "agent");
   writeDemoAgentDir(agentDir, model.baseUrl);

@@ -19,7 +19,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
 import { offlinePiEnv, writeDemoAgentDir } from "../src/demo/demoAgentDir";
-import { startScriptedModel } from "../src/demo/scriptedModel";
+import { type ScriptedModelServer, startScriptedModel } from "../src/demo/scriptedModel";
 import { messageText } from "../src/demo/scriptedReplies";
 import { startCodeServer, type CodeServer } from "../test/e2e/codeServer";
 import { launchBrowser } from "../test/e2e/workbench";
@@ -35,8 +35,8 @@ const VSIX = path.join(ROOT, "dist", "pi-vscode.vsix");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** A user's pause between chats: time for the spare to be warmed again. */
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 4_000);
-export const DELTA_PROMPT = "bench delta";
-export const FIRST_PIECE = "Warm answer";
+const DELTA_PROMPT = "bench delta";
+const FIRST_PIECE = "Warm answer";
 
 /** One chat opened by a command: times from the palette's Enter (ms). */
 export interface ChatTiming {
@@ -301,18 +301,26 @@ export interface ChatStartResult {
   rawMs: number[];
 }
 
-export async function runChatStart(runs = RUNS): Promise<ChatStartResult> {
-  if (!fs.existsSync(VSIX)) throw new Error(`${VSIX} is missing: run 'npm run package' first`);
-  const requests: number[] = [];
-  const model = await startScriptedModel({
+/**
+ * The scripted model for the delta: DELTA_PROMPT is answered with FIRST_PIECE then `more`, a
+ * piece every `delayMs`, and the moment of each such request is pushed to `requests`.
+ */
+export function startDeltaModel(requests: number[], more: string[], delayMs: number): Promise<ScriptedModelServer> {
+  return startScriptedModel({
     plan: (body) => {
       const messages = body.messages ?? [];
       const last = messages[messages.length - 1];
       if (last?.role !== "user" || messageText(last).trim() !== DELTA_PROMPT) return undefined;
       requests.push(Date.now());
-      return { text: [FIRST_PIECE, " streams", " on", " for", " a", " while."], delayMs: 150 };
+      return { text: [FIRST_PIECE, ...more], delayMs };
     },
   });
+}
+
+export async function runChatStart(runs = RUNS): Promise<ChatStartResult> {
+  if (!fs.existsSync(VSIX)) throw new Error(`${VSIX} is missing: run 'npm run package' first`);
+  const requests: number[] = [];
+  const model = await startDeltaModel(requests, [" streams", " on", " for", " a", " while."], 150);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "pi-vscode-chatstart-"));
   const agentDir = path.join(root, "agent");
   writeDemoAgentDir(agentDir, model.baseUrl);
