@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { Chat, type UiRequestHandler } from "./chat/chat";
 import { type CheckpointOptions, CheckpointStores } from "./checkpointStores";
-import { findNodeRuntime, type NodeRuntime } from "./nodeRuntime";
+import { type NodeRuntime, NodeRuntimeMemo } from "./nodeRuntime";
 import { agentDirFrom } from "./piSessionFiles";
 import type { Logger } from "./piProcess";
 import { ToolSnapshots } from "./toolSnapshots";
@@ -77,6 +77,8 @@ export const REWARM_DELAY_MS = 1_500;
 export class ChatHost {
   private readonly live = new Map<string, Chat>();
   /** One spare chat per folder, its pi started ahead: the next chat there is ready at once. */
+  /** The Node that runs pi, found once per `pi.nodePath` value rather than at every start. */
+  private readonly nodeRuntime = new NodeRuntimeMemo();
   private readonly spares = new Map<string, { chat: Chat; fingerprint: string; readyAt?: number }>();
   private readonly listeners = new Set<Listener>();
   /** Folders whose next spare waits for a chat (its own pi's start, or its new view): how many wait. */
@@ -360,7 +362,7 @@ export class ChatHost {
   }
 
   resolveNode(): Promise<NodeRuntime> {
-    return findNodeRuntime({
+    return this.nodeRuntime.get({
       configuredPath: this.options.configuredNodePath?.(),
       hostExecPath: process.execPath,
       hostVersions: { node: process.versions.node, electron: process.versions.electron },

@@ -83,3 +83,33 @@ export async function findNodeRuntime(input: DiscoveryInput): Promise<NodeRuntim
   }
   throw new NodeNotFoundError(tried);
 }
+
+/** How long a found runtime is trusted without asking again (a Node upgrade is seen after it). */
+export const REMEMBER_RUNTIME_MS = 5 * 60_000;
+
+/**
+ * findNodeRuntime once per setting value, not once per chat: in desktop VS Code the host is
+ * Electron and every check spawns it (`--version`, 50–100 ms) on the way to each pi's start.
+ * A failure is not kept, so fixing the setting or installing Node works at the next chat.
+ */
+export class NodeRuntimeMemo {
+  private kept: { key: string; at: number; runtime: Promise<NodeRuntime> } | undefined;
+
+  constructor(
+    private readonly find: (input: DiscoveryInput) => Promise<NodeRuntime> = findNodeRuntime,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(input: DiscoveryInput): Promise<NodeRuntime> {
+    const key = JSON.stringify([input.configuredPath?.trim() ?? "", input.hostExecPath]);
+    const kept = this.kept;
+    if (kept && kept.key === key && this.now() - kept.at < REMEMBER_RUNTIME_MS) return kept.runtime;
+    const runtime = this.find(input);
+    const entry = { key, at: this.now(), runtime };
+    this.kept = entry;
+    runtime.catch(() => {
+      if (this.kept === entry) this.kept = undefined;
+    });
+    return runtime;
+  }
+}

@@ -4,6 +4,8 @@ import {
   findNodeRuntime,
   isSupportedNode,
   NodeNotFoundError,
+  NodeRuntimeMemo,
+  REMEMBER_RUNTIME_MS,
   type NodeCandidate,
 } from "../../src/host/nodeRuntime";
 
@@ -77,5 +79,47 @@ describe("Node discovery", () => {
     );
     if (isSupportedNode(process.version)) assert.ok(!(rt instanceof Error) && rt.version === process.version);
     else assert.ok(rt instanceof NodeNotFoundError, "an old node must be rejected with a NodeNotFoundError");
+  });
+});
+
+describe("Node discovery, remembered (NodeRuntimeMemo)", () => {
+  const input = (configuredPath?: string) => ({ configuredPath, hostExecPath: "/app/code", hostVersions: { node: "22.20.0", electron: "37.0.0" } });
+  const counting = () => {
+    const calls: Array<string | undefined> = [];
+    const find = async (i: { configuredPath?: string }) => {
+      calls.push(i.configuredPath);
+      if (i.configuredPath === "/broken") throw new NodeNotFoundError(["setting /broken → not runnable"]);
+      return { path: i.configuredPath ?? "/app/code", version: "v22.20.0", env: {}, source: "host" as const };
+    };
+    return { calls, find };
+  };
+
+  it("asks once for several chats with the same setting, and again when the setting changes", async () => {
+    const { calls, find } = counting();
+    const memo = new NodeRuntimeMemo(find);
+    await Promise.all([memo.get(input()), memo.get(input()), memo.get(input())]);
+    assert.equal(calls.length, 1);
+    assert.equal((await memo.get(input("/opt/node"))).path, "/opt/node");
+    assert.deepEqual(calls, [undefined, "/opt/node"]);
+  });
+
+  it("does not keep a failure: the next chat asks again", async () => {
+    const { calls, find } = counting();
+    const memo = new NodeRuntimeMemo(find);
+    await assert.rejects(memo.get(input("/broken")), NodeNotFoundError);
+    await assert.rejects(memo.get(input("/broken")), NodeNotFoundError);
+    assert.equal(calls.length, 2);
+  });
+
+  it("asks again once REMEMBER_RUNTIME_MS has passed (a Node upgrade is seen)", async () => {
+    const { calls, find } = counting();
+    let now = 0;
+    const memo = new NodeRuntimeMemo(find, () => now);
+    await memo.get(input());
+    now = REMEMBER_RUNTIME_MS - 1;
+    await memo.get(input());
+    now = REMEMBER_RUNTIME_MS + 1;
+    await memo.get(input());
+    assert.equal(calls.length, 2);
   });
 });
