@@ -28,11 +28,14 @@ export class ApiKeys {
 
   async load(): Promise<void> {
     const names = this.context.globalState.get<string[]>(INDEX_KEY) ?? [];
+    // At once, not one after another: each read is a round trip to VS Code's secret store, and
+    // the first chat's pi waits for them.
+    const values = await Promise.all(names.map((name) => this.context.secrets.get(secretKey(name))));
     const loaded = new Map<string, string>();
-    for (const name of names) {
-      const value = await this.context.secrets.get(secretKey(name));
+    names.forEach((name, i) => {
+      const value = values[i];
       if (value) loaded.set(name, value);
-    }
+    });
     this.values = loaded;
   }
 
