@@ -137,9 +137,11 @@ describe("Pi sessions and notifications in a real VS Code", function () {
     assert.match(await toast.innerText(), /echo allowed > approved\.txt/);
     await toast.locator(".monaco-button", { hasText: /^Allow$/ }).click({ timeout: 60_000 });
     const file = path.join(workspace, "approved.txt");
+    // The shell creates the file (empty) before echo writes to it: wait for the line, not the file.
+    const read = () => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined);
     const deadline = Date.now() + 60_000;
-    while (!fs.existsSync(file) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    assert.equal(fs.readFileSync(file, "utf8"), "allowed\n");
+    while (!read()?.endsWith("\n") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    assert.equal(read(), "allowed\n");
     // Answered: nobody is waiting any more, so the badge goes and the Sessions view no longer says so.
     await page.locator('.activitybar .action-item[aria-label^="Pi"] .badge-content').filter({ hasText: /\S/ }).waitFor({ state: "detached", timeout: 60_000 });
     await sessionRows().filter({ hasText: "waiting for you" }).first().waitFor({ state: "detached", timeout: 60_000 });
