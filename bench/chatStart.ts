@@ -42,6 +42,8 @@ const FIRST_PIECE = "Warm answer";
 export interface ChatTiming {
   command: string;
   chatId: string;
+  /** The palette's Enter, epoch ms: what every other time here is measured from. */
+  enter: number;
   /** The frame showing it was created after the command (a new webview) or was there already. */
   newView: boolean;
   /** The webview element's host page created (VS Code's side of a new view). */
@@ -129,6 +131,7 @@ export async function openChat(page: Page, command: string, logFile: string): Pr
   return {
     command,
     chatId,
+    enter: t0,
     newView,
     view: newView ? rel(frame.viewBorn) : undefined,
     born: newView ? rel(frame.born) : undefined,
@@ -141,7 +144,7 @@ export async function openChat(page: Page, command: string, logFile: string): Pr
 }
 
 /** The Playwright frame of the webview that shows `chatId` now. */
-async function frameOf(page: Page, chatId: string): Promise<Frame> {
+export async function frameOf(page: Page, chatId: string): Promise<Frame> {
   for (const frame of page.frames()) {
     const id = await frame.evaluate(() => (window as unknown as { __piProbe?: { chatId?: string } }).__piProbe?.chatId).catch(() => undefined);
     if (id === chatId) return frame;
@@ -193,9 +196,9 @@ export async function measureDelta(page: Page, chatId: string, requests: number[
 }
 
 /** A fresh browser profile, the probe in every frame of it. */
-export async function probedContext(browser: Browser): Promise<BrowserContext> {
+export async function probedContext(browser: Browser, probe = PROBE_SCRIPT): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  await context.addInitScript(PROBE_SCRIPT);
+  await context.addInitScript(probe);
   return context;
 }
 

@@ -13,7 +13,14 @@
 // each new document, and acquireVsCodeApi is caught with an accessor set up front.
 import type { Page } from "playwright-core";
 
-export const PROBE_SCRIPT = `(() => {
+/**
+ * How the probe notices changes. "observe" (the default): a MutationObserver on the page and on
+ * its frame element marks each change when the DOM changes, with a 100 ms poll as a safety net.
+ * "poll": it reads the DOM every 4 ms (before 2026-12-03; kept to measure what that cost).
+ */
+export type ProbeMode = "observe" | "poll";
+
+export const probeScript = (mode: ProbeMode = "observe"): string => `(() => {
   if (window.__piProbe) return;
   const now = () => performance.timeOrigin + performance.now();
   const probe = { born: now(), viewBorn: undefined, input: undefined, chatId: undefined, wanted: undefined, statuses: [], enters: [], answers: [], batches: [], mine: [] };
@@ -86,8 +93,39 @@ export const PROBE_SCRIPT = `(() => {
       if (probe.answers.length > 200) probe.answers.splice(0, 100);
     }
   };
-  setInterval(tick, 4);
+  if (${JSON.stringify(mode)} === "poll") {
+    setInterval(tick, 4);
+    return;
+  }
+  // Each change, in the microtask after it (one tick per batch of mutations, not per node).
+  let queued = false;
+  const soon = () => {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => { queued = false; tick(); });
+  };
+  const observer = new MutationObserver(soon);
+  const watched = new WeakSet();
+  const watch = () => {
+    // document.open() (how VS Code writes the page) starts a new document tree: observe it again.
+    const root = document.documentElement;
+    if (root && !watched.has(root)) {
+      watched.add(root);
+      observer.observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+    }
+    // The frame is shown by its parent changing this element's style.
+    const el = window.frameElement;
+    if (el && !watched.has(el)) {
+      watched.add(el);
+      observer.observe(el, { attributes: true });
+    }
+  };
+  watch();
+  setInterval(() => { watch(); tick(); }, 100);
+  document.addEventListener("readystatechange", () => { watch(); soon(); });
 })();`;
+
+export const PROBE_SCRIPT = probeScript();
 
 export interface StatusMark {
   t: number;
