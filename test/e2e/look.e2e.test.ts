@@ -76,7 +76,7 @@ describe("the chat's look in a real VS Code, in three themes", function () {
     await page.locator(".pane-header", { hasText: "Sessions" }).click();
     await send("bash ls -la");
     await chat.locator('[data-testid="dialog-card"] button', { hasText: "Allow once" }).waitFor({ timeout: 60_000 });
-    // The icon font loaded inside the webview (its CSP allows the extension's own fonts only).
+    // The icon font loaded inside the webview (inline, a data: URL in the page's nonce'd style).
     assert.equal(await chat.evaluate(async () => (await document.fonts.ready, document.fonts.check('16px "codicon"', "\uec0f"))), true);
   });
 

@@ -1,5 +1,6 @@
 // The VS Code page asks for its snapshot from its HTML, before its modules load
-// (src/protocol/earlySnapshot.ts), in real Chromium with the page's modules held back 400 ms:
+// (src/protocol/earlySnapshot.ts), in real Chromium with the page's modules held back 400 ms
+// (the page as it is when its files are linked, not inline: src/host/inlinePage.ts):
 // the request goes out first, and what the host sends meanwhile is neither lost nor applied
 // out of order.
 import * as assert from "node:assert/strict";
@@ -44,7 +45,7 @@ describe("the early snapshot request in Chromium", function () {
         return api;
       };
     })();`;
-    w = await openWebview(browser, snapshotWith(ITEMS), watch, holdModules);
+    w = await openWebview(browser, snapshotWith(ITEMS), watch, holdModules, { linked: true });
     await w.page.locator('[data-id="a1"]', { hasText: "First part" }).waitFor();
     const posted = (await w.page.evaluate("window.__postedAt")) as Array<[string, number]>;
     const main = (await w.page.evaluate(`performance.getEntriesByType("resource").find((e) => e.name.endsWith("/webview/main.js")).responseEnd`)) as number;
@@ -74,7 +75,7 @@ describe("the early snapshot request in Chromium", function () {
         return api;
       };
     })();`;
-    w = await openWebview(browser, snapshotWith(ITEMS), host, holdModules);
+    w = await openWebview(browser, snapshotWith(ITEMS), host, holdModules, { linked: true });
     await w.page.locator('[data-id="a1"]', { hasText: "First part and more" }).waitFor();
     assert.equal(await w.page.getByText("STALE").count(), 0, "the older snapshot was not applied");
     assert.equal(await w.page.locator('textarea[data-testid="prompt-input"]').inputValue(), "early draft");

@@ -14,6 +14,7 @@ import { eventMethod, VIEW_EVENTS, type ViewEventData, type ViewEventName } from
 import { launchBrowser } from "../e2e/workbench";
 import { buildWebview, MODULE_NAME } from "../support/webviewBuild";
 import { chatPageHtml, pagePreloads } from "../../src/host/chatPage";
+import { inlineContent } from "../../src/host/inlinePage";
 
 const ROOT = path.join(__dirname, "..", "..");
 const NONCE = "dGVzdG5vbmNl";
@@ -70,15 +71,30 @@ const INIT = `
 
 /**
  * `initScript` runs in the page before its own scripts (to watch what it does from the start);
- * `beforeGoto` gets the page before it loads (to route its requests).
+ * `beforeGoto` gets the page before it loads (to route its requests). `linked`: the page links
+ * its files, as when a build cannot be inlined, instead of holding its first paint inline.
  */
-export async function openWebview(browser: Browser, snapshot: ChatSnapshot, initScript = "", beforeGoto?: (page: Page) => Promise<void>): Promise<WebviewHarness> {
+export async function openWebview(
+  browser: Browser,
+  snapshot: ChatSnapshot,
+  initScript = "",
+  beforeGoto?: (page: Page) => Promise<void>,
+  { linked = false }: { linked?: boolean } = {},
+): Promise<WebviewHarness> {
   const modules = buildWebview();
   const css = fs.readFileSync(path.join(ROOT, "media", "chat.css"));
   // The icon font and its stylesheet, as the extension's media/ serves them.
   const media: Record<string, [string, Buffer]> = {
     "/codicons.css": ["text/css", fs.readFileSync(path.join(ROOT, "media", "codicons.css"))],
     "/codicon.ttf": ["font/ttf", fs.readFileSync(path.join(ROOT, "media", "codicon.ttf"))],
+  };
+  const pageHtml = (origin: string) => {
+    const preloads = pagePreloads(modules, "main.js");
+    const moduleUrl = (n: string) => `${origin}/webview/${n}`;
+    const styles = ["codicons.css", "chat.css"];
+    const inline = linked ? undefined : inlineContent({ modulesDir: modules, entry: "main.js", chunks: preloads, moduleUrl, stylesDir: path.join(ROOT, "media"), styles, styleUrl: (n) => `${origin}/${n}` });
+    assert.ok(linked || inline, "the built page can be inlined");
+    return chatPageHtml({ nonce: NONCE, resourceSource: "'self'", title: "Pi", styles: styles.map((n) => `/${n}`), script: moduleUrl("main.js"), preloads: preloads.map(moduleUrl), inline });
   };
   const server = http.createServer((req, res) => {
     const asset = media[req.url ?? ""];
@@ -92,8 +108,9 @@ export async function openWebview(browser: Browser, snapshot: ChatSnapshot, init
     else
       res
         .writeHead(200, { "content-type": "text/html" })
-        // The page the extension gives its webviews, its CSP included, with this server's URLs.
-        .end(chatPageHtml({ nonce: NONCE, resourceSource: "'self'", title: "Pi", styles: ["/codicons.css", "/chat.css"], script: "/webview/main.js", preloads: pagePreloads(modules, "main.js").map((n) => `/webview/${n}`) }));
+        // The page the extension gives its webviews, its CSP included, with this server's URLs:
+        // its first paint inline (an import map of data: URLs, styles by nonce), as in VS Code.
+        .end(pageHtml(`http://${req.headers.host}`));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
