@@ -35,7 +35,14 @@ export function activate(context: vscode.ExtensionContext): PiExtensionApi {
     }
     return feature;
   };
-  for (const id of EARLY_COMMANDS) context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => load().commands[id](...args)));
+  for (const id of EARLY_COMMANDS)
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, (...args: unknown[]) => {
+        // When the command reached the extension host, beside when its work starts (pi's spawn).
+        log("debug", `command ${id}`);
+        return load().commands[id](...args);
+      }),
+    );
   // Right after activate() returns, not in it. Every way Pi activates either needs the machinery
   // now (a command, the view, a restored tab) or comes once the window has started
   // (onStartupFinished); a command that activated Pi reaches its handler 350–450 ms after

@@ -98,6 +98,7 @@ export class PiLifecycle {
 
   private async doStart(): Promise<void> {
     const { core } = this;
+    this.launch.log("debug", `chat ${core.chatId}: starting`);
     core.setStatus("starting");
     let node: NodeRuntime;
     try {
