@@ -2,9 +2,10 @@
 // three times per run, here BENCH_RUNS (default 5) times for Pi and for the floor extension (a
 // webview that does nothing else), in one code-server, in fresh windows and browser profiles,
 // the order rotated each round so neither side always goes first.
-// It also measures the instrument: each window is watched either by the probe as the benches use
-// it (a MutationObserver) or by the 4 ms DOM poll they used before 2026-12-03 (BENCH_FIRST_POLL=0
-// leaves that side out): what the poll itself cost a window that was starting.
+// BENCH_FIRST_ENV=NAME=value adds a side: Pi in a second code-server with that variable set in
+// its extension host (an A/B in one run, as bench:delta does it).
+// BENCH_FIRST_POLL=1 also measures the instrument: each side watched by the probe as the benches
+// use it (a MutationObserver) and by the 4 ms DOM poll they used before 2026-12-03.
 // Run: npm run bench:first
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -14,20 +15,24 @@ import { startCodeServer, type CodeServer } from "../test/e2e/codeServer";
 import { launchBrowser } from "../test/e2e/workbench";
 import { processesInCwd } from "../test/support/processes";
 import type { Page } from "playwright-core";
+import { readLog } from "./chatStartHost";
 import { type ChatTiming, fig, frameOf, median, openChat, openWindow, probedContext, startDeltaModel } from "./chatStart";
 import { type ProbeMode, probeScript } from "./chatStartProbe";
 import { FLOOR_COMMAND, packageFloorVsix } from "./floorExtension/packageVsix";
 
 const VSIX = path.join(__dirname, "..", "dist", "pi-vscode.vsix");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const WITH_POLL = process.env.BENCH_FIRST_POLL !== "0";
+const WITH_POLL = process.env.BENCH_FIRST_POLL === "1";
+const [ENV_NAME, ENV_VALUE] = (process.env.BENCH_FIRST_ENV ?? "").split("=");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Side {
   label: string;
+  server: CodeServer;
+  logFile: string;
   command: string;
   probe: ProbeMode;
-  runs: Array<ChatTiming & { loads: string[] }>;
+  runs: Array<ChatTiming & { loads: string[]; piReady?: number }>;
 }
 
 /**
@@ -52,21 +57,27 @@ async function main(): Promise<void> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "pi-vscode-firstchat-"));
   const agentDir = path.join(root, "agent");
   writeDemoAgentDir(agentDir, model.baseUrl);
-  const logFile = path.join(root, "pi.log");
-  let server: CodeServer | undefined;
+  const servers: CodeServer[] = [];
   const browser = await launchBrowser();
   try {
-    server = await startCodeServer({
-      workspace: root,
-      vsixPath: [VSIX, packageFloorVsix(path.join(root, "pi-floor.vsix"))],
-      env: { ...offlinePiEnv(agentDir), PI_VSCODE_LOG_FILE: logFile },
-      machineSettings: {},
-    });
+    const start = async (logFile: string, env: Record<string, string>, vsix: string[]) => {
+      const server = await startCodeServer({ workspace: root, vsixPath: vsix, env: { ...offlinePiEnv(agentDir), PI_VSCODE_LOG_FILE: logFile, ...env }, machineSettings: {} });
+      servers.push(server);
+      return server;
+    };
+    const logFile = path.join(root, "pi.log");
+    const server = await start(logFile, {}, [VSIX, packageFloorVsix(path.join(root, "pi-floor.vsix"))]);
+    const envLog = path.join(root, "pi-env.log");
+    const envServer = ENV_NAME ? await start(envLog, { [ENV_NAME]: ENV_VALUE ?? "" }, [VSIX]) : undefined;
     const modes: ProbeMode[] = WITH_POLL ? ["observe", "poll"] : ["observe"];
-    const sides: Side[] = modes.flatMap((probe) => [
-      { label: `Pi (probe: ${probe})`, command: "Pi: New Session", probe, runs: [] },
-      { label: `floor (probe: ${probe})`, command: FLOOR_COMMAND, probe, runs: [] },
-    ]);
+    const sides: Side[] = modes.flatMap((probe) => {
+      const tag = WITH_POLL ? ` (probe: ${probe})` : "";
+      return [
+        { label: `Pi${tag}`, server, logFile, command: "Pi: New Session", probe, runs: [] },
+        ...(envServer ? [{ label: `Pi, ${ENV_NAME}=${ENV_VALUE ?? ""}${tag}`, server: envServer, logFile: envLog, command: "Pi: New Session", probe, runs: [] }] : []),
+        { label: `floor${tag}`, server, logFile, command: FLOOR_COMMAND, probe, runs: [] },
+      ];
+    });
     for (let i = 0; i < RUNS; i++) {
       const order = sides.map((_, k) => sides[(k + i) % sides.length]);
       for (const [k, side] of order.entries()) {
@@ -75,9 +86,11 @@ async function main(): Promise<void> {
         fs.writeFileSync(path.join(folder, "README.md"), `# ${i}-${k}\n`);
         const context = await probedContext(browser, probeScript(side.probe));
         try {
-          const page = await openWindow(context, server, folder);
-          const chat = await openChat(page, side.command, logFile);
-          side.runs.push({ ...chat, loads: await pageLoads(page, chat.chatId, chat.enter) });
+          const page = await openWindow(context, side.server, folder);
+          const chat = await openChat(page, side.command, side.logFile);
+          // When the chat's pi (its own, or the spare it took) said it was ready, after Enter.
+          const piLine = readLog(side.logFile).find((l) => l.t >= chat.enter && l.text.includes(`chat ${chat.chatId}: pi ready`));
+          side.runs.push({ ...chat, loads: await pageLoads(page, chat.chatId, chat.enter), piReady: piLine ? piLine.t - chat.enter : undefined });
         } finally {
           await context.close();
           const deadline = Date.now() + 20_000;
@@ -87,10 +100,17 @@ async function main(): Promise<void> {
       console.log(`round ${i + 1}/${RUNS}: ${order.map((s) => `${s.label} ${s.runs[s.runs.length - 1].ready.toFixed(0)}`).join(", ")} ms`);
     }
     console.log(`\nthe first chat after the window opens (palette Enter → ${"webview"} shows it ready), n=${RUNS} each`);
-    console.log(`${"side".padEnd(26)} ${"ready".padEnd(26)} ${"composer visible".padEnd(26)} ${"webview element".padEnd(26)} page frame`);
-    for (const s of sides) {
-      console.log(`${s.label.padEnd(26)} ${fig(s.runs.map((r) => r.ready)).padEnd(26)} ${fig(s.runs.map((r) => r.input)).padEnd(26)} ${fig(s.runs.map((r) => r.view)).padEnd(26)} ${fig(s.runs.map((r) => r.born))}`);
-    }
+    const cols: Array<[string, (r: Side["runs"][number]) => number | undefined]> = [
+      ["ready", (r) => r.ready],
+      ["composer visible", (r) => r.input],
+      ["webview element", (r) => r.view],
+      ["page frame", (r) => r.born],
+      // The page's own part, whatever VS Code and pi took: its frame → its composer shown.
+      ["page frame → composer", (r) => (r.input === undefined || r.born === undefined ? undefined : r.input - r.born)],
+      ["pi ready (its log)", (r) => r.piReady],
+    ];
+    console.log(`${"side".padEnd(34)} ${cols.map(([name]) => name.padEnd(26)).join(" ")}`);
+    for (const s of sides) console.log(`${s.label.padEnd(34)} ${cols.map(([, of]) => fig(s.runs.map(of)).padEnd(26)).join(" ")}`);
     // Where the time went in the median window of each side.
     for (const s of sides) {
       const byReady = [...s.runs].sort((a, b) => a.ready - b.ready);
@@ -100,19 +120,21 @@ async function main(): Promise<void> {
       for (const line of [...mid.loads, ...mid.log]) console.log(`    ${line}`);
     }
     console.log("");
+    const ready = (s: Side) => median(s.runs.map((r) => r.ready));
     for (const probe of modes) {
-      const [pi, floor] = sides.filter((s) => s.probe === probe);
-      console.log(`Pi − floor (probe: ${probe}), medians: ${(median(pi.runs.map((r) => r.ready)) - median(floor.runs.map((r) => r.ready))).toFixed(0)} ms; goal: Pi ≤ 1500 ms median: ${median(pi.runs.map((r) => r.ready)) <= 1500 ? "met" : "MISSED"}`);
+      const mine = sides.filter((s) => s.probe === probe);
+      const floor = mine[mine.length - 1];
+      for (const pi of mine.slice(0, -1)) console.log(`${pi.label} − floor, medians: ${(ready(pi) - ready(floor)).toFixed(0)} ms; goal: ≤ 1500 ms median: ${ready(pi) <= 1500 ? "met" : "MISSED"}`);
     }
     if (WITH_POLL) {
-      for (const kind of ["Pi", "floor"]) {
-        const [observe, poll] = sides.filter((s) => s.label.startsWith(kind));
-        console.log(`what the 4 ms poll cost ${kind}'s first chat, medians: ${(median(poll.runs.map((r) => r.ready)) - median(observe.runs.map((r) => r.ready))).toFixed(0)} ms`);
+      for (const [k, observe] of sides.filter((s) => s.probe === "observe").entries()) {
+        const poll = sides.filter((s) => s.probe === "poll")[k];
+        console.log(`what the 4 ms poll cost ${observe.label}'s first chat, medians: ${(ready(poll) - ready(observe)).toFixed(0)} ms`);
       }
     }
   } finally {
     await browser.close();
-    await server?.stop();
+    for (const s of servers) await s.stop();
     await model.close();
     fs.rmSync(root, { recursive: true, force: true, maxRetries: 3 });
   }
