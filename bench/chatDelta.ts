@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { offlinePiEnv, writeDemoAgentDir } from "../src/demo/demoAgentDir";
 import { startCodeServer, type CodeServer } from "../test/e2e/codeServer";
 import { launchBrowser } from "../test/e2e/workbench";
-import { fig, issue, measureDelta, median, openChat, openWindow, probedContext, startDeltaModel } from "./chatStart";
+import { type ChatTiming, fig, issue, measureDelta, median, openChat, openWindow, probedContext, startDeltaModel } from "./chatStart";
 
 const VSIX = path.join(__dirname, "..", "dist", "pi-vscode.vsix");
 const CHATS = Number(process.env.BENCH_CHATS ?? 10);
@@ -49,11 +49,12 @@ async function main(): Promise<void> {
       const server = await startCodeServer({ workspace: root, vsixPath: [VSIX], env: { ...offlinePiEnv(agentDir), PI_VSCODE_LOG_FILE: logFile, ...side.env }, machineSettings: {} });
       servers.push(server);
       const page = await openWindow(await probedContext(browser), server, folder);
-      windows.push({ side, page, logFile, first: [] as number[], second: [] as number[], request: [] as number[], cpuFirst: new Map<string, number[]>(), cpuSecond: new Map<string, number[]>() });
+      windows.push({ side, page, logFile, first: [] as number[], second: [] as number[], request: [] as number[], opened: [] as ChatTiming[], cpuFirst: new Map<string, number[]>(), cpuSecond: new Map<string, number[]>() });
     }
     for (let c = 0; c < CHATS; c++) {
       for (const w of windows) {
         const chat = await openChat(w.page, COMMAND, w.logFile);
+        w.opened.push(chat);
         await sleep(SETTLE_MS);
         const first = await measureDelta(w.page, chat.chatId, requests, w.logFile, CPU_WINDOW_MS);
         const second = await measureDelta(w.page, chat.chatId, requests, w.logFile, CPU_WINDOW_MS);
@@ -73,6 +74,12 @@ async function main(): Promise<void> {
     console.log(`node ${process.version}, ${os.cpus().length} cpus, ${CHATS} chats a side (${COMMAND}), ${new Date().toISOString()}`);
     for (const w of windows) {
       console.log(`${w.side.label.padEnd(28)} first message ${fig(w.first).padEnd(26)} (model's request ${fig(w.request)})  second ${fig(w.second)}`);
+    }
+    // How long each chat took to open (the spare adopted): the command's Enter → its parts.
+    console.log(`\nopening each chat (${COMMAND}, the spare adopted), Enter →`);
+    for (const w of windows) {
+      const of = (f: (c: ChatTiming) => number | undefined) => fig(w.opened.map(f));
+      console.log(`  ${w.side.label.padEnd(26)} ready ${of((c) => c.ready)}; webview element ${of((c) => c.view)}; page frame ${of((c) => c.born)}; composer ${of((c) => c.input)}`);
     }
     console.log(`\nCPU ms per kind of process in the ${CPU_WINDOW_MS} ms after Enter (median of ${CHATS}), first / second message:`);
     for (const w of windows) {
