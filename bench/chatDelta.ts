@@ -11,12 +11,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { offlinePiEnv, writeDemoAgentDir } from "../src/demo/demoAgentDir";
-import { startCodeServer, type CodeServer } from "../test/e2e/codeServer";
-import { launchBrowser } from "../test/e2e/workbench";
-import { type ChatTiming, fig, issue, measureDelta, median, openChat, openWindow, probedContext, startDeltaModel } from "./chatStart";
+import { runBench, withBenchRig } from "./benchRig";
+import { type ChatTiming, fig, issue, measureDelta, median, openChat, openWindow, probedContext } from "./chatStart";
 
-const VSIX = path.join(__dirname, "..", "dist", "pi-vscode.vsix");
 const CHATS = Number(process.env.BENCH_CHATS ?? 10);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 4_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -27,16 +24,9 @@ const EDITOR_COMMAND = "Pi: Open Chat in Editor";
 const COMMAND = process.env.BENCH_DELTA_COMMAND === "editor" ? EDITOR_COMMAND : "Pi: New Session";
 
 async function main(): Promise<void> {
-  if (!fs.existsSync(VSIX)) throw new Error(`${VSIX} is missing: run 'npm run package' first`);
   const [name, value] = (process.env.BENCH_DELTA_ENV ?? "").split("=");
   const requests: number[] = [];
-  const model = await startDeltaModel(requests, [" streams", " on."], 100);
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "pi-vscode-chatdelta-"));
-  const agentDir = path.join(root, "agent");
-  writeDemoAgentDir(agentDir, model.baseUrl);
-  const servers: CodeServer[] = [];
-  const browser = await launchBrowser();
-  try {
+  await withBenchRig("chatdelta", { requests, more: [" streams", " on."], delayMs: 100 }, async ({ root, browser, startServer }) => {
     const sides = [
       { label: "as shipped", env: {} as Record<string, string> },
       ...(name ? [{ label: `${name}=${value ?? ""}`, env: { [name]: value ?? "" } }] : []),
@@ -46,8 +36,7 @@ async function main(): Promise<void> {
       const logFile = path.join(root, `side-${i}.log`);
       const folder = path.join(root, `side-${i}`);
       fs.mkdirSync(folder);
-      const server = await startCodeServer({ workspace: root, vsixPath: [VSIX], env: { ...offlinePiEnv(agentDir), PI_VSCODE_LOG_FILE: logFile, ...side.env }, machineSettings: {} });
-      servers.push(server);
+      const server = await startServer(logFile, side.env);
       const page = await openWindow(await probedContext(browser), server, folder);
       windows.push({ side, page, logFile, first: [] as number[], second: [] as number[], request: [] as number[], opened: [] as ChatTiming[], cpuFirst: new Map<string, number[]>(), cpuSecond: new Map<string, number[]>() });
     }
@@ -88,15 +77,7 @@ async function main(): Promise<void> {
       console.log(`  ${w.side.label}: ${kinds.map((k) => `${k} ${cell(w.cpuFirst, k)} / ${cell(w.cpuSecond, k)}`).join("; ")}`);
     }
     if (windows.length === 2) console.log(`difference of the first-message medians: ${(median(windows[1].first) - median(windows[0].first)).toFixed(0)} ms`);
-  } finally {
-    await browser.close();
-    for (const s of servers) await s.stop();
-    await model.close();
-    fs.rmSync(root, { recursive: true, force: true, maxRetries: 3 });
-  }
+  });
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);
