@@ -146,6 +146,26 @@ export async function openWebview(
 
 export { launchBrowser };
 
+/**
+ * A webview test file's frame: one browser for the file, and the page a test opened (`suite.w`)
+ * closed and checked after it (closeAndCheck). Call inside `describe`.
+ */
+export function webviewSuite(): { readonly browser: Browser; w?: WebviewHarness } {
+  const suite = {} as { browser: Browser; w?: WebviewHarness };
+  before(async () => {
+    suite.browser = await launchBrowser();
+  });
+  after(async () => {
+    await suite.browser?.close();
+  });
+  afterEach(async () => {
+    const w = suite.w;
+    suite.w = undefined;
+    await closeAndCheck(w);
+  });
+  return suite;
+}
+
 export function snapshotWith(items: ChatSnapshot["items"], status: ChatSnapshot["status"] = "ready", seq = 1): ChatSnapshot {
   return { info: { chatId: "s1", cwd: "/ws", title: "ws", model: "pi-demo/pi-demo" }, status, items, seq };
 }

@@ -3,22 +3,14 @@
 // diff view, highlight.js) finds the inlined modules through the import map instead of fetching
 // a second copy of them (a second Preact would break every component it renders).
 import * as assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { pagePreloads } from "../../src/host/chatPage";
 import { buildWebview } from "../support/webviewBuild";
-import { closeAndCheck, launchBrowser, openWebview, snapshotWith, type WebviewHarness } from "./harness";
+import { openWebview, snapshotWith, webviewSuite } from "./harness";
 
 describe("the inline chat page in Chromium", function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let w: WebviewHarness;
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  afterEach(() => closeAndCheck(w));
+  const suite = webviewSuite();
 
   it("fetches none of its first-paint files; lazy chunks come once each and share the inlined modules", async () => {
     const fetched: string[] = [];
@@ -29,15 +21,15 @@ describe("the inline chat page in Chromium", function () {
       });
     };
     const diff = "--- a/x.ts\n+++ b/x.ts\n@@ -1 +1 @@\n-const a = 1;\n+const a = 2;\n";
-    w = await openWebview(
-      browser,
+    const w = (suite.w = await openWebview(
+      suite.browser,
       snapshotWith([
         { kind: "tool", id: "call_1", name: "edit", args: "{}", status: "done", output: "ok", details: { path: "x.ts", diff } },
         { kind: "assistant", id: "a1", blocks: [{ type: "text", text: "```ts\nconst answer = 42;\n```\n" }], streaming: false },
       ]),
       "",
       watch,
-    );
+    ));
     // Both lazy parts rendered: the diff view (Preact components with hooks) and highlighted code.
     await w.page.locator('[data-testid="tool-card"] .diff-line.added', { hasText: "const a = 2;" }).waitFor();
     await w.page.locator(".code-block .hljs-keyword", { hasText: "const" }).waitFor();
@@ -50,7 +42,7 @@ describe("the inline chat page in Chromium", function () {
   });
 
   it("holds no inline script once it has started (the early script and the entry take themselves out)", async () => {
-    w = await openWebview(browser, snapshotWith([]));
+    const w = (suite.w = await openWebview(suite.browser, snapshotWith([])));
     await w.page.locator('textarea[data-testid="prompt-input"]').waitFor();
     assert.equal(await w.page.locator("script:not([src])").count(), 0);
   });
