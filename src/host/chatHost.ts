@@ -76,9 +76,9 @@ export const REWARM_DELAY_MS = 1_500;
 
 export class ChatHost {
   private readonly live = new Map<string, Chat>();
-  /** One spare chat per folder, its pi started ahead: the next chat there is ready at once. */
   /** The Node that runs pi, found once per `pi.nodePath` value rather than at every start. */
   private readonly nodeRuntime = new NodeRuntimeMemo();
+  /** One spare chat per folder, its pi started ahead: the next chat there is ready at once. */
   private readonly spares = new Map<string, { chat: Chat; fingerprint: string; readyAt?: number }>();
   private readonly listeners = new Set<Listener>();
   /** Folders whose next spare waits for a chat (its own pi's start, or its new view): how many wait. */

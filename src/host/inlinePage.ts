@@ -12,7 +12,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-const MODULE_NAME = /^[A-Za-z0-9_-]{1,100}\.js$/;
 /** esbuild's relative module specifiers: `from"./x.js"`, `import"./x.js"`, `import("./x.js")`. */
 const RELATIVE_IMPORT = /(\bfrom\s*|\bimport\s*\(?\s*)"\.\/([A-Za-z0-9_-]{1,100}\.js)"/g;
 const CSS_URL = /url\(\s*(["']?)([A-Za-z0-9_.-]{1,100})\1\s*\)/g;
@@ -65,6 +64,10 @@ export function absoluteCssUrls(css: string, urlOf: (name: string) => string): s
   return css.replace(CSS_URL, (_all, _quote: string, name: string) => `url(${JSON.stringify(urlOf(name))})`);
 }
 
+/** Per page shape and URL base: every view of a window gets the same content, worked out once. */
+const contents = new Map<string, InlineContent | undefined>();
+const importMaps = new WeakMap<InlineModule[], string>();
+
 /**
  * The inline content for `entry` and the chunks it imports statically (`chunks`, from
  * preload.json), and the stylesheets `styles`. Undefined when a file is missing (a partial
@@ -79,8 +82,14 @@ export function inlineContent(p: {
   styles: string[];
   styleUrl: (name: string) => string;
 }): InlineContent | undefined {
+  const key = JSON.stringify([p.modulesDir, p.entry, p.chunks, p.moduleUrl(p.entry), p.stylesDir, p.styles, p.styleUrl("")]);
+  if (!contents.has(key)) contents.set(key, build(p));
+  return contents.get(key);
+}
+
+function build(p: Parameters<typeof inlineContent>[0]): InlineContent | undefined {
   try {
-    const names = [p.entry, ...p.chunks].filter((n) => MODULE_NAME.test(n));
+    const names = [p.entry, ...p.chunks];
     return {
       modules: names.map((name) => ({ url: p.moduleUrl(name), source: absoluteImports(read(path.join(p.modulesDir, name)), p.moduleUrl) })),
       styles: p.styles.map((name) => absoluteCssUrls(read(path.join(p.stylesDir, name)), (file) => fontDataUrl(p.stylesDir, file) ?? p.styleUrl(file))),
@@ -92,7 +101,11 @@ export function inlineContent(p: {
 
 /** The import map's JSON for a <script type="importmap">, safe inside a script element. */
 export function importMapJson(modules: InlineModule[]): string {
+  const known = importMaps.get(modules);
+  if (known !== undefined) return known;
   const imports = Object.fromEntries(modules.map((m) => [m.url, `data:text/javascript;base64,${Buffer.from(m.source, "utf8").toString("base64")}`]));
   // "<" escaped: nothing in it can close the script element.
-  return JSON.stringify({ imports }).replace(/</g, "\\u003c");
+  const json = JSON.stringify({ imports }).replace(/</g, "\\u003c");
+  importMaps.set(modules, json);
+  return json;
 }
