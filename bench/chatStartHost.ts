@@ -70,3 +70,20 @@ export async function vscodeActivationMs(page: Page): Promise<number | undefined
     return undefined;
   }
 }
+
+/**
+ * When the window on `logFile`'s code-server had started, epoch ms: Pi's activation at
+ * onStartupFinished ("Pi activated"), the first in the log since `since`. VS Code fires that
+ * event once the window has restored and gone idle; a user who reads the window before asking
+ * for a chat asks after it. Pi is installed in every window of the benches' code-servers (the
+ * floor's too), so the same line marks a floor window's start.
+ */
+export async function windowStarted(logFile: string, since: number, timeoutMs = 60_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const line = readLog(logFile).find((l) => l.t >= since && l.text.includes("Pi activated in"));
+    if (line) return line.t;
+    if (Date.now() > deadline) throw new Error(`no "Pi activated" in ${logFile} within ${timeoutMs} ms of the window opening`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
