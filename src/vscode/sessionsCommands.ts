@@ -45,9 +45,16 @@ export function registerSessions(context: vscode.ExtensionContext, deps: Session
   };
   const run = (action: (chat: Chat) => Promise<unknown>) => (id: unknown) => Promise.resolve().then(() => action(chatById(id))).catch(deps.reportError);
 
+  // The badge is sent to the workbench only when its count changes: updates come with every
+  // status change, one at each Enter.
+  let badgeCount = 0;
   const update = () => {
     tree.refresh();
-    treeView.badge = waitingBadge(attention.waitingCount());
+    const waiting = attention.waitingCount();
+    if (waiting !== badgeCount) {
+      badgeCount = waiting;
+      treeView.badge = waitingBadge(waiting);
+    }
     panels.retitle((chat) => marks.mark(chat));
   };
   const marks = new TabMarks(attention, update);
