@@ -31,7 +31,29 @@ window.addEventListener("message", (e) => add("assistant-message", e.data.text))
 }
 
 function activate(context) {
+  // The sidebar's floor (Pi's first chat is its sidebar view): a webview view, opened as Pi's
+  // New Session opens its own, by focusing it.
+  const views = [];
+  const serve = (webview) => {
+    let answers = 0;
+    webview.options = { enableScripts: true };
+    webview.onDidReceiveMessage(() => webview.postMessage({ text: `Warm answer ${++answers}` }));
+    webview.html = page(crypto.randomBytes(16).toString("base64"), `floor-view-${++count}`);
+  };
   context.subscriptions.push(
+    vscode.window.registerWebviewViewProvider("piFloor.view", {
+      resolveWebviewView: (view) => {
+        views.push(view);
+        view.onDidDispose(() => views.splice(views.indexOf(view), 1));
+        serve(view.webview);
+      },
+    }),
+    vscode.commands.registerCommand("piFloor.openView", async () => {
+      const open = views.length > 0;
+      await vscode.commands.executeCommand("piFloor.view.focus");
+      // Already there: a new page in it, as Pi's New Session shows a new chat.
+      if (open) serve(views[views.length - 1].webview);
+    }),
     vscode.commands.registerCommand("piFloor.open", () => {
       // Where and how Pi opens its tab ("Pi: Open Chat in Editor"): beside the active editor.
       const panel = vscode.window.createWebviewPanel("piFloor.panel", "Pi Floor", vscode.ViewColumn.Beside, { enableScripts: true, retainContextWhenHidden: false });
