@@ -238,6 +238,24 @@ export async function windowAndFirstChat(
   return { page, chat: await openChat(page, command, logFile), startedAfter };
 }
 
+/**
+ * Runs `body` in a fresh folder (a README in it) and a fresh browser profile; then closes the
+ * profile and waits (20 s at most) until no process works in the folder any more — the window's
+ * extension host stops its pis — so the next window does not compete with them.
+ */
+export async function inFreshFolder<T>(browser: Browser, folder: string, body: (context: BrowserContext) => Promise<T>, probe = PROBE_SCRIPT): Promise<T> {
+  fs.mkdirSync(folder);
+  fs.writeFileSync(path.join(folder, "README.md"), `# ${path.basename(folder)}\n`);
+  const context = await probedContext(browser, probe);
+  try {
+    return await body(context);
+  } finally {
+    await context.close();
+    const deadline = Date.now() + 20_000;
+    while (processesInCwd(folder).length && Date.now() < deadline) await sleep(250);
+  }
+}
+
 /** A window on `folder`, once its workbench is up. */
 export async function openWindow(context: BrowserContext, server: CodeServer, folder: string): Promise<Page> {
   const page = await context.newPage();
@@ -249,10 +267,7 @@ export async function openWindow(context: BrowserContext, server: CodeServer, fo
 
 async function runWindow(browser: Browser, server: CodeServer, root: string, name: string, logFile: string, requests: number[]): Promise<WindowRun> {
   const folder = path.join(root, name);
-  fs.mkdirSync(folder);
-  fs.writeFileSync(path.join(folder, "README.md"), `# ${name}\n`);
-  const context = await probedContext(browser);
-  try {
+  return inFreshFolder(browser, folder, async (context) => {
     const page = await openWindow(context, server, folder);
     const first = await openChat(page, "Pi: New Session", logFile);
     const further: ChatTiming[] = [];
@@ -285,27 +300,15 @@ async function runWindow(browser: Browser, server: CodeServer, root: string, nam
       },
     );
     return { first, further, delta, delta2, activation, reopened };
-  } finally {
-    await context.close();
-    // The window's extension host stops its pis; wait so the next window does not compete with them.
-    const deadline = Date.now() + 20_000;
-    while (processesInCwd(folder).length && Date.now() < deadline) await sleep(250);
-  }
+  });
 }
 
 /** A fresh folder's window and its first chat by `command`, asked for once the window has started. */
-async function runStartedWindow(browser: Browser, server: CodeServer, folder: string, command: string, logFile: string, startLog: string): Promise<StartedChat> {
-  fs.mkdirSync(folder);
-  fs.writeFileSync(path.join(folder, "README.md"), `# ${path.basename(folder)}\n`);
-  const context = await probedContext(browser);
-  try {
+function runStartedWindow(browser: Browser, server: CodeServer, folder: string, command: string, logFile: string, startLog: string): Promise<StartedChat> {
+  return inFreshFolder(browser, folder, async (context) => {
     const { chat, startedAfter } = await windowAndFirstChat(context, server, folder, command, logFile, "started", startLog);
     return { ...chat, startedAfter };
-  } finally {
-    await context.close();
-    const deadline = Date.now() + 20_000;
-    while (processesInCwd(folder).length && Date.now() < deadline) await sleep(250);
-  }
+  });
 }
 
 /** The last activation the extension logged (this window's: the windows run one after another). */
@@ -337,12 +340,10 @@ interface FloorRun {
   delta2?: WindowRun["delta"];
 }
 
-async function runFloorWindow(browser: Browser, server: CodeServer, root: string, name: string): Promise<FloorRun> {
+function runFloorWindow(browser: Browser, server: CodeServer, root: string, name: string): Promise<FloorRun> {
   const folder = path.join(root, name);
-  fs.mkdirSync(folder);
   const noLog = path.join(root, `${name}.log`);
-  const context = await probedContext(browser);
-  try {
+  return inFreshFolder(browser, folder, async (context) => {
     const page = await openWindow(context, server, folder);
     const first = await openChat(page, FLOOR_COMMAND, noLog);
     await sleep(SETTLE_MS);
@@ -351,9 +352,7 @@ async function runFloorWindow(browser: Browser, server: CodeServer, root: string
     const delta = await measureDelta(page, further.chatId, [], noLog);
     const delta2 = await measureDelta(page, further.chatId, [], noLog);
     return { first, further, delta, delta2 };
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 /** A window's first chat asked for once the window had started, that long after its workbench showed. */

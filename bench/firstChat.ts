@@ -10,14 +10,12 @@
 // Each side twice (BENCH_FIRST_WAIT): Enter as soon as the workbench shows, and once the window
 // has started (onStartupFinished fired; see WAITS).
 // Run: npm run bench:first
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { CodeServer } from "../test/e2e/codeServer";
-import { processesInCwd } from "../test/support/processes";
 import { runBench, VSIX, withBenchRig } from "./benchRig";
 import { readLog } from "./chatStartHost";
-import { type ChatTiming, type FirstWait, fig, frameOf, median, probedContext, windowAndFirstChat } from "./chatStart";
+import { type ChatTiming, type FirstWait, fig, frameOf, inFreshFolder, median, windowAndFirstChat } from "./chatStart";
 import { type ProbeMode, probeScript } from "./chatStartProbe";
 import { FLOOR_COMMAND, FLOOR_VIEW_COMMAND, packageFloorVsix } from "./floorExtension/packageVsix";
 
@@ -26,7 +24,8 @@ const WITH_POLL = process.env.BENCH_FIRST_POLL === "1";
 /** When the palette's Enter comes (chatStart.ts FirstWait): BENCH_FIRST_WAIT=painted|started|both (default both). */
 const WAITS: FirstWait[] = process.env.BENCH_FIRST_WAIT === "painted" || process.env.BENCH_FIRST_WAIT === "started" ? [process.env.BENCH_FIRST_WAIT] : ["painted", "started"];
 const [ENV_NAME, ENV_VALUE] = (process.env.BENCH_FIRST_ENV ?? "").split("=");
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Pi's first chat, as a user opens it; every other side is a floor. */
+const PI_COMMAND = "Pi: New Session";
 
 interface Side {
   label: string;
@@ -56,20 +55,18 @@ async function pageLoads(page: Page, chatId: string, t0: number): Promise<string
 }
 
 /** A fresh folder in a fresh window and browser profile, and its first chat by `side.command`. */
-async function firstChatIn(browser: Browser, side: Side, folder: string): Promise<Side["runs"][number]> {
-  fs.mkdirSync(folder);
-  fs.writeFileSync(path.join(folder, "README.md"), `# ${path.basename(folder)}\n`);
-  const context = await probedContext(browser, probeScript(side.probe));
-  try {
-    const { page, chat, startedAfter } = await windowAndFirstChat(context, side.server, folder, side.command, side.logFile, side.wait);
-    // When the chat's pi (its own, or the spare it took) said it was ready, after Enter.
-    const piLine = readLog(side.logFile).find((l) => l.t >= chat.enter && l.text.includes(`chat ${chat.chatId}: pi ready`));
-    return { ...chat, loads: await pageLoads(page, chat.chatId, chat.enter), piReady: piLine ? piLine.t - chat.enter : undefined, startedAfter };
-  } finally {
-    await context.close();
-    const deadline = Date.now() + 20_000;
-    while (processesInCwd(folder).length && Date.now() < deadline) await sleep(250);
-  }
+function firstChatIn(browser: Browser, side: Side, folder: string): Promise<Side["runs"][number]> {
+  return inFreshFolder(
+    browser,
+    folder,
+    async (context) => {
+      const { page, chat, startedAfter } = await windowAndFirstChat(context, side.server, folder, side.command, side.logFile, side.wait);
+      // When the chat's pi (its own, or the spare it took) said it was ready, after Enter.
+      const piLine = readLog(side.logFile).find((l) => l.t >= chat.enter && l.text.includes(`chat ${chat.chatId}: pi ready`));
+      return { ...chat, loads: await pageLoads(page, chat.chatId, chat.enter), piReady: piLine ? piLine.t - chat.enter : undefined, startedAfter };
+    },
+    probeScript(side.probe),
+  );
 }
 
 async function main(): Promise<void> {
@@ -85,8 +82,8 @@ async function main(): Promise<void> {
         const label = (name: string) => (tag ? `${name} (${tag})` : name);
         const side = (name: string, s: CodeServer, log: string, command: string): Side => ({ label: label(name), server: s, logFile: log, command, probe, wait, runs: [] });
         return [
-          side("Pi", server, logFile, "Pi: New Session"),
-          ...(envServer ? [side(`Pi, ${ENV_NAME}=${ENV_VALUE ?? ""}`, envServer, envLog, "Pi: New Session")] : []),
+          side("Pi", server, logFile, PI_COMMAND),
+          ...(envServer ? [side(`Pi, ${ENV_NAME}=${ENV_VALUE ?? ""}`, envServer, envLog, PI_COMMAND)] : []),
           side("floor", server, logFile, FLOOR_COMMAND),
           // Pi's first chat is its sidebar view: the same floor in a sidebar view.
           side("floor, sidebar", server, logFile, FLOOR_VIEW_COMMAND),
@@ -129,8 +126,8 @@ async function main(): Promise<void> {
     for (const probe of modes) {
       for (const wait of WAITS) {
         const mine = sides.filter((s) => s.probe === probe && s.wait === wait);
-        const floors = mine.filter((s) => s.command !== "Pi: New Session");
-        for (const pi of mine.filter((s) => s.command === "Pi: New Session")) {
+        const floors = mine.filter((s) => s.command !== PI_COMMAND);
+        for (const pi of mine.filter((s) => s.command === PI_COMMAND)) {
           const over = floors.map((f) => `${(ready(pi) - ready(f)).toFixed(0)} ms over ${f.label}`).join(", ");
           console.log(`${pi.label}: ${ready(pi).toFixed(0)} ms, ${over}; goal: ≤ 1500 ms median: ${ready(pi) <= 1500 ? "met" : "MISSED"}`);
         }
