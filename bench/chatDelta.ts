@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       fs.mkdirSync(folder);
       const server = await startServer(logFile, side.env);
       const page = await openWindow(await probedContext(browser), server, folder);
-      windows.push({ side, page, logFile, first: [] as number[], second: [] as number[], request: [] as number[], opened: [] as ChatTiming[], cpuFirst: new Map<string, number[]>(), cpuSecond: new Map<string, number[]>() });
+      windows.push({ side, page, logFile, first: [] as number[], firstLogs: [] as string[][], second: [] as number[], secondLogs: [] as string[][], request: [] as number[], opened: [] as ChatTiming[], cpuFirst: new Map<string, number[]>(), cpuSecond: new Map<string, number[]>() });
     }
     for (let c = 0; c < CHATS; c++) {
       for (const w of windows) {
@@ -48,6 +48,8 @@ async function main(): Promise<void> {
         const first = await measureDelta(w.page, chat.chatId, requests, w.logFile, CPU_WINDOW_MS);
         const second = await measureDelta(w.page, chat.chatId, requests, w.logFile, CPU_WINDOW_MS);
         if (first) w.first.push(first.ms);
+        if (first) w.firstLogs.push(first.log);
+        if (second) w.secondLogs.push(second.log);
         if (first?.requestMs !== undefined) w.request.push(first.requestMs);
         if (second) w.second.push(second.ms);
         for (const [cpu, of] of [[first?.cpu, w.cpuFirst], [second?.cpu, w.cpuSecond]] as const) {
@@ -75,6 +77,12 @@ async function main(): Promise<void> {
       const kinds = [...new Set([...w.cpuFirst.keys(), ...w.cpuSecond.keys()])].sort();
       const cell = (m: Map<string, number[]>, k: string) => median(m.get(k) ?? [0]).toFixed(1);
       console.log(`  ${w.side.label}: ${kinds.map((k) => `${k} ${cell(w.cpuFirst, k)} / ${cell(w.cpuSecond, k)}`).join("; ")}`);
+    }
+    // Where the time of a median first message went, beside a second message's (the host's log and the page's).
+    for (const w of windows) {
+      const at = w.first.indexOf([...w.first].sort((a, b) => a - b)[Math.floor(w.first.length / 2)]);
+      console.log(`\n${w.side.label}: the median first message (${w.first[at]?.toFixed(0)} ms), Enter →\n  ${(w.firstLogs[at] ?? []).join("\n  ")}`);
+      console.log(`its second message, Enter →\n  ${(w.secondLogs[at] ?? []).join("\n  ")}`);
     }
     if (windows.length === 2) console.log(`difference of the first-message medians: ${(median(windows[1].first) - median(windows[0].first)).toFixed(0)} ms`);
   });

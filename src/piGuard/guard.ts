@@ -22,7 +22,7 @@
 import type { ExtensionAPI } from "@earendil-works/pi-coding-agent";
 import { GATE_TIMEOUT_REASON, waitForGate } from "./checkpointGate";
 import { readConfig } from "./config";
-import { WARM_DELAY_ENV, WARM_DELAY_MS, warmProviderWhenIdle } from "./providerWarmUp";
+import { WARM_DELAY_ENV, WARM_DELAY_MS, WARM_PIECES, WARM_PIECES_ENV, warmProviderWhenIdle } from "./providerWarmUp";
 import { createGuard, workspacePathDirs } from "./rules";
 import { createSnapshotter } from "./snapshots";
 
@@ -46,7 +46,7 @@ export default function piGuard(pi: ExtensionAPI): void {
     pi.on("tool_call", snapshots.onToolCall);
     pi.on("tool_result", snapshots.onToolResult);
   }
-  warmProviderWhenIdle(pi, Number(process.env[WARM_DELAY_ENV]) || WARM_DELAY_MS);
+  warmProviderWhenIdle(pi, Number(process.env[WARM_DELAY_ENV]) || WARM_DELAY_MS, Number(process.env[WARM_PIECES_ENV]) || WARM_PIECES);
   if (config.warnings.length > 0) {
     pi.on("session_start", (_event, ctx) => {
       if (ctx.hasUI) for (const w of config.warnings) ctx.ui.notify(`Pi guard: ${w}`, "warning");

@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Api, Model } from "@earendil-works/pi-ai";
-import { WARM_APIS, WARM_DELAY_ENV, warmProvider } from "../../src/piGuard/providerWarmUp";
+import { WARM_APIS, WARM_DELAY_ENV, WARM_PIECES, warmProvider } from "../../src/piGuard/providerWarmUp";
 import { GUARD_SOURCE } from "../support/guardBundle";
 import { assistantText, type PiFixture, startPiFixture, waitFor, waitForStatus } from "../support/piFixture";
 
@@ -37,7 +37,7 @@ describe("the model API warm-up in pi's guard", function () {
     it(`${api}: runs the request path against its own stub, never the model's provider`, async () => {
       requests = 0;
       const model = { id: "m", name: "m", api, provider: "p", baseUrl, reasoning: false, input: ["text"], cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, contextWindow: 8000, maxTokens: 100 } as Model<Api>;
-      assert.equal(await warmProvider(model), true, "the stub got the API's request");
+      assert.deepEqual(await warmProvider(model), { reached: true, pieces: WARM_PIECES }, "the stub got the API's request and wrote its refusal in pieces");
       assert.equal(requests, 0, "nothing reached the provider");
     });
   }
