@@ -4,7 +4,8 @@
 // "Pi: New Session" that adopts the spare; its first message goes after a pause (BENCH_SETTLE_MS,
 // the next spare warms meanwhile), its second right after the first answer.
 // Two servers, interleaved chat by chat: as shipped, and with BENCH_DELTA_ENV (NAME=value) set in
-// the extension host — how an experiment behind an environment switch is compared in one run.
+// the extension host — how an experiment behind an environment switch is compared in one run —
+// or with BENCH_DELTA_VSIX, another build of the extension (the baseline of a change to the page).
 // It also shows which processes use the CPU in the 100 ms after Enter (bench/cpuSample.ts).
 // Run: npm run bench:delta (BENCH_CHATS=n, BENCH_CPU_WINDOW_MS=ms, BENCH_DELTA_COMMAND=editor for
 // editor-tab chats instead of the sidebar's).
@@ -25,18 +26,20 @@ const COMMAND = process.env.BENCH_DELTA_COMMAND === "editor" ? EDITOR_COMMAND : 
 
 async function main(): Promise<void> {
   const [name, value] = (process.env.BENCH_DELTA_ENV ?? "").split("=");
+  const otherVsix = process.env.BENCH_DELTA_VSIX;
   const requests: number[] = [];
   await withBenchRig("chatdelta", { requests, more: [" streams", " on."], delayMs: 100 }, async ({ root, browser, startServer }) => {
     const sides = [
       { label: "as shipped", env: {} as Record<string, string> },
-      ...(name ? [{ label: `${name}=${value ?? ""}`, env: { [name]: value ?? "" } }] : []),
-    ];
+      ...(name ? [{ label: `${name}=${value ?? ""}`, env: { [name]: value ?? "" } as Record<string, string> }] : []),
+      ...(otherVsix ? [{ label: path.basename(otherVsix), env: {} as Record<string, string>, vsix: otherVsix }] : []),
+    ] as Array<{ label: string; env: Record<string, string>; vsix?: string }>;
     const windows = [];
     for (const [i, side] of sides.entries()) {
       const logFile = path.join(root, `side-${i}.log`);
       const folder = path.join(root, `side-${i}`);
       fs.mkdirSync(folder);
-      const server = await startServer(logFile, side.env);
+      const server = await startServer(logFile, side.env, side.vsix ? [side.vsix] : undefined);
       const page = await openWindow(await probedContext(browser), server, folder);
       windows.push({ side, page, logFile, first: [] as number[], firstLogs: [] as string[][], second: [] as number[], secondLogs: [] as string[][], request: [] as number[], opened: [] as ChatTiming[], cpuFirst: new Map<string, number[]>(), cpuSecond: new Map<string, number[]>() });
     }
