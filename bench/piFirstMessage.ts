@@ -29,15 +29,13 @@ interface PiEvent {
   assistantMessageEvent?: { type: string };
 }
 
-/** CPU ms of `pid`'s threads since boot, main thread and V8's workers apart (Linux /proc; 10 ms steps). */
+/** CPU ms of `pid`'s threads so far, main thread and V8's workers apart (Linux /proc: schedstat's ns on a CPU). */
 function threadCpu(pid: number): { main: number; workers: number } {
   let main = 0;
   let workers = 0;
   for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-    const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-    const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    const name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
+    const ms = Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]) / 1e6;
     if (name.startsWith("V8Worker")) workers += ms;
     else if (Number(tid) === pid) main += ms;
   }
@@ -143,7 +141,7 @@ async function main(): Promise<void> {
     ];
     for (let i = 0; i < RUNS; i++) for (const side of sides) side.runs.push(await onePi(model.baseUrl, side.env));
     console.log(`node ${process.version}, ${os.cpus().length} cpus, ${RUNS} pis a side, ${new Date().toISOString()}`);
-    console.log(`CPU ms in 10 ms steps; a message's CPU is over the ${CPU_WINDOW_MS} ms after it was sent`);
+    console.log(`a message's CPU is over the ${CPU_WINDOW_MS} ms after it was sent`);
     for (const { label, runs } of sides) {
       const of = (f: (r: Run) => number) => fig(runs.map(f));
       console.log(`${label}:`);

@@ -70,7 +70,14 @@ describe("browser page: review pi's changes (real server, real pi)", function ()
     assert.ok(fs.existsSync(file("made.txt")));
     await second.locator('[data-testid="review-path"]', { hasText: "made.txt" }).click();
     await second.locator('[data-testid="revert-file"]').click();
-    await second.locator('[data-testid="review-note"]', { hasText: "Reverted made.txt" }).waitFor();
+    // Any note first, then its words: a refusal or a lost note then says what happened (this
+    // failed once in a dozen runs, 2026-12-03, with no more to go on than a timeout).
+    const note = second.locator('[data-testid="review-note"]');
+    await note.waitFor().catch(async (err: unknown) => {
+      const cards = await page.locator('[data-testid="changes-card"]').allInnerTexts();
+      throw new Error(`no note after Revert file; made.txt ${fs.existsSync(file("made.txt")) ? "is still there" : "is gone"}; the cards: ${JSON.stringify(cards)}`, { cause: err });
+    });
+    await note.filter({ hasText: "Reverted made.txt" }).waitFor({ timeout: 5_000 }).catch(async () => assert.fail(`the note says: ${await note.innerText()}`));
     assert.ok(!fs.existsSync(file("made.txt")), "reverting a file pi created deletes it");
   });
 });
