@@ -69,6 +69,10 @@ describe("browser page: review pi's changes (real server, real pi)", function ()
     await waitReady(page);
     assert.ok(fs.existsSync(file("made.txt")));
     await second.locator('[data-testid="review-path"]', { hasText: "made.txt" }).click();
+    // As you would: once its diff is shown. The diff's arrival grows the last card, and the
+    // transcript, following its end, scrolls: a click in that moment could land beside the
+    // button (1 run in 20 under a CPU burn: no note, the file still there).
+    await second.locator('[data-testid="review-hunk"]').waitFor();
     await second.locator('[data-testid="revert-file"]').click();
     // Any note first, then its words: a refusal or a lost note then says what happened (this
     // failed once in a dozen runs, 2026-12-03, with no more to go on than a timeout).
