@@ -24,16 +24,23 @@ const EDITOR_COMMAND = "Pi: Open Chat in Editor";
 /** "Pi: New Session" (the sidebar chat, replaced each time) or EDITOR_COMMAND (a tab, closed after). */
 const COMMAND = process.env.BENCH_DELTA_COMMAND === "editor" ? EDITOR_COMMAND : "Pi: New Session";
 
+/** A VS Code of the comparison: the shipped .vsix unless `vsix`, with `env` in its extension host. */
+interface Side {
+  label: string;
+  env: Record<string, string>;
+  vsix?: string;
+}
+
 async function main(): Promise<void> {
   const [name, value] = (process.env.BENCH_DELTA_ENV ?? "").split("=");
   const otherVsix = process.env.BENCH_DELTA_VSIX;
   const requests: number[] = [];
   await withBenchRig("chatdelta", { requests, more: [" streams", " on."], delayMs: 100 }, async ({ root, browser, startServer }) => {
-    const sides = [
-      { label: "as shipped", env: {} as Record<string, string> },
-      ...(name ? [{ label: `${name}=${value ?? ""}`, env: { [name]: value ?? "" } as Record<string, string> }] : []),
-      ...(otherVsix ? [{ label: path.basename(otherVsix), env: {} as Record<string, string>, vsix: otherVsix }] : []),
-    ] as Array<{ label: string; env: Record<string, string>; vsix?: string }>;
+    const sides: Side[] = [
+      { label: "as shipped", env: {} },
+      ...(name ? [{ label: `${name}=${value ?? ""}`, env: { [name]: value ?? "" } }] : []),
+      ...(otherVsix ? [{ label: path.basename(otherVsix), env: {}, vsix: otherVsix }] : []),
+    ];
     const windows = [];
     for (const [i, side] of sides.entries()) {
       const logFile = path.join(root, `side-${i}.log`);
@@ -41,7 +48,7 @@ async function main(): Promise<void> {
       fs.mkdirSync(folder);
       const server = await startServer(logFile, side.env, side.vsix ? [side.vsix] : undefined);
       const page = await openWindow(await probedContext(browser), server, folder);
-      windows.push({ side, page, logFile, first: [] as number[], firstLogs: [] as string[][], second: [] as number[], secondLogs: [] as string[][], request: [] as number[], opened: [] as ChatTiming[], cpuFirst: new Map<string, number[]>(), cpuSecond: new Map<string, number[]>() });
+      windows.push({ side, page, logFile, first: [] as number[], logs: [] as Array<{ first: string[]; second?: string[] }>, second: [] as number[], request: [] as number[], opened: [] as ChatTiming[], cpuFirst: new Map<string, number[]>(), cpuSecond: new Map<string, number[]>() });
     }
     for (let c = 0; c < CHATS; c++) {
       for (const w of windows) {
@@ -51,8 +58,8 @@ async function main(): Promise<void> {
         const first = await measureDelta(w.page, chat.chatId, requests, w.logFile, CPU_WINDOW_MS);
         const second = await measureDelta(w.page, chat.chatId, requests, w.logFile, CPU_WINDOW_MS);
         if (first) w.first.push(first.ms);
-        if (first) w.firstLogs.push(first.log);
-        if (second) w.secondLogs.push(second.log);
+        // Beside w.first, index for index: a median first message's timeline and its second's.
+        if (first) w.logs.push({ first: first.log, second: second?.log });
         if (first?.requestMs !== undefined) w.request.push(first.requestMs);
         if (second) w.second.push(second.ms);
         for (const [cpu, of] of [[first?.cpu, w.cpuFirst], [second?.cpu, w.cpuSecond]] as const) {
@@ -84,8 +91,8 @@ async function main(): Promise<void> {
     // Where the time of a median first message went, beside a second message's (the host's log and the page's).
     for (const w of windows) {
       const at = w.first.indexOf([...w.first].sort((a, b) => a - b)[Math.floor(w.first.length / 2)]);
-      console.log(`\n${w.side.label}: the median first message (${w.first[at]?.toFixed(0)} ms), Enter →\n  ${(w.firstLogs[at] ?? []).join("\n  ")}`);
-      console.log(`its second message, Enter →\n  ${(w.secondLogs[at] ?? []).join("\n  ")}`);
+      console.log(`\n${w.side.label}: the median first message (${w.first[at]?.toFixed(0)} ms), Enter →\n  ${(w.logs[at]?.first ?? []).join("\n  ")}`);
+      console.log(`its second message, Enter →\n  ${(w.logs[at]?.second ?? []).join("\n  ")}`);
     }
     if (windows.length === 2) console.log(`difference of the first-message medians: ${(median(windows[1].first) - median(windows[0].first)).toFixed(0)} ms`);
   });

@@ -19,12 +19,14 @@ function kindOf(pid: number, line: string): string {
   return "other";
 }
 
-function runNs(pid: number): number {
-  let ns = 0;
+/** Each thread of `pid` with its name and run time so far (ns); none once the process ended. */
+export function threadRunNs(pid: number): Array<{ tid: number; name: string; ns: number }> {
+  const threads = [];
   try {
     for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
       try {
-        ns += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+        const ns = Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+        threads.push({ tid: Number(tid), name: fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim(), ns });
       } catch {
         // the thread ended
       }
@@ -32,7 +34,11 @@ function runNs(pid: number): number {
   } catch {
     // the process ended
   }
-  return ns;
+  return threads;
+}
+
+function runNs(pid: number): number {
+  return threadRunNs(pid).reduce((sum, t) => sum + t.ns, 0);
 }
 
 export function sampleCpu(): CpuSample {

@@ -12,9 +12,11 @@ import * as path from "node:path";
 import { offlinePiEnv, writeDemoAgentDir } from "../src/demo/demoAgentDir";
 import { startScriptedModel } from "../src/demo/scriptedModel";
 import { defaultPiCliPath } from "../src/host/piPaths";
+import { JsonlSplitter, serializeJsonLine } from "../src/pi/jsonl";
 import { WARM_PIECES_ENV } from "../src/piGuard/providerWarmUp";
 import { runBench } from "./benchRig";
 import { fig } from "./chatStart";
+import { threadRunNs } from "./cpuSample";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 8);
 /** The new pi's start and its warm-up (500 ms after the start) are over by then. */
@@ -29,15 +31,13 @@ interface PiEvent {
   assistantMessageEvent?: { type: string };
 }
 
-/** CPU ms of `pid`'s threads so far, main thread and V8's workers apart (Linux /proc: schedstat's ns on a CPU). */
+/** CPU ms of `pid`'s threads so far, main thread and V8's workers apart. */
 function threadCpu(pid: number): { main: number; workers: number } {
   let main = 0;
   let workers = 0;
-  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-    const name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
-    const ms = Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]) / 1e6;
-    if (name.startsWith("V8Worker")) workers += ms;
-    else if (Number(tid) === pid) main += ms;
+  for (const { tid, name, ns } of threadRunNs(pid)) {
+    if (name.startsWith("V8Worker")) workers += ns / 1e6;
+    else if (tid === pid) main += ns / 1e6;
   }
   return { main, workers };
 }
@@ -48,20 +48,15 @@ const cpuSince = (pid: number, from: { main: number; workers: number }) => {
 
 /** Lines of pi's stdout, handed to whoever waits for one. */
 function events(child: ChildProcessWithoutNullStreams): (match: (e: PiEvent) => boolean) => Promise<number> {
-  let buffer = "";
   let waiting: Array<{ match: (e: PiEvent) => boolean; resolve: (t: number) => void }> = [];
-  child.stdout.setEncoding("utf8");
-  child.stdout.on("data", (text: string) => {
-    buffer += text;
-    for (let at = buffer.indexOf("\n"); at >= 0; at = buffer.indexOf("\n")) {
-      const line = buffer.slice(0, at);
-      buffer = buffer.slice(at + 1);
-      if (!line.startsWith("{")) continue;
-      const event = JSON.parse(line) as PiEvent;
-      const t = performance.now();
-      waiting = waiting.filter((w) => (w.match(event) ? (w.resolve(t), false) : true));
-    }
+  const lines = new JsonlSplitter((line) => {
+    if (!line.startsWith("{")) return;
+    const event = JSON.parse(line) as PiEvent;
+    const t = performance.now();
+    waiting = waiting.filter((w) => (w.match(event) ? (w.resolve(t), false) : true));
   });
+  child.stdout.setEncoding("utf8");
+  child.stdout.on("data", (text: string) => lines.push(text));
   return (match) => new Promise((resolve) => waiting.push({ match, resolve }));
 }
 
@@ -95,7 +90,7 @@ async function onePi(baseUrl: string, env: Record<string, string>): Promise<Run>
   const pid = child.pid ?? 0;
   try {
     const ready = next((e) => e.type === "response" && e.command === "get_state");
-    child.stdin.write(`${JSON.stringify({ id: "ready", type: "get_state" })}\n`);
+    child.stdin.write(serializeJsonLine({ id: "ready", type: "get_state" }));
     await ready;
     const started = threadCpu(pid);
     await sleep(SETTLE_MS);
@@ -105,7 +100,7 @@ async function onePi(baseUrl: string, env: Record<string, string>): Promise<Run>
       const delta = next((e) => e.type === "message_update" && e.assistantMessageEvent?.type === "text_delta");
       const end = next((e) => e.type === "agent_end");
       const t0 = performance.now();
-      child.stdin.write(`${JSON.stringify({ id: `m${n}`, type: "prompt", message: "say something short" })}\n`);
+      child.stdin.write(serializeJsonLine({ id: `m${n}`, type: "prompt", message: "say something short" }));
       const ms = (await delta) - t0;
       await end;
       await sleep(Math.max(0, CPU_WINDOW_MS - (performance.now() - t0)));
