@@ -11,9 +11,11 @@ function kindOf(pid: number, line: string): string {
   if (line === "pi") return "pi";
   if (line.includes("--type=renderer")) return "browser renderers";
   if (line.includes("--type=gpu-process")) return "browser gpu";
-  if (line.includes("--type=")) return "browser utility";
-  if (/chrom/.test(line)) return "browser main";
+  // Before the utility processes: code-server forks its extension host with --type=extensionHost.
   if (line.includes("extensionHost")) return "extension host";
+  // A utility process by its service (network, storage, audio…): they differ in what wakes them.
+  if (line.includes("--type=")) return `browser utility ${/--utility-sub-type=(?:[a-z_]+\.mojom\.)?([A-Za-z]+)/.exec(line)?.[1] ?? /--type=([a-z-]+)/.exec(line)?.[1]}`;
+  if (/chrom/.test(line)) return "browser main";
   if (line.includes("code-server") || line.includes("bootstrap-fork") || line.includes("server-main")) return "code-server";
   if (/\bgit\b/.test(line)) return "git";
   return "other";
