@@ -13,6 +13,8 @@ export const VSIX = path.join(__dirname, "..", "dist", "pi-vscode.vsix");
 
 export interface BenchRig {
   root: string;
+  /** The private agent dir pi reads (the scripted model's provider). */
+  agentDir: string;
   browser: Browser;
   /** A code-server on `root` with these extensions, the extension host logging to `logFile` and seeing `env`. */
   startServer(logFile: string, env?: Record<string, string>, vsix?: string[]): Promise<CodeServer>;
@@ -30,6 +32,7 @@ export async function withBenchRig<T>(name: string, model: { requests: number[];
   try {
     return await body({
       root,
+      agentDir,
       browser,
       startServer: async (logFile, env = {}, vsix = [VSIX]) => {
         const s = await startCodeServer({ workspace: root, vsixPath: vsix, env: { ...offlinePiEnv(agentDir), PI_VSCODE_LOG_FILE: logFile, ...env }, machineSettings: {} });

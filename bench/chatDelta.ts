@@ -7,13 +7,19 @@
 // the extension host — how an experiment behind an environment switch is compared in one run —
 // or with BENCH_DELTA_VSIX, another build of the extension (the baseline of a change to the page).
 // It also shows which processes use the CPU in the 100 ms after Enter (bench/cpuSample.ts).
+// BENCH_DELTA_FRESH=1 asks each chat in a window of its own, as bench:start does: a fresh folder
+// and profile, its first chat (New Session) asked for as the workbench shows, then the measured
+// chat — a young window, where VS Code still starts up beside the message.
+// Beside it all, pi's own cold start (raw pi spawn → first get_state reply), twice per round.
 // Run: npm run bench:delta (BENCH_CHATS=n, BENCH_CPU_WINDOW_MS=ms, BENCH_DELTA_COMMAND=editor for
 // editor-tab chats instead of the sidebar's).
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { Page } from "playwright-core";
 import { runBench, withBenchRig } from "./benchRig";
-import { type ChatTiming, fig, issue, measureDelta, median, openChat, openWindow, probedContext } from "./chatStart";
+import { type ChatTiming, fig, inFreshFolder, issue, measureDelta, median, openChat, openWindow, probedContext } from "./chatStart";
+import { rawPiReady } from "./sessionStart";
 
 const CHATS = Number(process.env.BENCH_CHATS ?? 10);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 4_000);
@@ -23,6 +29,7 @@ const CPU_WINDOW_MS = Number(process.env.BENCH_CPU_WINDOW_MS ?? 100);
 const EDITOR_COMMAND = "Pi: Open Chat in Editor";
 /** "Pi: New Session" (the sidebar chat, replaced each time) or EDITOR_COMMAND (a tab, closed after). */
 const COMMAND = process.env.BENCH_DELTA_COMMAND === "editor" ? EDITOR_COMMAND : "Pi: New Session";
+const FRESH = process.env.BENCH_DELTA_FRESH === "1";
 
 /** A VS Code of the comparison: the shipped .vsix unless `vsix`, with `env` in its extension host. */
 interface Side {
@@ -35,7 +42,8 @@ async function main(): Promise<void> {
   const [name, value] = (process.env.BENCH_DELTA_ENV ?? "").split("=");
   const otherVsix = process.env.BENCH_DELTA_VSIX;
   const requests: number[] = [];
-  await withBenchRig("chatdelta", { requests, more: [" streams", " on."], delayMs: 100 }, async ({ root, browser, startServer }) => {
+  const rawMs: number[] = [];
+  await withBenchRig("chatdelta", { requests, more: [" streams", " on."], delayMs: 100 }, async ({ root, agentDir, browser, startServer }) => {
     const sides: Side[] = [
       { label: "as shipped", env: {} },
       ...(name ? [{ label: `${name}=${value ?? ""}`, env: { [name]: value ?? "" } }] : []),
@@ -47,40 +55,81 @@ async function main(): Promise<void> {
       const folder = path.join(root, `side-${i}`);
       fs.mkdirSync(folder);
       const server = await startServer(logFile, side.env, side.vsix ? [side.vsix] : undefined);
-      const page = await openWindow(await probedContext(browser), server, folder);
-      windows.push({ side, page, logFile, first: [] as number[], logs: [] as Array<{ first: string[]; second?: string[] }>, second: [] as number[], request: [] as number[], opened: [] as ChatTiming[], cpuFirst: new Map<string, number[]>(), cpuSecond: new Map<string, number[]>() });
+      const page = FRESH ? undefined : await openWindow(await probedContext(browser), server, folder);
+      windows.push({
+        side,
+        server,
+        folder,
+        page,
+        logFile,
+        first: [] as number[],
+        painted: [] as number[],
+        secondPainted: [] as number[],
+        logs: [] as Array<{ first: string[]; second?: string[] }>,
+        second: [] as number[],
+        request: [] as number[],
+        opened: [] as ChatTiming[],
+        cpuFirst: new Map<string, number[]>(),
+        cpuSecond: new Map<string, number[]>(),
+      });
     }
+    const rawDir = path.join(root, "raw");
+    fs.mkdirSync(rawDir);
     for (let c = 0; c < CHATS; c++) {
       for (const w of windows) {
-        const chat = await openChat(w.page, COMMAND, w.logFile);
-        w.opened.push(chat);
-        await sleep(SETTLE_MS);
-        const first = await measureDelta(w.page, chat.chatId, requests, w.logFile, CPU_WINDOW_MS);
-        const second = await measureDelta(w.page, chat.chatId, requests, w.logFile, CPU_WINDOW_MS);
-        if (first) w.first.push(first.ms);
-        // Beside w.first, index for index: a median first message's timeline and its second's.
-        if (first) w.logs.push({ first: first.log, second: second?.log });
-        if (first?.requestMs !== undefined) w.request.push(first.requestMs);
-        if (second) w.second.push(second.ms);
-        for (const [cpu, of] of [[first?.cpu, w.cpuFirst], [second?.cpu, w.cpuSecond]] as const) {
-          for (const [kind, ms] of cpu ?? []) of.set(kind, [...(of.get(kind) ?? []), ms]);
-        }
-        // A tab chat is closed again (its pi with it): the next one is as much a first tab.
-        if (COMMAND === EDITOR_COMMAND) {
-          await issue(w.page, "View: Close All Editors");
-          await sleep(1_000);
-        }
+        // A young window of its own, or the one window of this side.
+        const inWindow = async (body: (page: Page) => Promise<void>) => {
+          if (w.page) return body(w.page);
+          await inFreshFolder(browser, path.join(w.folder, `chat-${c}`), async (context) => {
+            const page = await openWindow(context, w.server, path.join(w.folder, `chat-${c}`));
+            await openChat(page, "Pi: New Session", w.logFile);
+            await sleep(SETTLE_MS);
+            await body(page);
+          });
+        };
+        await inWindow(async (page) => {
+          const chat = await openChat(page, COMMAND, w.logFile);
+          w.opened.push(chat);
+          await sleep(SETTLE_MS);
+          const first = await measureDelta(page, chat.chatId, requests, w.logFile, CPU_WINDOW_MS);
+          const second = await measureDelta(page, chat.chatId, requests, w.logFile, CPU_WINDOW_MS);
+          if (first) w.first.push(first.ms);
+          if (first?.paintedMs !== undefined) w.painted.push(first.paintedMs);
+          if (second?.paintedMs !== undefined) w.secondPainted.push(second.paintedMs);
+          // Beside w.first, index for index: a median first message's timeline and its second's.
+          if (first) w.logs.push({ first: first.log, second: second?.log });
+          if (first?.requestMs !== undefined) w.request.push(first.requestMs);
+          if (second) w.second.push(second.ms);
+          for (const [cpu, of] of [
+            [first?.cpu, w.cpuFirst],
+            [second?.cpu, w.cpuSecond],
+          ] as const) {
+            for (const [kind, ms] of cpu ?? []) of.set(kind, [...(of.get(kind) ?? []), ms]);
+          }
+          // A tab chat is closed again (its pi with it): the next one is as much a first tab.
+          if (COMMAND === EDITOR_COMMAND && w.page) {
+            await issue(page, "View: Close All Editors");
+            await sleep(1_000);
+          }
+        });
       }
+      for (let k = 0; k < 2; k++) rawMs.push(await rawPiReady(rawDir, agentDir));
     }
-    console.log(`node ${process.version}, ${os.cpus().length} cpus, ${CHATS} chats a side (${COMMAND}), ${new Date().toISOString()}`);
+    console.log(`node ${process.version}, ${os.cpus().length} cpus, ${CHATS} chats a side (${COMMAND}${FRESH ? ", each in a young window" : ""}), ${new Date().toISOString()}`);
+    console.log(`${"pi's own cold start".padEnd(28)} ${fig(rawMs)} (raw pi spawn → first get_state reply)`);
     for (const w of windows) {
-      console.log(`${w.side.label.padEnd(28)} first message ${fig(w.first).padEnd(26)} (model's request ${fig(w.request)})  second ${fig(w.second)}`);
+      const ratio = (median(w.first) / median(rawMs)).toFixed(2);
+      console.log(`${w.side.label.padEnd(28)} first message ${fig(w.first).padEnd(26)} ${ratio}× pi's start (model's request ${fig(w.request)})  second ${fig(w.second)}`);
+      const paintedRatio = (median(w.painted) / median(rawMs)).toFixed(2);
+      console.log(`${"".padEnd(28)} … on screen  ${fig(w.painted).padEnd(26)} ${paintedRatio}× (the frame showing it painted)  second ${fig(w.secondPainted)}`);
     }
     // How long each chat took to open (the spare adopted): the command's Enter → its parts.
     console.log(`\nopening each chat (${COMMAND}, the spare adopted), Enter →`);
     for (const w of windows) {
       const of = (f: (c: ChatTiming) => number | undefined) => fig(w.opened.map(f));
-      console.log(`  ${w.side.label.padEnd(26)} ready ${of((c) => c.ready)}; webview element ${of((c) => c.view)}; page frame ${of((c) => c.born)}; composer ${of((c) => c.input)}`);
+      console.log(
+        `  ${w.side.label.padEnd(26)} ready ${of((c) => c.ready)}; webview element ${of((c) => c.view)}; page frame ${of((c) => c.born)}; composer ${of((c) => c.input)}`,
+      );
     }
     console.log(`\nCPU ms per kind of process in the ${CPU_WINDOW_MS} ms after Enter (median of ${CHATS}), first / second message:`);
     for (const w of windows) {

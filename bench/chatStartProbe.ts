@@ -89,8 +89,12 @@ export const probeScript = (mode: ProbeMode = "observe"): string => `(() => {
     const answer = answers.length ? answers[answers.length - 1].textContent.trim().slice(0, 120) : "";
     const lastAnswer = probe.answers[probe.answers.length - 1];
     if (answer && (!lastAnswer || lastAnswer.text !== answer)) {
-      probe.answers.push({ t: now(), text: answer });
+      const mark = { t: now(), text: answer, painted: undefined };
+      probe.answers.push(mark);
       if (probe.answers.length > 200) probe.answers.splice(0, 100);
+      // About when the change was on screen: the frame it belongs to has run (its rAF callbacks,
+      // the page's own layout among them) and been painted, once the task after that frame runs.
+      requestAnimationFrame(() => setTimeout(() => { mark.painted = now(); }, 0));
     }
   };
   if (${JSON.stringify(mode)} === "poll") {
@@ -145,7 +149,8 @@ export interface FrameMarks {
   chatId?: string;
   statuses: StatusMark[];
   enters: number[];
-  answers: Array<{ t: number; text: string }>;
+  /** The last answer's text as it changed; `painted`: about when that change was on screen. */
+  answers: Array<{ t: number; text: string; painted?: number }>;
   /** Your last message as shown (its echo, then pi's copy), as it changed. */
   mine: Array<{ t: number; text: string }>;
   /** Batches of patches the page received, with their ops. */
