@@ -114,13 +114,17 @@ function knownChats(frames: FrameMarks[]): Set<string> {
   return new Set(frames.flatMap((f) => f.statuses.flatMap((s) => (s.chatId ? [s.chatId] : []))));
 }
 
-/** Waits for a chat not in `known` to show "ready" in some webview; returns its frame and id. */
-async function waitNewChat(page: Page, known: Set<string>, timeoutMs = 60_000): Promise<{ frame: FrameMarks; chatId: string; ready: number }> {
+/**
+ * Waits for a chat not in `known` to show "ready" in some webview after `since`; returns its
+ * frame and id. A window on a folder Pi ran in restores that folder's chat tab, whose page may
+ * not be among the shown frames when `known` is read: its "ready" came before the command.
+ */
+async function waitNewChat(page: Page, known: Set<string>, since: number, timeoutMs = 60_000): Promise<{ frame: FrameMarks; chatId: string; ready: number }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const frame of await chatFrames(page)) {
       for (const s of frame.statuses) {
-        if (s.chatId && !known.has(s.chatId) && s.text === "ready") return { frame, chatId: s.chatId, ready: s.t };
+        if (s.chatId && !known.has(s.chatId) && s.text === "ready" && s.t >= since) return { frame, chatId: s.chatId, ready: s.t };
       }
     }
     if (Date.now() > deadline) throw new Error("no new chat became ready");
@@ -131,7 +135,7 @@ async function waitNewChat(page: Page, known: Set<string>, timeoutMs = 60_000): 
 export async function openChat(page: Page, command: string, logFile: string): Promise<ChatTiming> {
   const known = knownChats(await chatFrames(page));
   const t0 = await issue(page, command);
-  const { frame, chatId, ready } = await waitNewChat(page, known);
+  const { frame, chatId, ready } = await waitNewChat(page, known, t0);
   await sleep(300); // the log line of the start may come a moment after the webview shows it
   const lines = readLog(logFile).filter((l) => l.t >= t0 - 50 && l.t <= ready + 50);
   const rel = (t: number | undefined) => (t === undefined ? undefined : t - t0);
