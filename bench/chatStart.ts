@@ -409,6 +409,16 @@ export async function runChatStart(runs = RUNS): Promise<ChatStartResult> {
     const coldServer = await start(logs.cold, { "pi.prewarm": false });
     servers.push(coldServer);
     browser = await launchBrowser();
+    // Each server installs its own copy of pi, and Node's compile cache (pi's, in os.tmpdir())
+    // is keyed by the file: the first pi from a new copy took ~640 ms against ~300 after, once
+    // per install. It fell on run 1's first chat (4.4–6.7 s). One chat on each server first, not measured.
+    for (const [name, server, logFile] of [["warm", warmServer, logs.warm], ["cold", coldServer, logs.cold]] as const) {
+      const folder = path.join(root, `unmeasured-${name}`);
+      await inFreshFolder(browser, folder, async (context) => {
+        await openChat(await openWindow(context, server, folder), "Pi: New Session", logFile);
+        await sleep(SETTLE_MS);
+      });
+    }
     const result: ChatStartResult = { warm: [], cold: [], floor: [], started: { warm: [], cold: [], floor: [] }, rawMs: [] };
     // Interleaved, so a change in the machine's load falls on both sides alike.
     for (let i = 0; i < runs; i++) {
