@@ -409,9 +409,10 @@ export async function runChatStart(runs = RUNS): Promise<ChatStartResult> {
     const coldServer = await start(logs.cold, { "pi.prewarm": false });
     servers.push(coldServer);
     browser = await launchBrowser();
-    // Each server installs its own copy of pi, and Node's compile cache (pi's, in os.tmpdir())
-    // is keyed by the file: the first pi from a new copy took ~640 ms against ~300 after, once
-    // per install. It fell on run 1's first chat (4.4–6.7 s). One chat on each server first, not measured.
+    // One chat on each server first, not measured (as bench/firstChat.ts does): run 1's first
+    // chat took 4.4–6.7 s. Each server installs its own copy of pi, and Node's compile cache
+    // (pi's, in os.tmpdir()) is keyed by the file: a new copy's first pi took ~640 ms against ~300
+    // after. A server's first webview is slow too (firstChat.ts): a window without a chat did not help.
     for (const [name, server, logFile] of [["warm", warmServer, logs.warm], ["cold", coldServer, logs.cold]] as const) {
       const folder = path.join(root, `unmeasured-${name}`);
       await inFreshFolder(browser, folder, async (context) => {
