@@ -17,10 +17,13 @@
 //   write and edit change are kept there for the chat's diffs (see snapshots.ts).
 // - With PI_VSCODE_CHECKPOINT_GATE set, tools wait while the host takes the checkpoint before a
 //   message it has already sent (see checkpointGate.ts).
+// - The host's compile-cache directory for pi (NODE_COMPILE_CACHE) is taken out of pi's
+//   environment, so the programs pi's shell runs do not use it (see compileCache.ts).
 // - Once pi has started, the model API's request path is run once against a local stub, so the
 //   first message does not pay for loading it (see providerWarmUp.ts).
 import type { ExtensionAPI } from "@earendil-works/pi-coding-agent";
 import { GATE_TIMEOUT_REASON, waitForGate } from "./checkpointGate";
+import { releaseCompileCache } from "./compileCache";
 import { readConfig } from "./config";
 import { WARM_DELAY_ENV, WARM_DELAY_MS, WARM_PIECES, WARM_PIECES_ENV, warmProviderWhenIdle } from "./providerWarmUp";
 import { createGuard, workspacePathDirs } from "./rules";
@@ -28,6 +31,7 @@ import { createSnapshotter } from "./snapshots";
 
 // Only a default export: pi's loader (jiti) takes the module's default as the factory.
 export default function piGuard(pi: ExtensionAPI): void {
+  releaseCompileCache(process.env);
   const config = readConfig(process.env, process.cwd());
   const guard = createGuard(config, { pathDirs: workspacePathDirs(config.workspace, process.env.PATH, process.cwd()) });
   const gate = config.checkpointGate;

@@ -7,6 +7,7 @@ import * as vscode from "vscode";
 import type { Chat } from "../host/chat/chat";
 import { ChatHost, type GuardConfig, loadsExtensions } from "../host/chatHost";
 import { defaultLmProviderPath } from "../host/lmBridge/providerFile";
+import { compileCacheDir, compileCacheEnv, pruneCompileCaches } from "../host/piCompileCache";
 import { defaultGuardPath, defaultPiCliPath } from "../host/piPaths";
 import type { Logger } from "../host/piProcess";
 import { errorText } from "../protocol/actionError";
@@ -48,17 +49,25 @@ export interface ChatFeature {
 }
 
 const settings = () => vscode.workspace.getConfiguration("pi");
+/** Earlier installs' compile caches go once the window has settled, not during its start. */
+const PRUNE_DELAY_MS = 60_000;
 
 export function startChatFeature(context: vscode.ExtensionContext, log: Logger, showLog: () => void): ChatFeature {
   const apiKeys = new ApiKeys(context);
   const keysLoaded = apiKeys.load().catch((err: unknown) => log("warn", `could not read stored API keys: ${String(err)}`));
   const bridge = new LmBridge({ storageDir: context.globalStorageUri.fsPath, providerPath: defaultLmProviderPath(context.extensionUri.fsPath), log });
+  const piCliPath = defaultPiCliPath(context.extensionUri.fsPath);
+  // Node's compile cache for pi, kept across reboots (src/host/piCompileCache.ts).
+  const cacheRoot = path.join(context.globalStorageUri.fsPath, "node-compile-cache");
+  const cacheDir = compileCacheDir(cacheRoot, piCliPath);
+  const pruneTimer = setTimeout(() => void pruneCompileCaches(cacheRoot, cacheDir), PRUNE_DELAY_MS);
+  context.subscriptions.push({ dispose: () => clearTimeout(pruneTimer) });
   const host = new ChatHost({
-    piCliPath: defaultPiCliPath(context.extensionUri.fsPath),
+    piCliPath,
     configuredNodePath: () => settings().get<string>("nodePath"),
     env: () => {
       const agentDir = settings().get<string>("agentDir")?.trim();
-      return { ...apiKeys.env(), ...(agentDir ? { PI_CODING_AGENT_DIR: agentDir } : {}), ...bridge.env() };
+      return { ...compileCacheEnv(cacheDir), ...apiKeys.env(), ...(agentDir ? { PI_CODING_AGENT_DIR: agentDir } : {}), ...bridge.env() };
     },
     extraArgs: () => [...bridge.args(), ...(settings().get<string[]>("extraArgs") ?? [])],
     prepare: () => bridge.prepare(),

@@ -1,8 +1,9 @@
 // The warm pi (`pi.prewarm`) as the real extension runs it: the spare watchPrewarm keeps for
 // the workspace folder is adopted by the next chat (one process, not two) and replaced; a
 // change to pi's arguments replaces it before any chat can take it; turning prewarming off
-// stops it. (Deactivation leaving no pi is checked by runExtensionTests.ts after the window
-// closes; the host-level cases — caps, idle reclaim, resumed chats — by test/integration.)
+// stops it; pi's compile cache is in the extension's storage. (Deactivation leaving no pi is
+// checked by runExtensionTests.ts after the window closes; the host-level cases — caps, idle
+// reclaim, resumed chats — by test/integration.)
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as vscode from "vscode";
@@ -85,6 +86,16 @@ export function definePrewarmTests(): void {
       assert.ok(alive(chat.pid));
       await pi().update("prewarm", true, vscode.ConfigurationTarget.Global);
       await readySpare();
+    });
+
+    it("pi keeps Node's compile cache in the extension's global storage; the pi that exited above wrote it", async () => {
+      const spare = await readySpare();
+      // The environment pi was started with (the guard takes the variable out of it later).
+      const environ = fs.readFileSync(`/proc/${spare.pid}/environ`, "utf8").split("\0");
+      const dir = environ.find((v) => v.startsWith("NODE_COMPILE_CACHE="))?.slice("NODE_COMPILE_CACHE=".length);
+      assert.ok(dir && /[\\/]globalStorage[\\/]pi-vscode\.pi-vscode[\\/]node-compile-cache[\\/][0-9a-f]{12}$/.test(dir), `in global storage: ${dir}`);
+      const files = fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+      assert.ok(files.length > 0, `cached code in ${dir}`);
     });
   });
 }
