@@ -9,7 +9,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Chat } from "../../src/host/chat/chat";
 import { startPiFixture, waitForStatus, type PiFixture } from "../support/piFixture";
-import { cards, GUARD_SOURCE, read, reviewPlan, script, turn, write } from "./reviewFixture";
+import { openGuard } from "../support/guardBundle";
+import { cards, read, reviewPlan, script, turn, write } from "./reviewFixture";
 
 describe("the checkpoint before a message, taken while pi already has it (real pi, guard, checkpoints)", function () {
   this.timeout(120_000);
@@ -28,7 +29,7 @@ describe("the checkpoint before a message, taken while pi already has it (real p
           return reviewPlan(body);
         },
       },
-      { guard: () => ({ path: GUARD_SOURCE, bashPolicy: "never-ask", bashAllow: [], loadUserExtensions: false }), checkpoints: { storesRoot } },
+      { guard: openGuard, checkpoints: { storesRoot } },
     );
     // Enough files that the folder's first checkpoint takes longer than pi's first request.
     for (let d = 0; d < 40; d++) for (let f = 0; f < 250; f++) write(fx.workspace, `bulk/d${d}/f${f}.txt`, `${d}/${f}\n`);

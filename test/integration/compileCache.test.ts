@@ -9,7 +9,7 @@ import * as path from "node:path";
 import type { Chat } from "../../src/host/chat/chat";
 import { compileCacheDir, compileCacheEnv, pruneCompileCaches } from "../../src/host/piCompileCache";
 import { defaultPiCliPath } from "../../src/host/piPaths";
-import { GUARD_SOURCE } from "../support/guardBundle";
+import { openGuard } from "../support/guardBundle";
 import { runTool, toolPlan } from "../support/guardHarness";
 import { type PiFixture, startPiFixture, waitForStatus } from "../support/piFixture";
 
@@ -37,7 +37,7 @@ describe("pi's compile cache in the extension's storage", function () {
   });
 
   const start = async (env: NodeJS.ProcessEnv): Promise<Chat> => {
-    fx = await startPiFixture({ plan: toolPlan }, { guard: () => ({ path: GUARD_SOURCE, bashPolicy: "never-ask", bashAllow: [], loadUserExtensions: false }) });
+    fx = await startPiFixture({ plan: toolPlan }, { guard: openGuard });
     const chat = fx.host.createChat({ cwd: fx.workspace, env });
     await waitForStatus(chat, "ready", 30_000);
     return chat;

@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { GUARD_SOURCE } from "../support/guardBundle";
+import { openGuard } from "../support/guardBundle";
 import { assistantText, type PiFixture, startPiFixture, waitFor, waitForStatus } from "../support/piFixture";
 
 /** V8's memory reducer starts its GC 8 s after the last one; a little more, for a slow machine. */
@@ -32,7 +32,7 @@ describe("a warm pi while it waits", function () {
       `import { PerformanceObserver } from "node:perf_hooks";\nimport * as fs from "node:fs";\n` +
         `new PerformanceObserver((list) => { for (const e of list.getEntries()) fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ t: e.startTime, ms: e.duration, kind: e.detail.kind }) + "\\n"); }).observe({ entryTypes: ["gc"] });\n`,
     );
-    fx = await startPiFixture({}, { guard: () => ({ path: GUARD_SOURCE, bashPolicy: "never-ask", bashAllow: [], loadUserExtensions: false }) });
+    fx = await startPiFixture({}, { guard: openGuard });
     const chat = fx.host.createChat({ cwd: fx.workspace, env: { NODE_OPTIONS: `--import ${observer}` } });
     await waitForStatus(chat, "ready", 30_000);
     const current = fx;

@@ -8,7 +8,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Api, Model } from "@earendil-works/pi-ai";
 import { WARM_APIS, WARM_DELAY_ENV, WARM_PIECES, warmProvider } from "../../src/piGuard/providerWarmUp";
-import { GUARD_SOURCE } from "../support/guardBundle";
+import { openGuard } from "../support/guardBundle";
 import { assistantText, type PiFixture, startPiFixture, waitFor, waitForStatus } from "../support/piFixture";
 
 describe("the model API warm-up in pi's guard", function () {
@@ -43,7 +43,7 @@ describe("the model API warm-up in pi's guard", function () {
   }
 
   it("with a real pi: warms once started, sends the model nothing before the first message, which is answered", async () => {
-    fx = await startPiFixture({}, { guard: () => ({ path: GUARD_SOURCE, bashPolicy: "never-ask", bashAllow: [], loadUserExtensions: false }) });
+    fx = await startPiFixture({}, { guard: openGuard });
     const chat = fx.host.createChat({ cwd: fx.workspace });
     await waitForStatus(chat, "ready", 30_000);
     const current = fx;
@@ -55,7 +55,7 @@ describe("the model API warm-up in pi's guard", function () {
   });
 
   it("a session replaced before the warm-up's moment leaves pi running (its old context is not used)", async () => {
-    fx = await startPiFixture({}, { guard: () => ({ path: GUARD_SOURCE, bashPolicy: "never-ask", bashAllow: [], loadUserExtensions: false }) });
+    fx = await startPiFixture({}, { guard: openGuard });
     const first = fx.host.createChat({ cwd: fx.workspace });
     await waitForStatus(first, "ready", 30_000);
     await first.prompt("a session to go back to");

@@ -9,9 +9,8 @@ import { messageText } from "../../src/demo/scriptedReplies";
 import type { Chat } from "../../src/host/chat/chat";
 import type { GuardConfig } from "../../src/host/chatHost";
 import type { ChangesItem, ChatItem, NoticeItem, UserItem } from "../../src/protocol/transcript";
+import { openGuard } from "../support/guardBundle";
 import { startPiFixture, waitFor, type PiFixture } from "../support/piFixture";
-
-export const GUARD_SOURCE = path.join(__dirname, "..", "..", "src", "piGuard", "guard.ts");
 
 const scripts = new Map<string, ScriptedToolCall[]>();
 let counter = 0;
@@ -40,7 +39,7 @@ export async function startReviewWorld(guard: Partial<GuardConfig> = {}): Promis
   const fx = await startPiFixture(
     { plan: reviewPlan },
     {
-      guard: () => ({ path: GUARD_SOURCE, bashPolicy: "never-ask", bashAllow: [], loadUserExtensions: false, ...guard }),
+      guard: () => ({ ...openGuard(), ...guard }),
       checkpoints: { storesRoot },
     },
   );

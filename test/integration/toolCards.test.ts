@@ -7,9 +7,8 @@ import * as path from "node:path";
 import type { Chat } from "../../src/host/chat/chat";
 import { snapshotKey } from "../../src/piGuard/snapshotFormat";
 import type { PatchBatch, ToolItem } from "../../src/protocol/transcript";
+import { openGuard } from "../support/guardBundle";
 import { startPiFixture, waitFor, waitForStatus, type PiFixture } from "../support/piFixture";
-
-const GUARD_SOURCE = path.join(__dirname, "..", "..", "src", "piGuard", "guard.ts");
 
 function tools(session: Chat): ToolItem[] {
   return session.snapshot().items.filter((i): i is ToolItem => i.kind === "tool");
@@ -30,7 +29,7 @@ describe("tool cards with a real pi", function () {
   let session: Chat;
 
   beforeEach(async () => {
-    fx = await startPiFixture({}, { guard: () => ({ path: GUARD_SOURCE, bashPolicy: "never-ask", bashAllow: [], loadUserExtensions: false }) });
+    fx = await startPiFixture({}, { guard: openGuard });
     session = fx.host.createChat({ cwd: fx.workspace });
     await waitForStatus(session, "ready");
   });

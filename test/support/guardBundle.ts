@@ -4,8 +4,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as esbuild from "esbuild";
+import type { GuardConfig } from "../../src/host/chatHost";
 
 export const GUARD_SOURCE = path.join(__dirname, "..", "..", "src", "piGuard", "guard.ts");
+
+/** The guard from source with every command allowed: for tests of what it does besides asking. */
+export const openGuard = (): GuardConfig => ({ path: GUARD_SOURCE, bashPolicy: "never-ask", bashAllow: [], loadUserExtensions: false });
 
 let built: Promise<string> | undefined;
 
